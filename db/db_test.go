@@ -1,0 +1,171 @@
+package db_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"boutique/db"
+)
+
+func TestOpenSetsPragmasOnEveryConnection(t *testing.T) {
+	ctx := context.Background()
+	pool, err := db.Open(ctx, filepath.Join(t.TempDir(), "shop.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+
+	// Hold several connections at once so the pragmas are seen on more
+	// than the first one the pool made.
+	for i := 0; i < 3; i++ {
+		conn, err := pool.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		want := map[string]string{
+			"journal_mode": "wal",
+			"foreign_keys": "1",
+			"synchronous":  "1", // NORMAL
+			"busy_timeout": "5000",
+		}
+		for pragma, v := range want {
+			var got string
+			if err := conn.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+				t.Fatalf("PRAGMA %s: %v", pragma, err)
+			}
+			if !strings.EqualFold(got, v) {
+				t.Errorf("connection %d: PRAGMA %s = %q, want %q", i, pragma, got, v)
+			}
+		}
+	}
+}
+
+func TestForeignKeysAreEnforced(t *testing.T) {
+	ctx := context.Background()
+	pool, err := db.Open(ctx, filepath.Join(t.TempDir(), "shop.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if _, err := db.Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	_, err = pool.ExecContext(ctx, `INSERT INTO products (category_id, sku, name, price) VALUES (999, 'X1', 'Ghost', 100)`)
+	if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
+		t.Fatalf("insert with a missing category: err = %v, want a FOREIGN KEY failure", err)
+	}
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "shop.db")
+	pool, err := db.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := db.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) == 0 {
+		t.Fatal("no embedded migrations")
+	}
+	applied, err := db.Migrate(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(applied) != len(all) {
+		t.Fatalf("first run applied %d migrations, want %d", len(applied), len(all))
+	}
+	before := dumpSchema(t, ctx, pool)
+	pool.Close()
+
+	// A second run, on a fresh open of the same file as at a restart,
+	// applies nothing and leaves the schema as it was.
+	pool, err = db.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	applied, err = db.Migrate(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(applied) != 0 {
+		t.Fatalf("second run applied %d migrations, want 0", len(applied))
+	}
+	if after := dumpSchema(t, ctx, pool); after != before {
+		t.Fatalf("schema changed on the second run:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	v, err := db.SchemaVersion(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != all[len(all)-1].Version {
+		t.Fatalf("schema version %d, want %d", v, all[len(all)-1].Version)
+	}
+	var rows int
+	if err := pool.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows != len(all) {
+		t.Fatalf("schema_migrations has %d rows, want %d", rows, len(all))
+	}
+}
+
+func TestMigrateRefusesANewerDatabase(t *testing.T) {
+	ctx := context.Background()
+	pool, err := db.Open(ctx, filepath.Join(t.TempDir(), "shop.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if _, err := db.Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (9999, 'from_the_future')`); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Migrate(ctx, pool)
+	if err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Fatalf("Migrate on a newer database: err = %v, want a refusal", err)
+	}
+}
+
+func TestMigrationsAreNumberedInOrder(t *testing.T) {
+	ms, err := db.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range ms {
+		if m.Version != i+1 {
+			t.Fatalf("migration %d has version %d", i, m.Version)
+		}
+	}
+}
+
+func dumpSchema(t *testing.T, ctx context.Context, pool *sql.DB) string {
+	t.Helper()
+	rows, err := pool.QueryContext(ctx, `SELECT type, name, COALESCE(sql, '') FROM sqlite_schema ORDER BY type, name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var typ, name, text string
+		if err := rows.Scan(&typ, &name, &text); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s %s: %s\n", typ, name, text)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
