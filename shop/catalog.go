@@ -1,0 +1,167 @@
+package shop
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"boutique/cart"
+	"boutique/db"
+	"boutique/views"
+)
+
+func (app *App) home(w http.ResponseWriter, r *http.Request) {
+	c, err := app.chrome(r, "")
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	app.render(w, r, http.StatusOK, views.Home(c))
+}
+
+// sortKeys are the sorts /products/ knows; any other value is ignored.
+var sortKeys = map[string]bool{"price": true, "rating": true, "name": true, "category": true}
+
+// productList is /products/: search with q, filter with category (a comma
+// list), order with sort and direction.
+func (app *App) productList(w http.ResponseWriter, r *http.Request) {
+	c, err := app.chrome(r, "Products")
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	params := r.URL.Query()
+	list := views.ProductList{Direction: "asc"}
+
+	if params.Has("q") {
+		list.Query = strings.TrimSpace(params.Get("q"))
+		if list.Query == "" {
+			c.Messages = append(c.Messages, views.Message{Level: "error", Text: "You didn't enter any search criteria!"})
+		}
+	}
+
+	var wanted []string
+	for _, name := range strings.Split(params.Get("category"), ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			wanted = append(wanted, name)
+		}
+	}
+	for _, cat := range c.Categories {
+		for _, name := range wanted {
+			if cat.Name == name {
+				list.Categories = append(list.Categories, cat)
+				break
+			}
+		}
+	}
+	if len(list.Categories) == 1 {
+		c.Active = list.Categories[0].Name
+		c.Title = list.Categories[0].FriendlyName
+	}
+
+	if s := params.Get("sort"); sortKeys[s] {
+		list.Sort = s
+	}
+	if params.Get("direction") == "desc" {
+		list.Direction = "desc"
+	}
+	var descending int64
+	if list.Sort != "" && list.Direction == "desc" {
+		descending = 1
+	}
+
+	rows, err := app.q.SearchProducts(r.Context(), db.SearchProductsParams{
+		Query:      list.Query,
+		Categories: strings.Join(wanted, ","),
+		Sort:       list.Sort,
+		Descending: descending,
+	})
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	list.Products = make([]views.Product, len(rows))
+	for i, p := range rows {
+		list.Products[i] = app.productView(db.GetProductRow(p))
+	}
+	app.render(w, r, http.StatusOK, views.Products(c, list))
+}
+
+func (app *App) productDetail(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r)
+	if !ok {
+		app.notFound(w, r)
+		return
+	}
+	row, err := app.q.GetProduct(r.Context(), id)
+	if err != nil {
+		app.fail(w, r, err)
+		return
+	}
+	p := app.productView(row)
+	c, err := app.chrome(r, p.Name)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	c.Active = p.Category
+	app.render(w, r, http.StatusOK, views.ProductDetail(c, p))
+}
+
+// pathID reads the {id} of a route as a positive integer.
+func pathID(r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+func (app *App) productView(p db.GetProductRow) views.Product {
+	v := views.Product{
+		ID:           p.ID,
+		SKU:          p.Sku,
+		Name:         p.Name,
+		Description:  p.Description,
+		Price:        cart.Format(p.Price, app.cfg.Currency),
+		PriceCents:   p.Price,
+		Rating:       -1,
+		HasSizes:     p.HasSizes == 1,
+		Category:     p.CategoryName,
+		CategoryName: p.CategoryFriendlyName,
+	}
+	if p.Rating.Valid {
+		v.Rating = p.Rating.Int64
+	}
+	if p.ImageID.Valid {
+		v.ImageURL = fmt.Sprintf("/images/%d/", p.ImageID.Int64)
+	} else {
+		v.ImageURL = "/static/img/no-image.svg"
+	}
+	return v
+}
+
+// image serves a picture stored in the database. A picture's id is never
+// reused, so browsers may keep it for good.
+func (app *App) image(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r)
+	if !ok {
+		app.notFound(w, r)
+		return
+	}
+	img, err := app.q.GetImage(r.Context(), id)
+	if err != nil {
+		app.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", img.ContentType)
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("ETag", `"`+img.Sha256+`"`)
+	// A picture is never a document: no scripts, even inside an SVG.
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, img.Sha256) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(img.Data)))
+	w.Write(img.Data)
+}

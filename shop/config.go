@@ -1,0 +1,57 @@
+package shop
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Config is what the shop reads from its environment.
+type Config struct {
+	// Currency is the ISO 4217 code, lower case, that prices are in.
+	Currency string
+	// StripeJSURL is where the checkout loads Stripe.js from. Its origin
+	// is the one the Content-Security-Policy lets scripts and frames come
+	// from, so tests can serve a stand-in on loopback.
+	StripeJSURL string
+}
+
+// DefaultStripeJSURL is Stripe's own address for Stripe.js.
+const DefaultStripeJSURL = "https://js.stripe.com/v3/"
+
+var currencyCode = regexp.MustCompile(`^[a-z]{3}$`)
+
+// ConfigFromEnv reads the configuration, applying defaults and refusing
+// values the shop cannot work with.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	c := Config{
+		Currency:    strings.ToLower(strings.TrimSpace(getenv("BOUTIQUE_CURRENCY"))),
+		StripeJSURL: strings.TrimSpace(getenv("STRIPE_JS_URL")),
+	}
+	if c.Currency == "" {
+		c.Currency = "usd"
+	}
+	if !currencyCode.MatchString(c.Currency) {
+		return c, fmt.Errorf("BOUTIQUE_CURRENCY %q is not a three-letter currency code such as usd", c.Currency)
+	}
+	if c.StripeJSURL == "" {
+		c.StripeJSURL = DefaultStripeJSURL
+	}
+	if _, err := origin(c.StripeJSURL); err != nil {
+		return c, fmt.Errorf("STRIPE_JS_URL: %w", err)
+	}
+	return c, nil
+}
+
+// origin is the scheme://host[:port] of an absolute http(s) URL.
+func origin(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", fmt.Errorf("%q is not an absolute http or https URL", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
+}

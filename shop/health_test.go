@@ -1,0 +1,64 @@
+package shop_test
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestHealthz(t *testing.T) {
+	s := newTestShop(t, defaultConfig())
+	if res := s.get("/healthz"); res.status != http.StatusOK || res.body != "ok\n" {
+		t.Fatalf("healthy: %d %q", res.status, res.body)
+	}
+	s.pool.Close()
+	if res := s.get("/healthz"); res.status != http.StatusServiceUnavailable {
+		t.Fatalf("with the database closed: status %d, want 503", res.status)
+	}
+}
+
+func TestStaticAssetsAndImages(t *testing.T) {
+	s := newTestShop(t, defaultConfig())
+	s.loadFixture()
+
+	home := s.get("/")
+	css := regexpFind(t, home.body, `href="(/static/css/boutique\.css\?v=[0-9a-f]+)"`)
+	res := s.get(css)
+	if res.status != http.StatusOK || !strings.Contains(res.header.Get("Content-Type"), "text/css") {
+		t.Fatalf("%s: %d %s", css, res.status, res.header.Get("Content-Type"))
+	}
+	if cc := res.header.Get("Cache-Control"); !strings.Contains(cc, "immutable") {
+		t.Fatalf("versioned asset Cache-Control %q", cc)
+	}
+	if cc := s.get("/static/css/boutique.css?v=old").header.Get("Cache-Control"); cc != "no-cache" {
+		t.Fatalf("stale version Cache-Control %q, want no-cache", cc)
+	}
+
+	// A picture stored in the database.
+	var id int64
+	if err := s.pool.QueryRow(`INSERT INTO images (content_type, sha256, data) VALUES ('image/svg+xml', 'abc123', '<svg xmlns="http://www.w3.org/2000/svg"/>') RETURNING id`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	img := s.get("/images/1/")
+	if img.status != http.StatusOK || img.header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(img.body, "<svg") {
+		t.Fatalf("image: %d %q %q", img.status, img.header.Get("Content-Type"), img.body)
+	}
+	if !strings.Contains(img.header.Get("Content-Security-Policy"), "sandbox") {
+		t.Fatal("an image is served without the sandbox CSP")
+	}
+	req := mustRequest(t, http.MethodGet, s.server.URL+"/images/1/")
+	req.Header.Set("If-None-Match", img.header.Get("ETag"))
+	if res := s.do(req); res.status != http.StatusNotModified {
+		t.Fatalf("revalidation: %d, want 304", res.status)
+	}
+}
+
+func regexpFind(t *testing.T, body, pattern string) string {
+	t.Helper()
+	m := regexp.MustCompile(pattern).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no match for %s", pattern)
+	}
+	return m[1]
+}

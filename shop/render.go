@@ -1,0 +1,101 @@
+package shop
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+
+	"github.com/a-h/templ"
+
+	"boutique/cart"
+	"boutique/db"
+	"boutique/views"
+)
+
+// render draws a component into a buffer first, so that a failure while
+// rendering becomes a clean 500 rather than half a page.
+func (app *App) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	if err := writeHTML(w, r, status, c); err != nil {
+		app.serverError(w, r, err)
+	}
+}
+
+// writeHTML renders c in full and only then writes the status and the body;
+// on a render error it has written nothing.
+func writeHTML(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// chrome gathers what the layout needs for every page.
+func (app *App) chrome(r *http.Request, title string) (views.Chrome, error) {
+	cats, err := app.categories(r)
+	if err != nil {
+		return views.Chrome{}, err
+	}
+	return views.Chrome{
+		Title:      title,
+		Categories: cats,
+		Query:      r.URL.Query().Get("q"),
+		BagTotal:   cart.Format(0, app.cfg.Currency),
+	}, nil
+}
+
+func (app *App) categories(r *http.Request) ([]views.Category, error) {
+	rows, err := app.q.ListCategories(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	cats := make([]views.Category, len(rows))
+	for i, c := range rows {
+		cats[i] = views.Category{
+			Name:         c.Name,
+			FriendlyName: c.FriendlyName,
+			ProductCount: c.ProductCount,
+			Sized:        c.SizedCount > 0,
+		}
+	}
+	return cats, nil
+}
+
+// serverError is the one path for failures: it logs the request and the
+// cause, and shows the shopper a generic page that gives nothing away.
+func (app *App) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	app.log.Error("request failed", "method", r.Method, "url", r.URL.String(), "err", err)
+	app.errorPage(w, r, http.StatusInternalServerError, "Something went wrong",
+		"We could not finish that just now. Please try again in a moment.")
+}
+
+func (app *App) notFound(w http.ResponseWriter, r *http.Request) {
+	app.errorPage(w, r, http.StatusNotFound, "We couldn't find that page",
+		"It may have moved, or the address may be mistyped.")
+}
+
+// errorPage draws the friendly error page. Its chrome is best effort: when
+// the database is the problem, the page still renders without categories.
+func (app *App) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, detail string) {
+	c, err := app.chrome(r, heading)
+	if err != nil {
+		c = views.Chrome{Title: heading, BagTotal: cart.Format(0, app.cfg.Currency)}
+	}
+	if err := writeHTML(w, r, status, views.ErrorPage(c, status, heading, detail)); err != nil {
+		app.log.Error("error page failed", "err", err)
+		http.Error(w, http.StatusText(status), status)
+	}
+}
+
+// fail answers a handler's error: not-found errors become the 404 page and
+// everything else a 500.
+func (app *App) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(db.NotFound(err), db.ErrNotFound) {
+		app.notFound(w, r)
+		return
+	}
+	app.serverError(w, r, err)
+}

@@ -1,0 +1,160 @@
+package shop_test
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"boutique/db"
+	"boutique/shop"
+)
+
+// testShop is the shop on a throwaway SQLite file, served by httptest.
+type testShop struct {
+	t      *testing.T
+	pool   *sql.DB
+	server *httptest.Server
+	client *http.Client
+}
+
+func defaultConfig() shop.Config {
+	return shop.Config{Currency: "usd", StripeJSURL: shop.DefaultStripeJSURL}
+}
+
+func newTestShop(t *testing.T, cfg shop.Config) *testShop {
+	t.Helper()
+	ctx := context.Background()
+	pool, err := db.Open(ctx, filepath.Join(t.TempDir(), "shop.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close() })
+	if _, err := db.Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	app, err := shop.New(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app.Handler())
+	t.Cleanup(srv.Close)
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testShop{t: t, pool: pool, server: srv, client: &http.Client{Jar: jar}}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (s *testShop) get(path string) response {
+	s.t.Helper()
+	return s.do(mustRequest(s.t, http.MethodGet, s.server.URL+path))
+}
+
+func (s *testShop) do(req *http.Request) response {
+	s.t.Helper()
+	res, err := s.client.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return response{status: res.StatusCode, header: res.Header, body: string(body)}
+}
+
+func mustRequest(t *testing.T, method, url string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+// fixture is a small catalog whose every order is worked out by hand in
+// the tests. ids are assigned in this order, from 1.
+type fixtureProduct struct {
+	category    string
+	name        string
+	description string
+	price       int64
+	rating      int64 // -1 for unrated
+}
+
+var fixtureCategories = []struct{ name, friendly string }{
+	{"a_shirts", "Shirts"},
+	{"b_mugs", "Mugs"},
+	{"c_lamps", "Lamps"},
+}
+
+var fixtureProducts = []fixtureProduct{
+	{"a_shirts", "Blue Oxford Shirt", "A crisp cotton shirt.", 3000, 45},       // 1
+	{"b_mugs", "Zebra Mug", "Stoneware with stripes.", 1200, 30},               // 2
+	{"c_lamps", "apple lamp", "A warm light for reading.", 8000, 40},           // 3
+	{"a_shirts", "Linen Shirt", "Light and breezy, a cotton cloud.", 4500, 50}, // 4
+	{"b_mugs", "Mug Tree", "Holds six MUGS on its branches.", 2500, -1},        // 5
+}
+
+func (s *testShop) loadFixture() {
+	s.t.Helper()
+	ctx := context.Background()
+	q := db.New(s.pool)
+	ids := map[string]int64{}
+	for _, c := range fixtureCategories {
+		id, err := q.CreateCategory(ctx, db.CreateCategoryParams{Name: c.name, FriendlyName: c.friendly})
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		ids[c.name] = id
+	}
+	for i, p := range fixtureProducts {
+		rating := sql.NullInt64{Int64: p.rating, Valid: p.rating >= 0}
+		sized := int64(0)
+		if p.category == "a_shirts" {
+			sized = 1
+		}
+		id, err := q.CreateProduct(ctx, db.CreateProductParams{
+			CategoryID:  sql.NullInt64{Int64: ids[p.category], Valid: true},
+			Sku:         "FX-" + strconv.Itoa(i+1),
+			Name:        p.name,
+			Description: p.description,
+			HasSizes:    sized,
+			Price:       p.price,
+			Rating:      rating,
+		})
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		if id != int64(i+1) {
+			s.t.Fatalf("fixture product %q got id %d, want %d", p.name, id, i+1)
+		}
+	}
+}
+
+var productIDs = regexp.MustCompile(`<article class="product-card" data-product-id="(\d+)"`)
+
+// listedIDs are the product ids of the cards on a list page, in order.
+func listedIDs(body string) []int64 {
+	ids := []int64{}
+	for _, m := range productIDs.FindAllStringSubmatch(body, -1) {
+		id, _ := strconv.ParseInt(m[1], 10, 64)
+		ids = append(ids, id)
+	}
+	return ids
+}

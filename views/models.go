@@ -1,0 +1,135 @@
+// Package views holds the shop's templ components. Handlers in shop/ fill
+// the plain structs below and render a page; nothing here touches the
+// database or the network.
+package views
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Chrome is what every page's layout needs: the title, the navigation and
+// search, the bag badge and any messages for the toast area.
+type Chrome struct {
+	Title      string
+	Categories []Category
+	Query      string // the search box's value
+	Active     string // the category name being browsed, for aria-current
+	BagTotal   string // the bag's grand total, formatted
+	BagCount   int
+	Messages   []Message
+	// CSPNonce is empty: the CSP allows no inline script or style at all.
+}
+
+// A Message is a toast: Level is info, success, warning or error.
+type Message struct {
+	Level string
+	Text  string
+}
+
+// A Category as the navigation and the home page show it.
+type Category struct {
+	Name         string // the slug used in ?category=
+	FriendlyName string
+	ProductCount int64
+	Sized        bool // holds clothing in sizes
+}
+
+// A Product as cards and the detail page show it.
+type Product struct {
+	ID           int64
+	SKU          string
+	Name         string
+	Description  string
+	Price        string // formatted
+	PriceCents   int64
+	Rating       int64 // tenths of a star; -1 when unrated
+	HasSizes     bool
+	ImageURL     string
+	Category     string // slug, "" when none
+	CategoryName string
+}
+
+// Sizes are the sizes clothing comes in, smallest first.
+var Sizes = []string{"XS", "S", "M", "L", "XL"}
+
+// ProductList is the /products/ page.
+type ProductList struct {
+	Products   []Product
+	Query      string
+	Searched   bool       // a q was given (even empty)
+	Categories []Category // the categories filtered on, as badges
+	Sort       string     // the sort in effect, "" for catalog order
+	Direction  string     // asc or desc
+}
+
+// SortOptions are the choices of the sort select, in its order.
+var SortOptions = []struct{ Value, Label string }{
+	{"", "Featured"},
+	{"price", "Price"},
+	{"rating", "Rating"},
+	{"name", "Name"},
+	{"category", "Category"},
+}
+
+// ProductURL is a product's detail page.
+func ProductURL(id int64) string { return fmt.Sprintf("/products/%d/", id) }
+
+// CategoryURL lists the products of one or more categories.
+func CategoryURL(names ...string) string {
+	return "/products/?" + url.Values{"category": {strings.Join(names, ",")}}.Encode()
+}
+
+// SortURL lists every product in an order.
+func SortURL(sort, direction string) string {
+	return "/products/?" + url.Values{"sort": {sort}, "direction": {direction}}.Encode()
+}
+
+// Stars renders a rating in tenths as "4.4 / 5".
+func Stars(tenths int64) string {
+	if tenths < 0 {
+		return "No rating"
+	}
+	return fmt.Sprintf("%d.%d / 5", tenths/10, tenths%10)
+}
+
+// SizedCategories and UnsizedCategories split the catalog into clothing
+// and homeware, for the home page's two departments.
+func SizedCategories(cs []Category) []string {
+	var names []string
+	for _, c := range cs {
+		if c.Sized {
+			names = append(names, c.Name)
+		}
+	}
+	return names
+}
+
+func UnsizedCategories(cs []Category) []string {
+	var names []string
+	for _, c := range cs {
+		if !c.Sized {
+			names = append(names, c.Name)
+		}
+	}
+	return names
+}
+
+func productsFound(n int) string {
+	if n == 1 {
+		return "1 product found"
+	}
+	return fmt.Sprintf("%d products found", n)
+}
+
+// AddURL is where a product is added to the bag.
+func AddURL(id int64) string { return fmt.Sprintf("/bag/add/%d/", id) }
+
+func categoryNames(cs []Category) string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name
+	}
+	return strings.Join(names, ",")
+}
