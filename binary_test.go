@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The binary built without cgo is the whole shop: run from an empty folder,
+// it serves its pages, styles, scripts and pictures, and stops cleanly on
+// SIGTERM.
+func TestStaticBinaryServesEverything(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	if _, err := os.Stat("assets/vendor/htmx.min.js"); err != nil {
+		t.Fatal("assets/vendor/htmx.min.js is missing: run `make assets` (npm ci) first")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "boutique")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("CGO_ENABLED=0 go build: %v\n%s", err, out)
+	}
+
+	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-db", "shop.db")
+	cmd.Dir = dir // nothing beside the binary
+	cmd.Env = []string{"PATH=/usr/bin:/bin"}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := servingAddr.FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+		exited <- cmd.Wait()
+	}()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case <-time.After(30 * time.Second):
+		t.Fatal("the binary did not start serving within 30s")
+	}
+
+	home := fetch(t, base+"/", "text/html")
+	for _, pattern := range []string{
+		`href="(/static/css/boutique\.css\?v=\w+)"`,
+		`src="(/static/vendor/htmx\.min\.js\?v=\w+)"`,
+		`src="(/static/js/boutique\.js\?v=\w+)"`,
+	} {
+		m := regexp.MustCompile(pattern).FindStringSubmatch(home)
+		if m == nil {
+			t.Fatalf("home page lacks %s", pattern)
+		}
+		fetch(t, base+m[1], "")
+	}
+	list := fetch(t, base+"/products/", "text/html")
+	img := regexp.MustCompile(`src="(/images/\d+/)"`).FindStringSubmatch(list)
+	if img == nil {
+		t.Fatal("no product picture on /products/")
+	}
+	if svg := fetch(t, base+img[1], "image/svg+xml"); !strings.HasPrefix(svg, "<svg") {
+		t.Fatalf("picture is not SVG: %.40q", svg)
+	}
+	fetch(t, base+"/healthz", "text/plain")
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("after SIGTERM the binary exited with %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the binary did not stop within 30s of SIGTERM")
+	}
+}
+
+func fetch(t *testing.T, url, contentType string) string {
+	t.Helper()
+	client := &http.Client{Timeout: 10 * time.Second}
+	res, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK || len(body) == 0 {
+		t.Fatalf("%s: %d, %d bytes", url, res.StatusCode, len(body))
+	}
+	if contentType != "" && !strings.HasPrefix(res.Header.Get("Content-Type"), contentType) {
+		t.Fatalf("%s: Content-Type %q, want %s", url, res.Header.Get("Content-Type"), contentType)
+	}
+	return string(body)
+}

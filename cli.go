@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"boutique/db"
+	"boutique/demo"
+	"boutique/shop"
+)
+
+const usage = `Boutique: a web shop in one binary and one SQLite file.
+
+Usage:
+  boutique serve   [-addr HOST:PORT] [-db FILE] [-demo=true|false]
+  boutique migrate [-db FILE]
+  boutique help
+
+Commands:
+  serve    migrate the database, load the demo catalog into an empty one,
+           and serve the shop until SIGINT or SIGTERM
+  migrate  apply the database migrations and exit
+
+Flags:
+  -addr    address to listen on (default 127.0.0.1:8000)
+  -db      SQLite database file (default boutique.db)
+  -demo    load the demo catalog into an empty database (default true)
+
+Environment:
+  BOUTIQUE_CURRENCY  ISO currency code prices are in (default usd)
+  STRIPE_JS_URL      where the checkout loads Stripe.js from
+                     (default https://js.stripe.com/v3/)
+`
+
+// wrapHandler, when set (by tests only), wraps the shop's handler, so a
+// test can hold a request in flight.
+var wrapHandler func(http.Handler) http.Handler
+
+// errUsage is returned for a command line that names no known command.
+var errUsage = errors.New("see 'boutique help'")
+
+// run is the whole program: main only supplies the process's context,
+// arguments, environment and output.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) < 2 {
+		fmt.Fprint(stdout, usage)
+		return errors.New("no command given")
+	}
+	switch cmd, rest := args[1], args[2:]; cmd {
+	case "serve":
+		return serve(ctx, rest, getenv, stdout)
+	case "migrate":
+		return migrate(ctx, rest, stdout)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q: %w", cmd, errUsage)
+	}
+}
+
+// parseFlags parses a command's flags; -h prints the usage and stops.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (stop bool, err error) {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			return true, nil
+		}
+		return true, fmt.Errorf("%s: %w", fs.Name(), err)
+	}
+	if fs.NArg() > 0 {
+		return true, fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return false, nil
+}
+
+func migrate(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	dbPath := fs.String("db", "boutique.db", "SQLite database file")
+	if stop, err := parseFlags(fs, args, stdout); stop {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stdout, nil))
+	pool, err := db.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	applied, err := db.Migrate(ctx, pool)
+	for _, m := range applied {
+		log.Info("migration applied", "version", m.Version, "name", m.Name)
+	}
+	if err != nil {
+		return err
+	}
+	v, err := db.SchemaVersion(ctx, pool)
+	if err != nil {
+		return err
+	}
+	log.Info("database is up to date", "db", *dbPath, "schema_version", v, "applied", len(applied))
+	return nil
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8000", "address to listen on")
+	dbPath := fs.String("db", "boutique.db", "SQLite database file")
+	loadDemo := fs.Bool("demo", true, "load the demo catalog into an empty database")
+	if stop, err := parseFlags(fs, args, stdout); stop {
+		return err
+	}
+	cfg, err := shop.ConfigFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stdout, nil))
+
+	pool, err := db.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// Fold the write-ahead log back into the main file so that a
+		// stopped shop is one file again.
+		if _, err := pool.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+			log.Warn("checkpoint at shutdown failed", "err", err)
+		}
+		if err := pool.Close(); err != nil {
+			log.Error("closing the database failed", "err", err)
+			return
+		}
+		log.Info("database closed", "db", *dbPath)
+	}()
+	applied, err := db.Migrate(ctx, pool)
+	if err != nil {
+		return err
+	}
+	if len(applied) > 0 {
+		log.Info("migrations applied", "count", len(applied), "db", *dbPath)
+	}
+	if *loadDemo {
+		loaded, err := demo.Seed(ctx, pool)
+		if err != nil {
+			return fmt.Errorf("loading the demo catalog: %w", err)
+		}
+		if loaded {
+			log.Info("demo catalog loaded into the empty database")
+		}
+	}
+
+	app, err := shop.New(pool, log, cfg)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	handler := app.Handler()
+	if wrapHandler != nil {
+		handler = wrapHandler(handler)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("serving", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String()+"/", "db", *dbPath)
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		srv.Close()
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

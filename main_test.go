@@ -1,0 +1,278 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func noEnv(string) string { return "" }
+
+func TestHelpAndBadCommands(t *testing.T) {
+	var out strings.Builder
+	if err := run(context.Background(), []string{"boutique", "--help"}, noEnv, &out); err != nil {
+		t.Fatalf("--help: %v", err)
+	}
+	for _, want := range []string{"boutique serve", "-addr", "127.0.0.1:8000", "boutique.db", "boutique migrate"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+	if err := run(context.Background(), []string{"boutique"}, noEnv, io.Discard); err == nil {
+		t.Error("no command: no error")
+	}
+	if err := run(context.Background(), []string{"boutique", "sell"}, noEnv, io.Discard); err == nil || !strings.Contains(err.Error(), `"sell"`) {
+		t.Errorf("unknown command: %v", err)
+	}
+	if err := run(context.Background(), []string{"boutique", "serve", "-port", "1"}, noEnv, io.Discard); err == nil {
+		t.Error("unknown flag: no error")
+	}
+	env := func(k string) string {
+		if k == "STRIPE_JS_URL" {
+			return "js.stripe.com/v3"
+		}
+		return ""
+	}
+	if err := run(context.Background(), []string{"boutique", "serve", "-db", filepath.Join(t.TempDir(), "x.db")}, env, io.Discard); err == nil || !strings.Contains(err.Error(), "STRIPE_JS_URL") {
+		t.Errorf("bad STRIPE_JS_URL: %v", err)
+	}
+}
+
+func TestMigrateCommandTwice(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shop.db")
+	var first, second strings.Builder
+	if err := run(context.Background(), []string{"boutique", "migrate", "-db", path}, noEnv, &first); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(first.String(), "migration applied") || !strings.Contains(first.String(), "applied=1") {
+		t.Fatalf("first migrate said:\n%s", first.String())
+	}
+	if err := run(context.Background(), []string{"boutique", "migrate", "-db", path}, noEnv, &second); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(second.String(), "migration applied") || !strings.Contains(second.String(), "applied=0") {
+		t.Fatalf("second migrate said:\n%s", second.String())
+	}
+}
+
+// server is `boutique serve` running in this process on a free port.
+type server struct {
+	url    string
+	cancel context.CancelFunc
+	done   chan error
+	mu     sync.Mutex
+	log    []string
+}
+
+var servingAddr = regexp.MustCompile(`msg=serving addr=(\S+)`)
+
+func startServe(t *testing.T, dbPath string) *server {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	s := &server{cancel: cancel, done: make(chan error, 1)}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			s.mu.Lock()
+			s.log = append(s.log, sc.Text())
+			s.mu.Unlock()
+			if m := servingAddr.FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+	}()
+	go func() {
+		err := run(ctx, []string{"boutique", "serve", "-addr", "127.0.0.1:0", "-db", dbPath}, noEnv, pw)
+		pw.Close()
+		s.done <- err
+	}()
+	select {
+	case a := <-addr:
+		s.url = "http://" + a
+	case err := <-s.done:
+		t.Fatalf("serve stopped before serving: %v", err)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("serve did not start within 30s")
+	}
+	t.Cleanup(func() { s.stop(t) })
+	return s
+}
+
+func (s *server) stop(t *testing.T) {
+	t.Helper()
+	s.cancel()
+	select {
+	case err, ok := <-s.done:
+		if ok && err != nil {
+			t.Errorf("serve returned %v", err)
+		}
+		if ok {
+			close(s.done)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop within 30s")
+	}
+}
+
+func (s *server) logged(substr string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, l := range s.log {
+		if strings.Contains(l, substr) {
+			return true
+		}
+	}
+	return false
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	client := &http.Client{Timeout: 10 * time.Second}
+	res, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+var cardID = regexp.MustCompile(`class="product-card" data-product-id="\d+"`)
+
+func TestServeKeepsItsDataAcrossRestarts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shop.db")
+
+	first := startServe(t, path)
+	if code, body := get(t, first.url+"/healthz"); code != 200 || body != "ok\n" {
+		t.Fatalf("healthz: %d %q", code, body)
+	}
+	code, body := get(t, first.url+"/products/")
+	if code != 200 {
+		t.Fatalf("/products/: %d", code)
+	}
+	n := len(cardID.FindAllString(body, -1))
+	if n < 40 {
+		t.Fatalf("the demo catalog shows %d products, want at least 40", n)
+	}
+	if !first.logged("demo catalog loaded") || !first.logged("msg=request method=GET path=/products/ status=200 duration=") {
+		t.Fatalf("log lacks the seeding or the request line:\n%s", strings.Join(first.log, "\n"))
+	}
+	first.stop(t)
+	if !first.logged("msg=\"database closed\"") {
+		t.Fatalf("the database was not closed cleanly:\n%s", strings.Join(first.log, "\n"))
+	}
+	if st, err := os.Stat(path + "-wal"); err == nil && st.Size() > 0 {
+		t.Fatalf("a %d-byte write-ahead log was left behind", st.Size())
+	}
+
+	second := startServe(t, path)
+	_, body = get(t, second.url+"/products/")
+	if got := len(cardID.FindAllString(body, -1)); got != n {
+		t.Fatalf("after a restart %d products, want the same %d", got, n)
+	}
+	if second.logged("demo catalog loaded") || second.logged("migrations applied") {
+		t.Fatalf("the restart re-seeded or re-migrated:\n%s", strings.Join(second.log, "\n"))
+	}
+}
+
+// A request in flight when the signal comes is answered, from the
+// database, before serve returns and closes it.
+func TestServeShutsDownGracefully(t *testing.T) {
+	inHandler := make(chan struct{})
+	release := make(chan struct{})
+	wrapHandler = func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/slow-health" {
+				close(inHandler)
+				<-release
+				r.URL.Path = "/healthz"
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	t.Cleanup(func() { wrapHandler = nil })
+	s := startServe(t, filepath.Join(t.TempDir(), "shop.db"))
+	host := strings.TrimPrefix(s.url, "http://")
+
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	answered := make(chan result, 1)
+	go func() {
+		client := &http.Client{Timeout: 30 * time.Second}
+		res, err := client.Get(s.url + "/slow-health")
+		if err != nil {
+			answered <- result{err: err}
+			return
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		answered <- result{res.StatusCode, string(b), err}
+	}()
+	select {
+	case <-inHandler:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request never reached the handler")
+	}
+
+	s.cancel()
+	// Shutdown has begun once the listener refuses new connections.
+	waitFor(t, func() bool {
+		c, err := net.DialTimeout("tcp", host, time.Second)
+		if err != nil {
+			return true
+		}
+		c.Close()
+		return false
+	})
+	select {
+	case err := <-s.done:
+		t.Fatalf("serve returned (%v) with a request still in flight", err)
+	default:
+	}
+	close(release)
+
+	r := <-answered
+	if r.err != nil || r.status != 200 || r.body != "ok\n" {
+		t.Fatalf("the request in flight got %d %q, %v; want 200 from the database\n%s", r.status, r.body, r.err, strings.Join(s.log, "\n"))
+	}
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+		close(s.done)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not return after the last request")
+	}
+	if !s.logged("msg=stopped") || !s.logged(`msg="database closed"`) {
+		t.Fatalf("no clean stop logged:\n%s", strings.Join(s.log, "\n"))
+	}
+}
+
+// waitFor polls cond every 10ms for at most 10s.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal(errors.New("condition not met within 10s"))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
