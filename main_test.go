@@ -138,31 +138,16 @@ func (s *server) logged(substr string) bool {
 	return false
 }
 
-func get(t *testing.T, url string) (int, string) {
-	t.Helper()
-	client := &http.Client{Timeout: 10 * time.Second}
-	res, err := client.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
-}
-
 var cardID = regexp.MustCompile(`class="product-card" data-product-id="\d+"`)
 
 func TestServeKeepsItsDataAcrossRestarts(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "shop.db")
 
 	first := startServe(t, path)
-	if code, body := get(t, first.url+"/healthz"); code != 200 || body != "ok\n" {
-		t.Fatalf("healthz: %d %q", code, body)
+	if body := fetch(t, first.url+"/healthz", "text/plain"); body != "ok\n" {
+		t.Fatalf("healthz: %q", body)
 	}
-	code, body := get(t, first.url+"/products/")
-	if code != 200 {
-		t.Fatalf("/products/: %d", code)
-	}
+	body := fetch(t, first.url+"/products/", "text/html")
 	n := len(cardID.FindAllString(body, -1))
 	if n < 40 {
 		t.Fatalf("the demo catalog shows %d products, want at least 40", n)
@@ -179,7 +164,7 @@ func TestServeKeepsItsDataAcrossRestarts(t *testing.T) {
 	}
 
 	second := startServe(t, path)
-	_, body = get(t, second.url+"/products/")
+	body = fetch(t, second.url+"/products/", "text/html")
 	if got := len(cardID.FindAllString(body, -1)); got != n {
 		t.Fatalf("after a restart %d products, want the same %d", got, n)
 	}

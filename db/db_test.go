@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"boutique/db"
+	"boutique/db/dbtest"
 )
 
 func TestOpenSetsPragmasOnEveryConnection(t *testing.T) {
@@ -47,15 +48,8 @@ func TestOpenSetsPragmasOnEveryConnection(t *testing.T) {
 
 func TestForeignKeysAreEnforced(t *testing.T) {
 	ctx := context.Background()
-	pool, err := db.Open(ctx, filepath.Join(t.TempDir(), "shop.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	if _, err := db.Migrate(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
-	_, err = pool.ExecContext(ctx, `INSERT INTO products (category_id, sku, name, price) VALUES (999, 'X1', 'Ghost', 100)`)
+	pool := dbtest.Open(t)
+	_, err := pool.ExecContext(ctx, `INSERT INTO products (category_id, sku, name, price) VALUES (999, 'X1', 'Ghost', 100)`)
 	if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
 		t.Fatalf("insert with a missing category: err = %v, want a FOREIGN KEY failure", err)
 	}
@@ -120,18 +114,11 @@ func TestMigrateIsIdempotent(t *testing.T) {
 
 func TestMigrateRefusesANewerDatabase(t *testing.T) {
 	ctx := context.Background()
-	pool, err := db.Open(ctx, filepath.Join(t.TempDir(), "shop.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	if _, err := db.Migrate(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
+	pool := dbtest.Open(t)
 	if _, err := pool.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (9999, 'from_the_future')`); err != nil {
 		t.Fatal(err)
 	}
-	_, err = db.Migrate(ctx, pool)
+	_, err := db.Migrate(ctx, pool)
 	if err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Fatalf("Migrate on a newer database: err = %v, want a refusal", err)
 	}

@@ -3,11 +3,10 @@ package demo_test
 import (
 	"context"
 	"encoding/xml"
-	"path/filepath"
 	"regexp"
 	"testing"
 
-	"boutique/db"
+	"boutique/db/dbtest"
 	"boutique/demo"
 )
 
@@ -62,14 +61,7 @@ func TestPicturesAreWellFormedSVG(t *testing.T) {
 
 func TestSeedLoadsOnceIntoAnEmptyShop(t *testing.T) {
 	ctx := context.Background()
-	pool, err := db.Open(ctx, filepath.Join(t.TempDir(), "shop.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	if _, err := db.Migrate(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
+	pool := dbtest.Open(t)
 	loaded, err := demo.Seed(ctx, pool)
 	if err != nil || !loaded {
 		t.Fatalf("first Seed = %v, %v; want true, nil", loaded, err)

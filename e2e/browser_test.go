@@ -14,7 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"boutique/db"
+	"boutique/db/dbtest"
 	"boutique/demo"
 	"boutique/shop"
 )
@@ -24,14 +24,7 @@ import (
 func startShop(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
-	pool, err := db.Open(ctx, filepath.Join(t.TempDir(), "shop.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pool.Close() })
-	if _, err := db.Migrate(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
+	pool := dbtest.Open(t)
 	if _, err := demo.Seed(ctx, pool); err != nil {
 		t.Fatal(err)
 	}

@@ -8,12 +8,12 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
 
 	"boutique/db"
+	"boutique/db/dbtest"
 	"boutique/shop"
 )
 
@@ -31,15 +31,7 @@ func defaultConfig() shop.Config {
 
 func newTestShop(t *testing.T, cfg shop.Config) *testShop {
 	t.Helper()
-	ctx := context.Background()
-	pool, err := db.Open(ctx, filepath.Join(t.TempDir(), "shop.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pool.Close() })
-	if _, err := db.Migrate(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
+	pool := dbtest.Open(t)
 	app, err := shop.New(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 	if err != nil {
 		t.Fatal(err)
