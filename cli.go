@@ -34,9 +34,13 @@ Flags:
   -demo    load the demo catalog into an empty database (default true)
 
 Environment:
-  BOUTIQUE_CURRENCY  ISO currency code prices are in (default usd)
-  STRIPE_JS_URL      where the checkout loads Stripe.js from
-                     (default https://js.stripe.com/v3/)
+  BOUTIQUE_CURRENCY                      ISO currency code of prices (default usd)
+  BOUTIQUE_FREE_DELIVERY_THRESHOLD       bag total from which delivery is free
+                                         (default 50.00)
+  BOUTIQUE_STANDARD_DELIVERY_PERCENTAGE  delivery charge below it, as a percentage
+                                         of the bag total (default 10)
+  STRIPE_JS_URL                          where the checkout loads Stripe.js from
+                                         (default https://js.stripe.com/v3/)
 `
 
 // wrapHandler, when set (by tests only), wraps the shop's handler, so a
@@ -160,6 +164,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	defer app.Close()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

@@ -8,6 +8,20 @@ import (
 	"database/sql"
 )
 
+type Bag struct {
+	ID        string
+	CreatedAt string
+	UpdatedAt string
+}
+
+type BagLine struct {
+	BagID     string
+	ProductID int64
+	Size      string
+	Quantity  int64
+	AddedAt   string
+}
+
 type Category struct {
 	ID           int64
 	Name         string
@@ -31,6 +45,12 @@ type Product struct {
 	Price       int64
 	Rating      sql.NullInt64
 	ImageID     sql.NullInt64
+}
+
+type Session struct {
+	Token  string
+	Data   []byte
+	Expiry float64
 }
 
 type Setting struct {

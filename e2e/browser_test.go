@@ -3,25 +3,28 @@ package e2e
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"boutique/cart"
 	"boutique/db/dbtest"
 	"boutique/demo"
 	"boutique/shop"
 )
 
 // startShop serves the shop with the demo catalog on a throwaway SQLite
-// file, on loopback.
-func startShop(t *testing.T) string {
+// file, on loopback, and returns its URL and database.
+func startShop(t *testing.T) (string, *sql.DB) {
 	t.Helper()
 	ctx := context.Background()
 	pool := dbtest.Open(t)
@@ -30,14 +33,69 @@ func startShop(t *testing.T) string {
 	}
 	app, err := shop.New(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), shop.Config{
 		Currency:    "usd",
+		Delivery:    cart.DefaultRules,
 		StripeJSURL: shop.DefaultStripeJSURL,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(app.Close)
 	srv := httptest.NewServer(app.Handler())
 	t.Cleanup(srv.Close)
-	return srv.URL
+	return srv.URL, pool
+}
+
+// productID is the id of the demo product with this name.
+func productID(t *testing.T, pool *sql.DB, name string) int64 {
+	t.Helper()
+	var id int64
+	if err := pool.QueryRow(`SELECT id FROM products WHERE name = ?`, name).Scan(&id); err != nil {
+		t.Fatalf("product %q: %v", name, err)
+	}
+	return id
+}
+
+// waitTrue evaluates a JavaScript expression every 50ms until it is true,
+// for at most 15 seconds. It polls from Go, so it works on pages whose own
+// scripts are switched off.
+func waitTrue(t *testing.T, ctx context.Context, what, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: not true after 15s (last error: %v)", what, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// text is the trimmed text of the first element a CSS selector finds.
+func text(t *testing.T, ctx context.Context, selector string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`(document.querySelector(`+strconv.Quote(selector)+`)?.textContent ?? "").trim()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// screenshot saves the page as it is and prints where.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := screenshotPath(t, name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
 }
 
 // newBrowser starts headless Chromium with a fresh profile and no network

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"os"
 	"slices"
 	"testing"
 	"time"
@@ -10,7 +9,7 @@ import (
 )
 
 func TestProductsSortedByPriceDescending(t *testing.T) {
-	base := startShop(t)
+	base, _ := startShop(t)
 	ctx := newBrowser(t, 60*time.Second)
 
 	err := chromedp.Do(ctx,
@@ -79,13 +78,5 @@ func TestProductsSortedByPriceDescending(t *testing.T) {
 		t.Errorf("%d product pictures did not load", broken)
 	}
 
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := screenshotPath(t, "products-price-desc.png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
+	screenshot(t, ctx, "products-price-desc.png")
 }

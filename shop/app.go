@@ -5,17 +5,25 @@ package shop
 import (
 	"database/sql"
 	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
 
 	"boutique/db"
 )
 
-// App is the shop. Build it with New; serve its Handler.
+// App is the shop. Build it with New, serve its Handler, and Close it
+// before closing the database.
 type App struct {
-	db  *sql.DB
-	q   *db.Queries
-	log *slog.Logger
-	cfg Config
-	csp string
+	db        *sql.DB
+	q         *db.Queries
+	log       *slog.Logger
+	cfg       Config
+	csp       string
+	sessions  *scs.SessionManager
+	stop      func() // stops the background cleanups
+	closeOnce sync.Once
 }
 
 // New builds the shop over an open, migrated database.
@@ -24,5 +32,23 @@ func New(pool *sql.DB, log *slog.Logger, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &App{db: pool, q: db.New(pool), log: log, cfg: cfg, csp: csp}, nil
+	app := &App{db: pool, q: db.New(pool), log: log, cfg: cfg, csp: csp}
+	var stopSessions func()
+	app.sessions, stopSessions = newSessions(pool, log)
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		app.cleanBags(time.Hour, done)
+	}()
+	app.stop = func() {
+		stopSessions()
+		close(done)
+		<-stopped
+	}
+	return app, nil
 }
+
+// Close stops the shop's background work. The handler must not be used
+// after it.
+func (app *App) Close() { app.closeOnce.Do(app.stop) }

@@ -1,12 +1,12 @@
 package shop
 
 import (
+	"database/sql"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"boutique/cart"
 	"boutique/db"
 	"boutique/views"
 )
@@ -99,6 +99,15 @@ func (app *App) productDetail(w http.ResponseWriter, r *http.Request) {
 		app.fail(w, r, err)
 		return
 	}
+	// The page has the add form: make sure the session has its bag before
+	// the shopper's first add, so that adds sent together share it.
+	app.ensureBagID(r.Context())
+	app.renderProduct(w, r, http.StatusOK, row, views.AddForm{}, nil)
+}
+
+// renderProduct draws a product's page, with what the shopper typed into
+// its add form and any message about it.
+func (app *App) renderProduct(w http.ResponseWriter, r *http.Request, status int, row db.GetProductRow, form views.AddForm, msgs []views.Message) {
 	p := app.productView(row)
 	c, err := app.chrome(r, p.Name)
 	if err != nil {
@@ -106,7 +115,8 @@ func (app *App) productDetail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.Active = p.Category
-	app.render(w, r, http.StatusOK, views.ProductDetail(c, p))
+	c.Messages = append(c.Messages, msgs...)
+	app.render(w, r, status, views.ProductDetail(c, p, form))
 }
 
 // pathID reads the {id} of a route as a positive integer.
@@ -121,7 +131,7 @@ func (app *App) productView(p db.GetProductRow) views.Product {
 		SKU:          p.Sku,
 		Name:         p.Name,
 		Description:  p.Description,
-		Price:        cart.Format(p.Price, app.cfg.Currency),
+		Price:        app.money(p.Price),
 		PriceCents:   p.Price,
 		Rating:       -1,
 		HasSizes:     p.HasSizes == 1,
@@ -131,12 +141,17 @@ func (app *App) productView(p db.GetProductRow) views.Product {
 	if p.Rating.Valid {
 		v.Rating = p.Rating.Int64
 	}
-	if p.ImageID.Valid {
-		v.ImageURL = fmt.Sprintf("/images/%d/", p.ImageID.Int64)
-	} else {
-		v.ImageURL = "/static/img/no-image.svg"
-	}
+	v.ImageURL = imageURL(p.ImageID)
 	return v
+}
+
+// imageURL is where a product's picture is served, or the stand-in for a
+// product without one.
+func imageURL(id sql.NullInt64) string {
+	if !id.Valid {
+		return "/static/img/no-image.svg"
+	}
+	return fmt.Sprintf("/images/%d/", id.Int64)
 }
 
 // image serves a picture stored in the database. A picture's id is never

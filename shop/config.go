@@ -2,6 +2,8 @@ package shop
 
 import (
 	"fmt"
+
+	"boutique/cart"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,6 +13,9 @@ import (
 type Config struct {
 	// Currency is the ISO 4217 code, lower case, that prices are in.
 	Currency string
+	// Delivery are the delivery rules: the free-delivery threshold and
+	// the standard delivery percentage.
+	Delivery cart.Rules
 	// StripeJSURL is where the checkout loads Stripe.js from. Its origin
 	// is the one the Content-Security-Policy lets scripts and frames come
 	// from, so tests can serve a stand-in on loopback.
@@ -34,6 +39,21 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if !currencyCode.MatchString(c.Currency) {
 		return c, fmt.Errorf("BOUTIQUE_CURRENCY %q is not a three-letter currency code such as usd", c.Currency)
+	}
+	c.Delivery = cart.DefaultRules
+	if v := strings.TrimSpace(getenv("BOUTIQUE_FREE_DELIVERY_THRESHOLD")); v != "" {
+		cents, err := cart.ParseAmount(v)
+		if err != nil {
+			return c, fmt.Errorf("BOUTIQUE_FREE_DELIVERY_THRESHOLD: %w", err)
+		}
+		c.Delivery.FreeDeliveryThreshold = cents
+	}
+	if v := strings.TrimSpace(getenv("BOUTIQUE_STANDARD_DELIVERY_PERCENTAGE")); v != "" {
+		bp, err := cart.ParsePercent(v)
+		if err != nil {
+			return c, fmt.Errorf("BOUTIQUE_STANDARD_DELIVERY_PERCENTAGE: %w", err)
+		}
+		c.Delivery.DeliveryBasisPoints = bp
 	}
 	if c.StripeJSURL == "" {
 		c.StripeJSURL = DefaultStripeJSURL

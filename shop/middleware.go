@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -104,3 +105,31 @@ func (app *App) recoverPanic(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// maxFormBytes bounds the body of every form post.
+const maxFormBytes = 64 << 10
+
+func (app *App) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+type sessionCtxKey struct{}
+
+// inSession marks requests that went through the session middleware, so
+// that pages drawn for other routes (a 404 for a missing file) know not to
+// reach for a session.
+func (app *App) inSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionCtxKey{}, true)))
+	})
+}
+
+func hasSession(r *http.Request) bool {
+	return r.Context().Value(sessionCtxKey{}) != nil
+}
+
+// isHTMX says whether htmx made the request.
+func isHTMX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/a-h/templ"
+	"github.com/justinas/nosurf"
 
 	"boutique/cart"
 	"boutique/db"
@@ -33,19 +34,45 @@ func writeHTML(w http.ResponseWriter, r *http.Request, status int, c templ.Compo
 	return err
 }
 
-// chrome gathers what the layout needs for every page.
+// chrome gathers what the layout needs for every page: the navigation,
+// the bag for its badge, the CSRF token and any messages kept for it.
 func (app *App) chrome(r *http.Request, title string) (views.Chrome, error) {
+	bag, err := app.loadBag(r.Context(), app.sessionBagID(r))
+	if err != nil {
+		return views.Chrome{}, err
+	}
+	return app.chromeFor(r, title, bag)
+}
+
+// chromeFor is chrome for a handler that has loaded the bag already.
+func (app *App) chromeFor(r *http.Request, title string, bag views.Bag) (views.Chrome, error) {
 	cats, err := app.categories(r)
 	if err != nil {
 		return views.Chrome{}, err
 	}
-	return views.Chrome{
+	c := views.Chrome{
 		Title:      title,
 		Categories: cats,
 		Query:      r.URL.Query().Get("q"),
-		BagTotal:   cart.Format(0, app.cfg.Currency),
-	}, nil
+		Bag:        bag,
+		CSRFToken:  nosurf.Token(r),
+	}
+	if hasSession(r) {
+		c.Messages = app.popFlash(r.Context())
+	}
+	return c, nil
 }
+
+// sessionBagID is the bag of the request's session, if it went through the
+// session middleware at all.
+func (app *App) sessionBagID(r *http.Request) string {
+	if !hasSession(r) {
+		return ""
+	}
+	return app.bagID(r.Context())
+}
+
+func (app *App) money(cents int64) string { return cart.Format(cents, app.cfg.Currency) }
 
 func (app *App) categories(r *http.Request) ([]views.Category, error) {
 	rows, err := app.q.ListCategories(r.Context())
@@ -80,9 +107,13 @@ func (app *App) notFound(w http.ResponseWriter, r *http.Request) {
 // errorPage draws the friendly error page. Its chrome is best effort: when
 // the database is the problem, the page still renders without categories.
 func (app *App) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, detail string) {
+	if isHTMX(r) {
+		app.toastError(w, r, status, heading+". "+detail)
+		return
+	}
 	c, err := app.chrome(r, heading)
 	if err != nil {
-		c = views.Chrome{Title: heading, BagTotal: cart.Format(0, app.cfg.Currency)}
+		c = views.Chrome{Title: heading, Bag: app.pricedBag(nil)}
 	}
 	if err := writeHTML(w, r, status, views.ErrorPage(c, status, heading, detail)); err != nil {
 		app.log.Error("error page failed", "err", err)
@@ -98,4 +129,15 @@ func (app *App) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	app.serverError(w, r, err)
+}
+
+// toastError answers an htmx request that cannot be done with an error
+// toast at the top of the toast area, whatever the request targeted.
+func (app *App) toastError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	w.Header().Set("HX-Retarget", "#toasts")
+	w.Header().Set("HX-Reswap", "afterbegin")
+	if err := writeHTML(w, r, status, views.Toast(views.Message{Level: "error", Text: msg})); err != nil {
+		app.log.Error("error toast failed", "err", err)
+		http.Error(w, msg, status)
+	}
 }

@@ -5,18 +5,25 @@ import "net/http"
 // Handler is the whole shop: every route, wrapped in the middleware that
 // every response goes through.
 func (app *App) Handler() http.Handler {
+	// Pages and the bag: with the shopper's session, and CSRF checks on
+	// everything that changes state.
+	pages := http.NewServeMux()
+	pages.HandleFunc("GET /{$}", app.home)
+	pages.HandleFunc("GET /products/{$}", app.productList)
+	pages.HandleFunc("GET /products/{id}/{$}", app.productDetail)
+	pages.HandleFunc("GET /bag/{$}", app.bagView)
+	pages.HandleFunc("POST /bag/add/{id}/{$}", app.bagAdd)
+	pages.HandleFunc("POST /bag/adjust/{id}/{$}", app.bagAdjust)
+	pages.HandleFunc("POST /bag/remove/{id}/{$}", app.bagRemove)
+	// Everything else is the friendly 404 page.
+	pages.HandleFunc("/", app.notFound)
+
+	// Files and probes: no session, nothing to protect.
 	mux := http.NewServeMux()
-
-	mux.HandleFunc("GET /{$}", app.home)
-	mux.HandleFunc("GET /products/{$}", app.productList)
-	mux.HandleFunc("GET /products/{id}/{$}", app.productDetail)
 	mux.HandleFunc("GET /images/{id}/{$}", app.image)
-
 	mux.Handle("GET /static/", app.static())
 	mux.HandleFunc("GET /healthz", app.healthz)
-
-	// Everything else is the friendly 404 page.
-	mux.HandleFunc("/", app.notFound)
+	mux.Handle("/", app.secureCookies(app.sessions.LoadAndSave(app.inSession(app.limitBody(app.csrf(pages))))))
 
 	return app.recoverPanic(app.logRequests(app.secureHeaders(mux)))
 }

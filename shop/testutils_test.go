@@ -3,15 +3,20 @@ package shop_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
+	"boutique/cart"
 	"boutique/db"
 	"boutique/db/dbtest"
 	"boutique/shop"
@@ -26,23 +31,86 @@ type testShop struct {
 }
 
 func defaultConfig() shop.Config {
-	return shop.Config{Currency: "usd", StripeJSURL: shop.DefaultStripeJSURL}
+	return shop.Config{Currency: "usd", Delivery: cart.DefaultRules, StripeJSURL: shop.DefaultStripeJSURL}
 }
 
 func newTestShop(t *testing.T, cfg shop.Config) *testShop {
 	t.Helper()
-	pool := dbtest.Open(t)
-	app, err := shop.New(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(app.Handler())
-	t.Cleanup(srv.Close)
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testShop{t: t, pool: pool, server: srv, client: &http.Client{Jar: jar}}
+	return serveShop(t, dbtest.Open(t), cfg, jar, httptest.NewServer)
+}
+
+// serveShop serves a shop over pool with a client that keeps its cookies
+// in jar and does not follow redirects, so tests see each 303.
+func serveShop(t *testing.T, pool *sql.DB, cfg shop.Config, jar http.CookieJar, serve func(http.Handler) *httptest.Server) *testShop {
+	t.Helper()
+	app, err := shop.New(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := serve(app.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		app.Close()
+	})
+	client := srv.Client()
+	client.Jar = jar
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &testShop{t: t, pool: pool, server: srv, client: client}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// csrfToken is the token in the forms of the page at path.
+func (s *testShop) csrfToken(path string) string {
+	s.t.Helper()
+	m := csrfField.FindStringSubmatch(s.get(path).body)
+	if m == nil {
+		s.t.Fatalf("no csrf_token field on %s", path)
+	}
+	return html.UnescapeString(m[1])
+}
+
+// post sends a form as a browser on this shop would: from its own origin.
+// With htmx set it also sends the headers htmx sends.
+func (s *testShop) post(path string, form url.Values, htmx bool) response {
+	s.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.server.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", s.server.URL)
+	if htmx {
+		req.Header.Set("HX-Request", "true")
+	}
+	return s.do(req)
+}
+
+// bagLines is every bag line in the database as "product/size" = quantity.
+func (s *testShop) bagLines() map[string]int64 {
+	s.t.Helper()
+	rows, err := s.pool.Query(`SELECT product_id, size, quantity FROM bag_lines`)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer rows.Close()
+	lines := map[string]int64{}
+	for rows.Next() {
+		var id, qty int64
+		var size string
+		if err := rows.Scan(&id, &size, &qty); err != nil {
+			s.t.Fatal(err)
+		}
+		lines[fmt.Sprintf("%d/%s", id, size)] = qty
+	}
+	if err := rows.Err(); err != nil {
+		s.t.Fatal(err)
+	}
+	return lines
 }
 
 type response struct {

@@ -1,8 +1,12 @@
 package views
 
-import "fmt"
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+)
 
-func bagLabel(total string, count int) string {
+func bagLabel(total string, count int64) string {
 	switch count {
 	case 0:
 		return "Your bag is empty"
@@ -17,4 +21,20 @@ func toastRole(level string) string {
 		return "alert"
 	}
 	return "status"
+}
+
+// csrfHeaders is the hx-headers value that sends the CSRF token with every
+// htmx request.
+func csrfHeaders(token string) string {
+	b, _ := json.Marshal(map[string]string{"X-CSRF-Token": token})
+	return string(b)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func quantityValue(typed string) string {
+	if typed == "" {
+		return "1"
+	}
+	return typed
 }

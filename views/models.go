@@ -16,10 +16,9 @@ type Chrome struct {
 	Categories []Category
 	Query      string // the search box's value
 	Active     string // the category name being browsed, for aria-current
-	BagTotal   string // the bag's grand total, formatted
-	BagCount   int
+	Bag        Bag    // for the header badge
 	Messages   []Message
-	// CSPNonce is empty: the CSP allows no inline script or style at all.
+	CSRFToken  string // nosurf's masked token, for forms and htmx headers
 }
 
 // A Message is a toast: Level is info, success, warning or error.
@@ -50,9 +49,6 @@ type Product struct {
 	Category     string // slug, "" when none
 	CategoryName string
 }
-
-// Sizes are the sizes clothing comes in, smallest first.
-var Sizes = []string{"XS", "S", "M", "L", "XL"}
 
 // ProductList is the /products/ page.
 type ProductList struct {
@@ -133,3 +129,53 @@ func categoryNames(cs []Category) string {
 	}
 	return strings.Join(names, ",")
 }
+
+// A Bag as the bag page, the badge and the mini bag show it, with every
+// amount formatted.
+type Bag struct {
+	Lines      []BagLine
+	Count      int64 // items, counting quantities
+	Total      string
+	Delivery   string
+	GrandTotal string
+	// Nudge is how much more would make delivery free, "" when it is free
+	// or the bag is empty.
+	Nudge string
+}
+
+// Empty says whether the bag has no lines.
+func (b Bag) Empty() bool { return len(b.Lines) == 0 }
+
+// A BagLine is one product in one size.
+type BagLine struct {
+	ProductID int64
+	Size      string // "" for products without sizes
+	Quantity  int64
+	Name      string
+	SKU       string
+	ImageURL  string
+	UnitPrice string
+	Subtotal  string
+}
+
+// ID is the line's stable element id.
+func (l BagLine) ID() string {
+	size := l.Size
+	if size == "" {
+		size = "none"
+	}
+	return fmt.Sprintf("bag-line-%d-%s", l.ProductID, size)
+}
+
+// AddForm is what the shopper last typed into a product's add form, kept
+// when it comes back with an error.
+type AddForm struct {
+	Size     string
+	Quantity string
+}
+
+// BagURL, AdjustURL and RemoveURL are the bag's page and its actions.
+const BagURL = "/bag/"
+
+func AdjustURL(id int64) string { return fmt.Sprintf("/bag/adjust/%d/", id) }
+func RemoveURL(id int64) string { return fmt.Sprintf("/bag/remove/%d/", id) }

@@ -1,0 +1,312 @@
+package shop
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/justinas/nosurf"
+
+	"boutique/cart"
+	"boutique/db"
+	"boutique/views"
+)
+
+// loadBag reads a bag's lines with the products' current prices and
+// prices it. An empty id is an empty bag.
+func (app *App) loadBag(ctx context.Context, bagID string) (views.Bag, error) {
+	if bagID == "" {
+		return app.pricedBag(nil), nil
+	}
+	rows, err := app.q.ListBagLines(ctx, bagID)
+	if err != nil {
+		return views.Bag{}, err
+	}
+	return app.pricedBag(rows), nil
+}
+
+// pricedBag prices bag lines under the shop's delivery rules and formats
+// them for the pages.
+func (app *App) pricedBag(rows []db.ListBagLinesRow) views.Bag {
+	lines := make([]cart.Line, len(rows))
+	for i, row := range rows {
+		lines[i] = cart.Line{ProductID: row.ProductID, Size: row.Size, Quantity: row.Quantity, UnitPrice: row.Price}
+	}
+	t := app.cfg.Delivery.Price(lines)
+	b := views.Bag{
+		Count:      t.Count,
+		Total:      app.money(t.Total),
+		Delivery:   app.money(t.Delivery),
+		GrandTotal: app.money(t.GrandTotal),
+	}
+	if t.FreeDeliveryDelta > 0 {
+		b.Nudge = app.money(t.FreeDeliveryDelta)
+	}
+	for i, row := range rows {
+		b.Lines = append(b.Lines, views.BagLine{
+			ProductID: row.ProductID,
+			Size:      row.Size,
+			Quantity:  row.Quantity,
+			Name:      row.Name,
+			SKU:       row.Sku,
+			ImageURL:  imageURL(row.ImageID),
+			UnitPrice: app.money(row.Price),
+			Subtotal:  app.money(lines[i].Subtotal()),
+		})
+	}
+	return b
+}
+
+func (app *App) bagView(w http.ResponseWriter, r *http.Request) {
+	app.renderBag(w, r, http.StatusOK, nil)
+}
+
+// renderBag draws /bag/, with any message about the last change.
+func (app *App) renderBag(w http.ResponseWriter, r *http.Request, status int, msgs []views.Message) {
+	bag, err := app.loadBag(r.Context(), app.bagID(r.Context()))
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	c, err := app.chromeFor(r, "Shopping bag", bag)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	c.Messages = append(c.Messages, msgs...)
+	app.render(w, r, status, views.BagPage(c, bag))
+}
+
+// errLineFull is an add that would take a line past cart.MaxQuantity.
+var errLineFull = errors.New("bag line full")
+
+// bagAdd is POST /bag/add/{id}/: quantity, product_size, redirect_url.
+func (app *App) bagAdd(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	product, ok := app.bagProduct(w, r)
+	if !ok {
+		return
+	}
+	form := views.AddForm{Size: r.PostFormValue("product_size"), Quantity: r.PostFormValue("quantity")}
+	refuse := func(msg string) {
+		if isHTMX(r) {
+			app.toastError(w, r, http.StatusUnprocessableEntity, msg)
+			return
+		}
+		app.renderProduct(w, r, http.StatusUnprocessableEntity, product, form,
+			[]views.Message{{Level: "error", Text: msg}})
+	}
+
+	qty, err := cart.ParseQuantity(form.Quantity, 1)
+	if err != nil {
+		refuse(err.Error())
+		return
+	}
+	size, err := cart.ParseSize(form.Size, product.HasSizes == 1)
+	if err != nil {
+		refuse(err.Error())
+		return
+	}
+	back := r.PostFormValue("redirect_url")
+	if back == "" {
+		back = views.ProductURL(product.ID)
+	} else if !localPath(back) {
+		refuse("We can only take you back to a page of this shop.")
+		return
+	}
+
+	bagID := app.ensureBagID(ctx)
+	switch err := app.addToBag(ctx, bagID, product.ID, size, qty); {
+	case errors.Is(err, errLineFull):
+		have, _ := app.q.GetBagLineQuantity(ctx, db.GetBagLineQuantityParams{BagID: bagID, ProductID: product.ID, Size: size})
+		refuse(fmt.Sprintf("You already have %d of %s in your bag, and a bag holds at most %d of each. Nothing was added.",
+			have, describe(product.Name, size), cart.MaxQuantity))
+		return
+	case err != nil:
+		app.serverError(w, r, err)
+		return
+	}
+
+	msg := fmt.Sprintf("Added %s to your bag", describe(product.Name, size))
+	if qty > 1 {
+		msg = fmt.Sprintf("Added %d × %s to your bag", qty, describe(product.Name, size))
+	}
+	if !isHTMX(r) {
+		app.flash(ctx, "success", msg)
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return
+	}
+	bag, err := app.loadBag(ctx, bagID)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	app.render(w, r, http.StatusOK, templ.Join(
+		views.BagToast(views.Message{Level: "success", Text: msg}, bag),
+		views.BagBadge(bag, true),
+	))
+}
+
+// addToBag adds to a line in one transaction with the bag's own row. The
+// line grows in a single statement, so adds that arrive together all
+// count; one that would pass the line's limit changes nothing.
+func (app *App) addToBag(ctx context.Context, bagID string, productID int64, size string, qty int64) error {
+	tx, err := app.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	q := app.q.WithTx(tx)
+	if err := q.TouchBag(ctx, bagID); err != nil {
+		return err
+	}
+	_, err = q.AddToBagLine(ctx, db.AddToBagLineParams{BagID: bagID, ProductID: productID, Size: size, Quantity: qty})
+	if errors.Is(err, sql.ErrNoRows) {
+		return errLineFull
+	}
+	if err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// bagAdjust is POST /bag/adjust/{id}/: quantity (0 removes), product_size.
+func (app *App) bagAdjust(w http.ResponseWriter, r *http.Request) {
+	app.changeLine(w, r, func(name, size string) (int64, string, error) {
+		qty, err := cart.ParseQuantity(r.PostFormValue("quantity"), 0)
+		if err != nil {
+			return 0, "", err
+		}
+		if qty == 0 {
+			return 0, fmt.Sprintf("Removed %s from your bag", describe(name, size)), nil
+		}
+		return qty, fmt.Sprintf("Updated %s to a quantity of %d", describe(name, size), qty), nil
+	})
+}
+
+// bagRemove is POST /bag/remove/{id}/: product_size.
+func (app *App) bagRemove(w http.ResponseWriter, r *http.Request) {
+	app.changeLine(w, r, func(name, size string) (int64, string, error) {
+		return 0, fmt.Sprintf("Removed %s from your bag", describe(name, size)), nil
+	})
+}
+
+// changeLine sets one line of the session's bag to the quantity decide
+// gives (0 removes it) and answers with the new line, totals and badge.
+func (app *App) changeLine(w http.ResponseWriter, r *http.Request, decide func(name, size string) (int64, string, error)) {
+	ctx := r.Context()
+	product, ok := app.bagProduct(w, r)
+	if !ok {
+		return
+	}
+	refuse := func(msg string) {
+		if isHTMX(r) {
+			app.toastError(w, r, http.StatusUnprocessableEntity, msg)
+			return
+		}
+		app.renderBag(w, r, http.StatusUnprocessableEntity, []views.Message{{Level: "error", Text: msg}})
+	}
+	size, err := cart.ParseSize(r.PostFormValue("product_size"), product.HasSizes == 1)
+	if err != nil {
+		refuse(err.Error())
+		return
+	}
+	qty, msg, err := decide(product.Name, size)
+	if err != nil {
+		refuse(err.Error())
+		return
+	}
+	bagID := app.bagID(ctx)
+	key := db.DeleteBagLineParams{BagID: bagID, ProductID: product.ID, Size: size}
+	var changed int64
+	if qty == 0 {
+		changed, err = app.q.DeleteBagLine(ctx, key)
+	} else {
+		changed, err = app.q.SetBagLineQuantity(ctx, db.SetBagLineQuantityParams{
+			Quantity: qty, BagID: bagID, ProductID: product.ID, Size: size,
+		})
+	}
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	if changed == 0 {
+		refuse("That item isn't in your bag any more.")
+		return
+	}
+
+	if !isHTMX(r) {
+		app.flash(ctx, "success", msg)
+		http.Redirect(w, r, views.BagURL, http.StatusSeeOther)
+		return
+	}
+	bag, err := app.loadBag(ctx, bagID)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	toast := views.ToastOOB(views.Message{Level: "success", Text: msg})
+	badge := views.BagBadge(bag, true)
+	if bag.Empty() {
+		w.Header().Set("HX-Retarget", "#bag")
+		w.Header().Set("HX-Reswap", "outerHTML")
+		app.render(w, r, http.StatusOK, templ.Join(views.BagContents(bag, nosurf.Token(r)), badge, toast))
+		return
+	}
+	totals := views.BagTotals(bag, true)
+	for _, l := range bag.Lines {
+		if l.ProductID == product.ID && l.Size == size {
+			app.render(w, r, http.StatusOK, templ.Join(views.BagLineItem(l, nosurf.Token(r)), totals, badge, toast))
+			return
+		}
+	}
+	// The line is gone: take it off the page.
+	w.Header().Set("HX-Reswap", "delete")
+	app.render(w, r, http.StatusOK, templ.Join(totals, badge, toast))
+}
+
+// bagProduct looks up the product a bag action names; when there is no
+// such product it answers 404 and reports false.
+func (app *App) bagProduct(w http.ResponseWriter, r *http.Request) (db.GetProductRow, bool) {
+	const msg = "That product isn't in our catalog any more."
+	id, ok := pathID(r)
+	if ok {
+		p, err := app.q.GetProduct(r.Context(), id)
+		if err == nil {
+			return p, true
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			app.serverError(w, r, err)
+			return p, false
+		}
+	}
+	if isHTMX(r) {
+		app.toastError(w, r, http.StatusNotFound, msg)
+	} else {
+		app.notFound(w, r)
+	}
+	return db.GetProductRow{}, false
+}
+
+// describe names a product and its size for messages.
+func describe(name, size string) string {
+	if size == "" {
+		return name
+	}
+	return fmt.Sprintf("%s (size %s)", name, size)
+}
+
+// localPath accepts only a path on this shop: it starts with one slash,
+// names no host or scheme, and holds no backslash or control character.
+func localPath(s string) bool {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsAny(s, "\\\r\n\t") {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil
+}

@@ -1,0 +1,110 @@
+package shop
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/sqlite3store"
+	"github.com/alexedwards/scs/v2"
+
+	"boutique/views"
+)
+
+// Session keys.
+const (
+	bagIDKey = "bag_id"
+	flashKey = "flash"
+)
+
+// sessionLifetime is how long a session, and so a bag, lasts.
+const sessionLifetime = 14 * 24 * time.Hour
+
+// newSessions keeps sessions in the shop's own SQLite file (table
+// sessions), so a restart keeps every shopper's bag. The returned func
+// stops the store's cleanup of expired sessions.
+func newSessions(pool *sql.DB, log *slog.Logger) (*scs.SessionManager, func()) {
+	store := sqlite3store.NewWithCleanupInterval(pool, 10*time.Minute)
+	sm := scs.New()
+	sm.Store = store
+	sm.Lifetime = sessionLifetime
+	sm.Cookie.Name = "boutique_session"
+	sm.Cookie.Path = "/"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Persist = true
+	// Secure is added per request by secureCookies, when the shopper's
+	// connection is HTTPS.
+	sm.Cookie.Secure = false
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		log.Error("session failed", "method", r.Method, "url", r.URL.String(), "err", err)
+		http.Error(w, "Something went wrong. Please try again in a moment.", http.StatusInternalServerError)
+	}
+	return sm, store.StopCleanup
+}
+
+// bagID is the id of the session's bag, "" when it has none yet.
+func (app *App) bagID(ctx context.Context) string {
+	return app.sessions.GetString(ctx, bagIDKey)
+}
+
+// ensureBagID gives the session a bag id if it has none. Pages with a form
+// that changes the bag call it, so that the session exists before the
+// shopper's first change and concurrent changes all find the same bag.
+func (app *App) ensureBagID(ctx context.Context) string {
+	if id := app.bagID(ctx); id != "" {
+		return id
+	}
+	var b [16]byte
+	rand.Read(b[:])
+	id := hex.EncodeToString(b[:])
+	app.sessions.Put(ctx, bagIDKey, id)
+	return id
+}
+
+// flash keeps a message for the next page the shopper sees, for answers
+// that redirect.
+func (app *App) flash(ctx context.Context, level, text string) {
+	var ms []views.Message
+	if old := app.sessions.GetString(ctx, flashKey); old != "" {
+		json.Unmarshal([]byte(old), &ms)
+	}
+	ms = append(ms, views.Message{Level: level, Text: text})
+	b, _ := json.Marshal(ms)
+	app.sessions.Put(ctx, flashKey, string(b))
+}
+
+// popFlash takes the messages kept for this page.
+func (app *App) popFlash(ctx context.Context) []views.Message {
+	var ms []views.Message
+	if s := app.sessions.PopString(ctx, flashKey); s != "" {
+		json.Unmarshal([]byte(s), &ms)
+	}
+	return ms
+}
+
+// cleanBags deletes, every interval until stop is closed, the bags that no
+// live session can point to any more.
+func (app *App) cleanBags(interval time.Duration, stop <-chan struct{}) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-ticker.C:
+			cutoff := time.Now().Add(-sessionLifetime - time.Hour).UTC().Format("2006-01-02T15:04:05.000Z")
+			n, err := app.q.DeleteBagsUpdatedBefore(context.Background(), cutoff)
+			if err != nil {
+				app.log.Warn("cleaning old bags failed", "err", err)
+			} else if n > 0 {
+				app.log.Info("old bags deleted", "count", n)
+			}
+		}
+	}
+}
