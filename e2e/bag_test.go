@@ -1,0 +1,157 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// The flow both bag tests walk, in the demo catalog: two Harbour Stripe Tees
+// in M ($24.00 each) and a Speckled Stoneware Mug ($16.00); one more mug;
+// then the tees come out.
+type bagFlow struct {
+	base     string
+	tee, mug int64
+}
+
+func (f bagFlow) teeLine() string { return fmt.Sprintf("#bag-line-%d-M", f.tee) }
+func (f bagFlow) mugLine() string { return fmt.Sprintf("#bag-line-%d-none", f.mug) }
+
+func newBagFlow(t *testing.T) bagFlow {
+	base, pool := startShop(t)
+	return bagFlow{base: base, tee: productID(t, pool, "Harbour Stripe Tee"), mug: productID(t, pool, "Speckled Stoneware Mug")}
+}
+
+func do(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func markPage(t *testing.T, ctx context.Context, expr string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func wantText(t *testing.T, ctx context.Context, selector, want string) {
+	t.Helper()
+	if got := text(t, ctx, selector); got != want {
+		t.Fatalf("%s shows %q, want %q", selector, got, want)
+	}
+}
+
+// addToBag fills the product page's form and presses "Add to bag".
+func addToBag(t *testing.T, ctx context.Context, size, quantity string) {
+	t.Helper()
+	if size != "" {
+		do(t, ctx, chromedp.SetValue(chromedp.CSS("#product_size"), size))
+	}
+	do(t, ctx,
+		chromedp.SetValue(chromedp.CSS("#quantity"), quantity),
+		chromedp.Click(chromedp.CSS(`#add-to-bag button[type="submit"]`)),
+	)
+}
+
+func TestBagWithHTMX(t *testing.T) {
+	f := newBagFlow(t)
+	ctx := newBrowser(t, 90*time.Second)
+	htmxReady := `typeof window.htmx === "object" && document.readyState === "complete"`
+	// A mark on the page's window: it survives an htmx swap but not a page load.
+	const mark, marked = `window.__samePage = true`, `window.__samePage === true`
+
+	do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", f.base, f.tee)))
+	waitTrue(t, ctx, "htmx", htmxReady)
+	markPage(t, ctx, mark)
+	addToBag(t, ctx, "M", "2")
+	waitTrue(t, ctx, "the mini bag", `document.querySelector("#toasts .bag-toast") !== null`)
+	waitTrue(t, ctx, "no page load", marked)
+	toast := text(t, ctx, "#toasts .bag-toast")
+	for _, want := range []string{"Added 2 × Harbour Stripe Tee (size M) to your bag", "Size M", "Qty 2", "Total $48.00",
+		"Spend $2.00 more to get free delivery!", "Go to secure checkout"} {
+		if !strings.Contains(toast, want) {
+			t.Errorf("the mini bag lacks %q: %q", want, toast)
+		}
+	}
+	// $48.00 + 10% delivery.
+	wantText(t, ctx, "#bag-badge .bag-total", "$52.80")
+	screenshot(t, ctx, "bag-added-htmx.png")
+
+	do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/products/%d/", f.base, f.mug)))
+	waitTrue(t, ctx, "htmx", htmxReady)
+	markPage(t, ctx, mark)
+	addToBag(t, ctx, "", "1")
+	waitTrue(t, ctx, "the badge", `document.querySelector("#bag-badge .bag-total").textContent === "$64.00"`)
+	waitTrue(t, ctx, "no page load", marked)
+	if toast := text(t, ctx, "#toasts .bag-toast"); !strings.Contains(toast, "Added Speckled Stoneware Mug to your bag") || strings.Contains(toast, "free delivery") {
+		t.Errorf("second mini bag: %q", toast)
+	}
+
+	do(t, ctx, chromedp.Navigate(f.base+"/bag/"))
+	waitTrue(t, ctx, "htmx", htmxReady)
+	markPage(t, ctx, mark)
+	do(t, ctx, chromedp.Click(chromedp.CSS(f.mugLine()+` button[aria-label^="One more"]`)))
+	waitTrue(t, ctx, "two mugs", `document.querySelector("`+f.mugLine()+` .line-qty")?.value === "2"`)
+	waitTrue(t, ctx, "the new grand total", `document.querySelector(".grand-total-amount").textContent === "$80.00"`)
+	wantText(t, ctx, f.mugLine()+" .subtotal", "Subtotal$32.00")
+	wantText(t, ctx, "#bag-badge .bag-total", "$80.00")
+
+	do(t, ctx, chromedp.Click(chromedp.CSS(f.teeLine()+` .remove button`)))
+	waitTrue(t, ctx, "the tees gone", `document.querySelector("`+f.teeLine()+`") === null`)
+	// $32.00 + 10% delivery, and a nudge again.
+	waitTrue(t, ctx, "the totals", `document.querySelector(".grand-total-amount").textContent === "$35.20"`)
+	wantText(t, ctx, ".delivery-amount", "$3.20")
+	wantText(t, ctx, "#bag-badge .bag-total", "$35.20")
+	wantText(t, ctx, ".bag-totals .nudge", "Spend $18.00 more to get free delivery!")
+	waitTrue(t, ctx, "no page load", marked)
+	if toasts := text(t, ctx, "#toasts"); !strings.Contains(toasts, "Removed Harbour Stripe Tee (size M) from your bag") {
+		t.Errorf("no toast for the removal: %q", toasts)
+	}
+	screenshot(t, ctx, "bag-htmx.png")
+}
+
+func TestBagWithoutJavaScript(t *testing.T) {
+	f := newBagFlow(t)
+	ctx := newBrowser(t, 90*time.Second)
+	do(t, ctx, chromedp.EmulateViewport(1280, 900))
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+
+	do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/products/%d/", f.base, f.tee)))
+	if loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof window.htmx !== "undefined"`)); err != nil || loaded {
+		t.Fatalf("htmx loaded with JavaScript off (%v)", err)
+	}
+	addToBag(t, ctx, "M", "2")
+	// The form posts, the shop redirects back, and the page says what happened.
+	waitTrue(t, ctx, "the message after the redirect", `(document.querySelector("#toasts")?.textContent ?? "").includes("Added 2 × Harbour Stripe Tee (size M) to your bag")`)
+	wantText(t, ctx, "#bag-badge .bag-total", "$52.80")
+
+	do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/products/%d/", f.base, f.mug)))
+	addToBag(t, ctx, "", "1")
+	waitTrue(t, ctx, "the message after the redirect", `(document.querySelector("#toasts")?.textContent ?? "").includes("Added Speckled Stoneware Mug to your bag")`)
+	wantText(t, ctx, "#bag-badge .bag-total", "$64.00")
+
+	do(t, ctx, chromedp.Navigate(f.base+"/bag/"))
+	do(t, ctx, chromedp.Click(chromedp.CSS(f.mugLine()+` button[aria-label^="One more"]`)))
+	waitTrue(t, ctx, "the new grand total", `document.querySelector(".grand-total-amount")?.textContent === "$80.00"`)
+	wantText(t, ctx, f.mugLine()+" .subtotal", "Subtotal$32.00")
+
+	do(t, ctx, chromedp.Click(chromedp.CSS(f.teeLine()+` .remove button`)))
+	waitTrue(t, ctx, "the tees gone", `document.querySelector(".grand-total-amount")?.textContent === "$35.20"`)
+	if still, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("`+f.teeLine()+`") !== null`)); still {
+		t.Fatal("the tee line is still on the page")
+	}
+	wantText(t, ctx, "#bag-badge .bag-total", "$35.20")
+	if toasts := text(t, ctx, "#toasts"); !strings.Contains(toasts, "Removed Harbour Stripe Tee (size M) from your bag") {
+		t.Errorf("no message for the removal: %q", toasts)
+	}
+	screenshot(t, ctx, "bag-nojs.png")
+}
