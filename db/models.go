@@ -28,11 +28,60 @@ type Category struct {
 	FriendlyName string
 }
 
+type Checkout struct {
+	PaymentIntentID string
+	BagID           string
+	Amount          int64
+	Currency        string
+	BagParts        int64
+	CreatedAt       string
+	UpdatedAt       string
+}
+
 type Image struct {
 	ID          int64
 	ContentType string
 	Sha256      string
 	Data        []byte
+}
+
+type Order struct {
+	ID             int64
+	OrderNumber    string
+	StripePid      string
+	Status         string
+	Source         string
+	FullName       sql.NullString
+	Email          sql.NullString
+	PhoneNumber    sql.NullString
+	Country        sql.NullString
+	Postcode       sql.NullString
+	TownOrCity     sql.NullString
+	StreetAddress1 sql.NullString
+	StreetAddress2 sql.NullString
+	County         sql.NullString
+	OriginalBag    string
+	OrderTotal     int64
+	DeliveryCost   int64
+	GrandTotal     int64
+	AmountPaid     int64
+	Currency       string
+	ReviewReason   sql.NullString
+	SaveInfo       int64
+	Username       sql.NullString
+	CreatedAt      string
+}
+
+type OrderLineItem struct {
+	ID            int64
+	OrderID       int64
+	ProductID     sql.NullInt64
+	ProductSize   sql.NullString
+	Quantity      int64
+	UnitPrice     int64
+	LineitemTotal int64
+	ProductName   string
+	Sku           string
 }
 
 type Product struct {

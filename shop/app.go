@@ -11,6 +11,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"boutique/db"
+	"boutique/payments"
 )
 
 // App is the shop. Build it with New, serve its Handler, and Close it
@@ -22,7 +23,8 @@ type App struct {
 	cfg       Config
 	csp       string
 	sessions  *scs.SessionManager
-	stop      func() // stops the background cleanups
+	pay       *payments.Client // nil when Stripe's keys are not set
+	stop      func()           // stops the background cleanups
 	closeOnce sync.Once
 }
 
@@ -33,6 +35,9 @@ func New(pool *sql.DB, log *slog.Logger, cfg Config) (*App, error) {
 		return nil, err
 	}
 	app := &App{db: pool, q: db.New(pool), log: log, cfg: cfg, csp: csp}
+	if cfg.PaymentsEnabled() {
+		app.pay = payments.New(payments.Config{SecretKey: cfg.StripeSecretKey, APIBase: cfg.StripeAPIBase, Log: log})
+	}
 	var stopSessions func()
 	app.sessions, stopSessions = newSessions(pool, log)
 	done := make(chan struct{})

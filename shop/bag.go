@@ -20,23 +20,34 @@ import (
 // loadBag reads a bag's lines with the products' current prices and
 // prices it. An empty id is an empty bag.
 func (app *App) loadBag(ctx context.Context, bagID string) (views.Bag, error) {
-	if bagID == "" {
-		return app.pricedBag(nil), nil
-	}
-	rows, err := app.q.ListBagLines(ctx, bagID)
+	rows, err := app.bagRows(ctx, bagID)
 	if err != nil {
 		return views.Bag{}, err
 	}
 	return app.pricedBag(rows), nil
 }
 
-// pricedBag prices bag lines under the shop's delivery rules and formats
-// them for the pages.
-func (app *App) pricedBag(rows []db.ListBagLinesRow) views.Bag {
+// bagRows are a bag's lines with their products as they are now.
+func (app *App) bagRows(ctx context.Context, bagID string) ([]db.ListBagLinesRow, error) {
+	if bagID == "" {
+		return nil, nil
+	}
+	return app.q.ListBagLines(ctx, bagID)
+}
+
+// cartLines are bag rows as the cart package prices them.
+func cartLines(rows []db.ListBagLinesRow) []cart.Line {
 	lines := make([]cart.Line, len(rows))
 	for i, row := range rows {
 		lines[i] = cart.Line{ProductID: row.ProductID, Size: row.Size, Quantity: row.Quantity, UnitPrice: row.Price}
 	}
+	return lines
+}
+
+// pricedBag prices bag lines under the shop's delivery rules and formats
+// them for the pages.
+func (app *App) pricedBag(rows []db.ListBagLinesRow) views.Bag {
+	lines := cartLines(rows)
 	t := app.cfg.Delivery.Price(lines)
 	b := views.Bag{
 		Count:      t.Count,

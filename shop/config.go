@@ -20,7 +20,18 @@ type Config struct {
 	// is the one the Content-Security-Policy lets scripts and frames come
 	// from, so tests can serve a stand-in on loopback.
 	StripeJSURL string
+	// Stripe's keys; without both API keys the checkout says how to set
+	// them up instead of taking payments.
+	StripePublicKey string
+	StripeSecretKey string
+	StripeWHSecret  string
+	// StripeAPIBase is Stripe's API URL, for stripe-mock or a fake in
+	// tests; empty means Stripe itself.
+	StripeAPIBase string
 }
+
+// PaymentsEnabled says whether both Stripe API keys are set.
+func (c Config) PaymentsEnabled() bool { return c.StripePublicKey != "" && c.StripeSecretKey != "" }
 
 // DefaultStripeJSURL is Stripe's own address for Stripe.js.
 const DefaultStripeJSURL = "https://js.stripe.com/v3/"
@@ -31,8 +42,12 @@ var currencyCode = regexp.MustCompile(`^[a-z]{3}$`)
 // values the shop cannot work with.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c := Config{
-		Currency:    strings.ToLower(strings.TrimSpace(getenv("BOUTIQUE_CURRENCY"))),
-		StripeJSURL: strings.TrimSpace(getenv("STRIPE_JS_URL")),
+		Currency:        strings.ToLower(strings.TrimSpace(getenv("BOUTIQUE_CURRENCY"))),
+		StripeJSURL:     strings.TrimSpace(getenv("STRIPE_JS_URL")),
+		StripePublicKey: strings.TrimSpace(getenv("STRIPE_PUBLIC_KEY")),
+		StripeSecretKey: strings.TrimSpace(getenv("STRIPE_SECRET_KEY")),
+		StripeWHSecret:  strings.TrimSpace(getenv("STRIPE_WH_SECRET")),
+		StripeAPIBase:   strings.TrimSpace(getenv("STRIPE_API_BASE")),
 	}
 	if c.Currency == "" {
 		c.Currency = "usd"
@@ -60,6 +75,17 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if _, err := origin(c.StripeJSURL); err != nil {
 		return c, fmt.Errorf("STRIPE_JS_URL: %w", err)
+	}
+	if c.StripeAPIBase != "" {
+		if _, err := origin(c.StripeAPIBase); err != nil {
+			return c, fmt.Errorf("STRIPE_API_BASE: %w", err)
+		}
+	}
+	if c.StripePublicKey != "" && !strings.HasPrefix(c.StripePublicKey, "pk_") {
+		return c, fmt.Errorf("STRIPE_PUBLIC_KEY should be a publishable key starting pk_")
+	}
+	if c.StripeSecretKey != "" && !strings.HasPrefix(c.StripeSecretKey, "sk_") && !strings.HasPrefix(c.StripeSecretKey, "rk_") {
+		return c, fmt.Errorf("STRIPE_SECRET_KEY should be a secret key starting sk_ (or a restricted key, rk_)")
 	}
 	return c, nil
 }

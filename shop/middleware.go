@@ -11,11 +11,17 @@ import (
 // contentSecurityPolicy allows the shop's own files and exactly what Stripe
 // documents for Stripe.js: scripts and frames from its origin, frames from
 // hooks.stripe.com, connections to api.stripe.com. No inline script or
-// style anywhere, and no framing of the shop.
+// style anywhere, and no framing of the shop. A Stripe.js served from
+// elsewhere (STRIPE_JS_URL, for a test stand-in) may also be connected to,
+// as Stripe's own talks to api.stripe.com.
 func contentSecurityPolicy(stripeJSURL string) (string, error) {
 	js, err := origin(stripeJSURL)
 	if err != nil {
 		return "", fmt.Errorf("STRIPE_JS_URL: %w", err)
+	}
+	connect := "connect-src 'self' https://api.stripe.com"
+	if def, _ := origin(DefaultStripeJSURL); js != def {
+		connect += " " + js
 	}
 	return strings.Join([]string{
 		"default-src 'self'",
@@ -23,7 +29,7 @@ func contentSecurityPolicy(stripeJSURL string) (string, error) {
 		"style-src 'self'",
 		"img-src 'self'",
 		"font-src 'self'",
-		"connect-src 'self' https://api.stripe.com",
+		connect,
 		"frame-src " + js + " https://hooks.stripe.com",
 		"frame-ancestors 'none'",
 		"form-action 'self'",

@@ -15,6 +15,11 @@ func (app *App) Handler() http.Handler {
 	pages.HandleFunc("POST /bag/add/{id}/{$}", app.bagAdd)
 	pages.HandleFunc("POST /bag/adjust/{id}/{$}", app.bagAdjust)
 	pages.HandleFunc("POST /bag/remove/{id}/{$}", app.bagRemove)
+	pages.HandleFunc("GET /checkout/{$}", app.checkoutPage)
+	pages.HandleFunc("POST /checkout/{$}", app.checkoutSubmit)
+	pages.HandleFunc("POST /checkout/cache_checkout_data/{$}", app.cacheCheckoutData)
+	pages.HandleFunc("POST /checkout/validate/{$}", app.validateField)
+	pages.HandleFunc("GET /checkout/checkout_success/{order_number}/{$}", app.checkoutSuccess)
 	// Everything else is the friendly 404 page.
 	pages.HandleFunc("/", app.notFound)
 

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/alexedwards/scs/sqlite3store"
@@ -18,9 +19,14 @@ import (
 
 // Session keys.
 const (
-	bagIDKey = "bag_id"
-	flashKey = "flash"
+	bagIDKey  = "bag_id"
+	flashKey  = "flash"
+	ordersKey = "orders"
 )
+
+// maxRememberedOrders bounds the orders a session can see the
+// confirmation of.
+const maxRememberedOrders = 20
 
 // sessionLifetime is how long a session, and so a bag, lasts.
 const sessionLifetime = 14 * 24 * time.Hour
@@ -107,4 +113,31 @@ func (app *App) cleanBags(interval time.Duration, stop <-chan struct{}) {
 			}
 		}
 	}
+}
+
+// rememberOrder lets this session see an order's confirmation page.
+func (app *App) rememberOrder(ctx context.Context, number string) {
+	numbers := app.sessionOrders(ctx)
+	if slices.Contains(numbers, number) {
+		return
+	}
+	numbers = append(numbers, number)
+	if len(numbers) > maxRememberedOrders {
+		numbers = numbers[len(numbers)-maxRememberedOrders:]
+	}
+	b, _ := json.Marshal(numbers)
+	app.sessions.Put(ctx, ordersKey, string(b))
+}
+
+// ownsOrder says whether this session placed an order.
+func (app *App) ownsOrder(ctx context.Context, number string) bool {
+	return slices.Contains(app.sessionOrders(ctx), number)
+}
+
+func (app *App) sessionOrders(ctx context.Context) []string {
+	var numbers []string
+	if s := app.sessions.GetString(ctx, ordersKey); s != "" {
+		json.Unmarshal([]byte(s), &numbers)
+	}
+	return numbers
 }

@@ -179,3 +179,84 @@ const BagURL = "/bag/"
 
 func AdjustURL(id int64) string { return fmt.Sprintf("/bag/adjust/%d/", id) }
 func RemoveURL(id int64) string { return fmt.Sprintf("/bag/remove/%d/", id) }
+
+// A Field of the order form, as drawn and as last typed.
+type Field struct {
+	Name         string
+	Label        string
+	Type         string // text, email, tel, or select
+	Value        string
+	Error        string
+	Autocomplete string
+	Required     bool
+	MaxLength    int
+	Options      []Option // for a select
+}
+
+// ID is the field's element id.
+func (f Field) ID() string { return "id_" + f.Name }
+
+// An Option of a select.
+type Option struct{ Value, Label string }
+
+// Checkout is the /checkout/ page.
+type Checkout struct {
+	Bag    Bag
+	Fields []Field
+	// Payments says whether Stripe keys are set; without them the page
+	// says which to set and shows no card field.
+	Payments        bool
+	ClientSecret    string
+	StripePublicKey string
+	StripeJSURL     string
+	SignedIn        bool
+	SaveInfo        bool
+}
+
+// FieldByName finds a field of the order form.
+func (c Checkout) FieldByName(name string) Field {
+	for _, f := range c.Fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	return Field{Name: name}
+}
+
+// Order is an order as its confirmation shows it.
+type Order struct {
+	Number     string
+	Date       string
+	Lines      []OrderLine
+	FullName   string
+	Email      string
+	Phone      string
+	Street1    string
+	Street2    string
+	Town       string
+	County     string
+	Postcode   string
+	Country    string
+	Total      string
+	Delivery   string
+	GrandTotal string
+}
+
+// An OrderLine as ordered.
+type OrderLine struct {
+	Name      string
+	Size      string
+	Quantity  int64
+	UnitPrice string
+	Subtotal  string
+}
+
+// Checkout routes.
+const (
+	CheckoutURL          = "/checkout/"
+	CacheCheckoutDataURL = "/checkout/cache_checkout_data/"
+	ValidateFieldURL     = "/checkout/validate/"
+)
+
+// SuccessURL is an order's confirmation page.
+func SuccessURL(number string) string { return "/checkout/checkout_success/" + number + "/" }

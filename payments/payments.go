@@ -1,0 +1,197 @@
+// Package payments is the shop's adapter over stripe-go v76: PaymentIntents
+// created, updated and read through a client.API of its own, never the
+// package-global key, against a configurable API base so tests can point
+// it at stripe-mock or a fake.
+package payments
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/stripe/stripe-go/v76"
+	"github.com/stripe/stripe-go/v76/client"
+)
+
+// APIVersion is the Stripe API version stripe-go v76 speaks; webhook
+// endpoints must be created with it.
+const APIVersion = stripe.APIVersion
+
+// Config is how to reach Stripe.
+type Config struct {
+	SecretKey string
+	// APIBase is Stripe's API URL; empty means Stripe itself.
+	APIBase    string
+	HTTPClient *http.Client
+	Log        *slog.Logger
+}
+
+// Client makes the shop's Stripe requests.
+type Client struct {
+	api *client.API
+}
+
+// New builds a client. It makes no request.
+func New(cfg Config) *Client {
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	log := cfg.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	bc := &stripe.BackendConfig{
+		HTTPClient:        hc,
+		LeveledLogger:     stripeLogger{log},
+		MaxNetworkRetries: stripe.Int64(2),
+	}
+	if cfg.APIBase != "" {
+		bc.URL = stripe.String(cfg.APIBase)
+	}
+	api := &client.API{}
+	api.Init(cfg.SecretKey, &stripe.Backends{
+		API:     stripe.GetBackendWithConfig(stripe.APIBackend, bc),
+		Connect: stripe.GetBackendWithConfig(stripe.ConnectBackend, bc),
+		Uploads: stripe.GetBackendWithConfig(stripe.UploadsBackend, bc),
+	})
+	return &Client{api: api}
+}
+
+// An Address as Stripe keeps it.
+type Address struct {
+	Line1, Line2, City, PostalCode, State, Country string
+}
+
+// A Party is who pays (billing details) or who receives (shipping).
+type Party struct {
+	Name, Email, Phone string
+	Address            Address
+}
+
+// Intent is what the shop needs of a PaymentIntent.
+type Intent struct {
+	ID           string
+	ClientSecret string
+	Status       string // requires_payment_method, succeeded, canceled...
+	Amount       int64
+	Currency     string
+	Metadata     map[string]string
+	// Billing comes from the latest charge, when there is one.
+	Billing Party
+	// Shipping is the PaymentIntent's own shipping, nil when none.
+	Shipping *Party
+	// LastError is the message of the last failed payment attempt.
+	LastError string
+}
+
+// Succeeded says whether Stripe has taken the payment.
+func (i Intent) Succeeded() bool { return i.Status == string(stripe.PaymentIntentStatusSucceeded) }
+
+// Create makes a card PaymentIntent. The idempotency key makes a repeated
+// request (a retry, two tabs at once) return the same PaymentIntent.
+func (c *Client) Create(ctx context.Context, amount int64, currency, idempotencyKey string, metadata map[string]string) (Intent, error) {
+	p := &stripe.PaymentIntentParams{
+		Amount:             stripe.Int64(amount),
+		Currency:           stripe.String(currency),
+		PaymentMethodTypes: stripe.StringSlice([]string{"card"}),
+	}
+	p.Context = ctx
+	p.SetIdempotencyKey(idempotencyKey)
+	for k, v := range metadata {
+		p.AddMetadata(k, v)
+	}
+	pi, err := c.api.PaymentIntents.New(p)
+	if err != nil {
+		return Intent{}, fmt.Errorf("stripe: create payment intent: %w", err)
+	}
+	return FromStripe(pi), nil
+}
+
+// Update sets a PaymentIntent's amount (unless amount is 0) and metadata
+// keys (an empty value deletes the key).
+func (c *Client) Update(ctx context.Context, id string, amount int64, metadata map[string]string) (Intent, error) {
+	p := &stripe.PaymentIntentParams{}
+	p.Context = ctx
+	if amount > 0 {
+		p.Amount = stripe.Int64(amount)
+	}
+	for k, v := range metadata {
+		p.AddMetadata(k, v)
+	}
+	pi, err := c.api.PaymentIntents.Update(id, p)
+	if err != nil {
+		return Intent{}, fmt.Errorf("stripe: update payment intent %s: %w", id, err)
+	}
+	return FromStripe(pi), nil
+}
+
+// Retrieve reads a PaymentIntent with its latest charge, where the billing
+// details are (API 2023-10-16 has no charges list).
+func (c *Client) Retrieve(ctx context.Context, id string) (Intent, error) {
+	p := &stripe.PaymentIntentParams{}
+	p.Context = ctx
+	p.AddExpand("latest_charge")
+	pi, err := c.api.PaymentIntents.Get(id, p)
+	if err != nil {
+		return Intent{}, fmt.Errorf("stripe: retrieve payment intent %s: %w", id, err)
+	}
+	return FromStripe(pi), nil
+}
+
+// FromStripe keeps what the shop needs of a stripe-go PaymentIntent.
+func FromStripe(pi *stripe.PaymentIntent) Intent {
+	in := Intent{
+		ID:           pi.ID,
+		ClientSecret: pi.ClientSecret,
+		Status:       string(pi.Status),
+		Amount:       pi.Amount,
+		Currency:     string(pi.Currency),
+		Metadata:     pi.Metadata,
+	}
+	if in.Metadata == nil {
+		in.Metadata = map[string]string{}
+	}
+	if ch := pi.LatestCharge; ch != nil && ch.BillingDetails != nil {
+		b := ch.BillingDetails
+		in.Billing = Party{Name: b.Name, Email: b.Email, Phone: b.Phone, Address: address(b.Address)}
+	}
+	if s := pi.Shipping; s != nil {
+		in.Shipping = &Party{Name: s.Name, Phone: s.Phone, Address: address(s.Address)}
+	}
+	if e := pi.LastPaymentError; e != nil {
+		in.LastError = e.Msg
+	}
+	return in
+}
+
+func address(a *stripe.Address) Address {
+	if a == nil {
+		return Address{}
+	}
+	return Address{Line1: a.Line1, Line2: a.Line2, City: a.City, PostalCode: a.PostalCode, State: a.State, Country: a.Country}
+}
+
+// StripeMessage is the message of a Stripe API error, "" for other errors.
+func StripeMessage(err error) string {
+	var se *stripe.Error
+	if errors.As(err, &se) {
+		return se.Msg
+	}
+	return ""
+}
+
+// stripeLogger sends stripe-go's own log lines to slog.
+type stripeLogger struct{ log *slog.Logger }
+
+func (l stripeLogger) Debugf(format string, v ...interface{}) {}
+func (l stripeLogger) Infof(format string, v ...interface{})  {}
+func (l stripeLogger) Warnf(format string, v ...interface{}) {
+	l.log.Warn("stripe: " + fmt.Sprintf(format, v...))
+}
+func (l stripeLogger) Errorf(format string, v ...interface{}) {
+	l.log.Error("stripe: " + fmt.Sprintf(format, v...))
+}

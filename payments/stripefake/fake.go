@@ -1,0 +1,441 @@
+// Package stripefake is a small stateful stand-in for Stripe, for tests
+// and benchmarks only. stripe-mock checks the shape of every request but
+// keeps nothing; this fake keeps PaymentIntents, so a test can pay one or
+// have it declined and see what the shop then does. It also serves a test
+// Stripe.js whose card field and confirmCardPayment talk to it, so a
+// browser can run the whole checkout on loopback.
+package stripefake
+
+import (
+	"crypto/rand"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	"boutique/payments"
+)
+
+// DeclinedCard is the card number the fake declines, as Stripe's test
+// mode does.
+const DeclinedCard = "4000000000000002"
+
+// Fake is a running fake Stripe.
+type Fake struct {
+	server *httptest.Server
+
+	mu      sync.Mutex
+	intents map[string]*intent
+	order   []string          // intent ids in creation order
+	idem    map[string]string // idempotency key -> intent id
+	calls   map[string]int    // "POST /v1/payment_intents" -> count
+}
+
+type intent struct {
+	ID, Secret  string
+	Amount      int64
+	Currency    string
+	Status      string
+	Metadata    map[string]string
+	Billing     payments.Party
+	Shipping    *payments.Party
+	LastError   string
+	ChargeID    string
+	ConfirmedBy []string // card numbers tried, in order
+}
+
+// New starts a fake Stripe on a loopback port.
+func New() *Fake {
+	f := &Fake{intents: map[string]*intent{}, idem: map[string]string{}, calls: map[string]int{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/payment_intents", f.create)
+	mux.HandleFunc("POST /v1/payment_intents/{id}", f.update)
+	mux.HandleFunc("GET /v1/payment_intents/{id}", f.retrieve)
+	mux.HandleFunc("GET /v3/", f.stripeJS)
+	mux.HandleFunc("POST /test/confirm", f.browserConfirm)
+	mux.HandleFunc("OPTIONS /test/confirm", f.browserConfirm)
+	f.server = httptest.NewServer(mux)
+	return f
+}
+
+// URL is the fake's API base, for STRIPE_API_BASE.
+func (f *Fake) URL() string { return f.server.URL }
+
+// JSURL is where the fake serves its Stripe.js, for STRIPE_JS_URL.
+func (f *Fake) JSURL() string { return f.server.URL + "/v3/" }
+
+// Close stops the fake.
+func (f *Fake) Close() { f.server.Close() }
+
+// Intent is a snapshot of one PaymentIntent, and whether it exists.
+type Intent struct {
+	ID, ClientSecret, Currency, Status, LastError string
+	Amount                                        int64
+	Metadata                                      map[string]string
+	Billing                                       payments.Party
+	Shipping                                      *payments.Party
+	CardsTried                                    []string
+}
+
+// Get returns a snapshot of a PaymentIntent.
+func (f *Fake) Get(id string) (Intent, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	in, ok := f.intents[id]
+	if !ok {
+		return Intent{}, false
+	}
+	return in.snapshot(), true
+}
+
+// All returns every PaymentIntent in creation order.
+func (f *Fake) All() []Intent {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]Intent, len(f.order))
+	for i, id := range f.order {
+		out[i] = f.intents[id].snapshot()
+	}
+	return out
+}
+
+// Calls counts the API requests by "METHOD /path pattern".
+func (f *Fake) Calls(key string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[key]
+}
+
+func (in *intent) snapshot() Intent {
+	meta := make(map[string]string, len(in.Metadata))
+	for k, v := range in.Metadata {
+		meta[k] = v
+	}
+	s := Intent{ID: in.ID, ClientSecret: in.Secret, Currency: in.Currency, Status: in.Status, LastError: in.LastError,
+		Amount: in.Amount, Metadata: meta, Billing: in.Billing, CardsTried: append([]string(nil), in.ConfirmedBy...)}
+	if in.Shipping != nil {
+		sh := *in.Shipping
+		s.Shipping = &sh
+	}
+	return s
+}
+
+// Pay confirms a PaymentIntent with a card that works, as a shopper's
+// browser would through Stripe.js.
+func (f *Fake) Pay(id string, billing payments.Party, shipping *payments.Party) error {
+	return f.confirm(id, "4242424242424242", billing, shipping)
+}
+
+// Decline confirms a PaymentIntent with a card that is declined.
+func (f *Fake) Decline(id string, billing payments.Party, shipping *payments.Party) error {
+	return f.confirm(id, DeclinedCard, billing, shipping)
+}
+
+var errDeclined = fmt.Errorf("Your card was declined.")
+
+func (f *Fake) confirm(id, card string, billing payments.Party, shipping *payments.Party) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	in, ok := f.intents[id]
+	if !ok {
+		return fmt.Errorf("no such payment_intent: %s", id)
+	}
+	if in.Status != "requires_payment_method" {
+		return fmt.Errorf("payment_intent %s is %s and cannot be confirmed", id, in.Status)
+	}
+	in.ConfirmedBy = append(in.ConfirmedBy, card)
+	in.Billing = billing
+	in.Shipping = shipping
+	in.ChargeID = "ch_" + randomHex(12)
+	if card == DeclinedCard {
+		in.LastError = errDeclined.Error()
+		return errDeclined
+	}
+	in.Status = "succeeded"
+	in.LastError = ""
+	return nil
+}
+
+// --- the API ---
+
+func (f *Fake) count(r *http.Request, pattern string) {
+	f.mu.Lock()
+	f.calls[r.Method+" "+pattern]++
+	f.mu.Unlock()
+}
+
+// checkAuth refuses requests without a secret key or with another API
+// version than stripe-go v76 pins.
+func checkAuth(w http.ResponseWriter, r *http.Request) bool {
+	if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer sk_") {
+		stripeError(w, http.StatusUnauthorized, "invalid_request_error", "", "Invalid API Key provided.")
+		return false
+	}
+	if v := r.Header.Get("Stripe-Version"); v != payments.APIVersion {
+		stripeError(w, http.StatusBadRequest, "invalid_request_error", "", "Unexpected Stripe-Version "+v)
+		return false
+	}
+	return true
+}
+
+func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
+	f.count(r, "/v1/payment_intents")
+	if !checkAuth(w, r) || !parseForm(w, r) {
+		return
+	}
+	amount, err := strconv.ParseInt(r.PostForm.Get("amount"), 10, 64)
+	if err != nil || amount < 50 {
+		stripeError(w, http.StatusBadRequest, "invalid_request_error", "amount_too_small", "Amount must be at least 50 cents.")
+		return
+	}
+	currency := r.PostForm.Get("currency")
+	if currency == "" || r.PostForm.Get("payment_method_types[0]") != "card" {
+		stripeError(w, http.StatusBadRequest, "invalid_request_error", "parameter_missing", "currency and payment_method_types are required")
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	key := r.Header.Get("Idempotency-Key")
+	if id, ok := f.idem[key]; ok && key != "" {
+		writeJSON(w, f.intents[id].json(false))
+		return
+	}
+	id := "pi_" + randomHex(12)
+	in := &intent{ID: id, Secret: id + "_secret_" + randomHex(8), Amount: amount, Currency: currency,
+		Status: "requires_payment_method", Metadata: metadata(r.PostForm, nil)}
+	f.intents[id] = in
+	f.order = append(f.order, id)
+	if key != "" {
+		f.idem[key] = id
+	}
+	writeJSON(w, in.json(false))
+}
+
+func (f *Fake) update(w http.ResponseWriter, r *http.Request) {
+	f.count(r, "/v1/payment_intents/{id}")
+	if !checkAuth(w, r) || !parseForm(w, r) {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	in, ok := f.intents[r.PathValue("id")]
+	if !ok {
+		stripeError(w, http.StatusNotFound, "invalid_request_error", "resource_missing", "No such payment_intent: '"+r.PathValue("id")+"'")
+		return
+	}
+	if s := r.PostForm.Get("amount"); s != "" {
+		if in.Status == "succeeded" || in.Status == "canceled" {
+			stripeError(w, http.StatusBadRequest, "invalid_request_error", "payment_intent_unexpected_state",
+				"This PaymentIntent's amount could not be updated because it has a status of "+in.Status+".")
+			return
+		}
+		amount, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || amount < 50 {
+			stripeError(w, http.StatusBadRequest, "invalid_request_error", "amount_too_small", "Amount must be at least 50 cents.")
+			return
+		}
+		in.Amount = amount
+	}
+	in.Metadata = metadata(r.PostForm, in.Metadata)
+	if len(in.Metadata) > payments.MaxMetadataKeys {
+		stripeError(w, http.StatusBadRequest, "invalid_request_error", "", "You can specify up to 50 keys.")
+		return
+	}
+	writeJSON(w, in.json(false))
+}
+
+func (f *Fake) retrieve(w http.ResponseWriter, r *http.Request) {
+	f.count(r, "/v1/payment_intents/{id}")
+	if !checkAuth(w, r) {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	in, ok := f.intents[r.PathValue("id")]
+	if !ok {
+		stripeError(w, http.StatusNotFound, "invalid_request_error", "resource_missing", "No such payment_intent: '"+r.PathValue("id")+"'")
+		return
+	}
+	expand := false
+	for k, vs := range r.URL.Query() {
+		// stripe-go writes expand[0]=...; curl users write expand[]=...
+		if strings.HasPrefix(k, "expand[") {
+			for _, v := range vs {
+				expand = expand || v == "latest_charge"
+			}
+		}
+	}
+	writeJSON(w, in.json(expand))
+}
+
+// metadata applies metadata[key]=value pairs to old; an empty value
+// deletes the key, as at Stripe.
+func metadata(form url.Values, old map[string]string) map[string]string {
+	m := map[string]string{}
+	for k, v := range old {
+		m[k] = v
+	}
+	for k, vs := range form {
+		if key, ok := strings.CutPrefix(k, "metadata["); ok && strings.HasSuffix(key, "]") {
+			key = strings.TrimSuffix(key, "]")
+			if vs[0] == "" {
+				delete(m, key)
+			} else {
+				m[key] = vs[0]
+			}
+		}
+	}
+	return m
+}
+
+func (in *intent) json(expandCharge bool) map[string]any {
+	o := map[string]any{
+		"id": in.ID, "object": "payment_intent", "amount": in.Amount, "currency": in.Currency,
+		"status": in.Status, "client_secret": in.Secret, "metadata": in.Metadata,
+		"payment_method_types": []string{"card"}, "livemode": false,
+	}
+	if in.Shipping != nil {
+		o["shipping"] = partyJSON(*in.Shipping, false)
+	}
+	if in.LastError != "" {
+		o["last_payment_error"] = map[string]any{"type": "card_error", "code": "card_declined", "message": in.LastError}
+	}
+	if in.ChargeID != "" {
+		if expandCharge {
+			o["latest_charge"] = map[string]any{
+				"id": in.ChargeID, "object": "charge", "amount": in.Amount, "currency": in.Currency,
+				"payment_intent": in.ID, "billing_details": partyJSON(in.Billing, true),
+				"paid": in.Status == "succeeded",
+			}
+		} else {
+			o["latest_charge"] = in.ChargeID
+		}
+	}
+	return o
+}
+
+func partyJSON(p payments.Party, withEmail bool) map[string]any {
+	o := map[string]any{
+		"name": p.Name, "phone": p.Phone,
+		"address": map[string]any{
+			"line1": p.Address.Line1, "line2": p.Address.Line2, "city": p.Address.City,
+			"postal_code": p.Address.PostalCode, "state": p.Address.State, "country": p.Address.Country,
+		},
+	}
+	if withEmail {
+		o["email"] = p.Email
+	}
+	return o
+}
+
+func parseForm(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		stripeError(w, http.StatusBadRequest, "invalid_request_error", "", err.Error())
+		return false
+	}
+	return true
+}
+
+func stripeError(w http.ResponseWriter, status int, typ, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"type": typ, "code": code, "message": msg}})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// --- the browser side: a test Stripe.js and the confirmation it calls ---
+
+//go:embed stripe.js
+var stripeJS []byte
+
+func (f *Fake) stripeJS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Write(stripeJS)
+}
+
+// browserConfirm is what the test Stripe.js's confirmCardPayment posts:
+// the client secret, the card number typed into its card field, and the
+// billing and shipping details as the page passed them.
+func (f *Fake) browserConfirm(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
+	w.Header().Set("Access-Control-Allow-Methods", "POST")
+	if r.Method == http.MethodOptions {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	var req struct {
+		ClientSecret string   `json:"client_secret"`
+		CardNumber   string   `json:"card_number"`
+		Billing      *jsParty `json:"billing_details"`
+		Shipping     *jsParty `json:"shipping"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil {
+		writeJSON(w, map[string]any{"error": map[string]any{"type": "invalid_request_error", "message": err.Error()}})
+		return
+	}
+	id, _, _ := strings.Cut(req.ClientSecret, "_secret_")
+	f.mu.Lock()
+	in, ok := f.intents[id]
+	ok = ok && in.Secret == req.ClientSecret
+	f.mu.Unlock()
+	if !ok {
+		writeJSON(w, map[string]any{"error": map[string]any{"type": "invalid_request_error", "message": "No such payment_intent."}})
+		return
+	}
+	if len(req.CardNumber) < 16 {
+		writeJSON(w, map[string]any{"error": map[string]any{"type": "validation_error", "code": "incomplete_number", "message": "Your card number is incomplete."}})
+		return
+	}
+	var billing payments.Party
+	if req.Billing != nil {
+		billing = req.Billing.party()
+	}
+	var shipping *payments.Party
+	if req.Shipping != nil {
+		p := req.Shipping.party()
+		shipping = &p
+	}
+	if err := f.confirm(id, req.CardNumber, billing, shipping); err != nil {
+		writeJSON(w, map[string]any{"error": map[string]any{"type": "card_error", "code": "card_declined", "message": err.Error()}})
+		return
+	}
+	snap, _ := f.Get(id)
+	writeJSON(w, map[string]any{"paymentIntent": map[string]any{"id": snap.ID, "status": snap.Status, "amount": snap.Amount, "currency": snap.Currency}})
+}
+
+type jsParty struct {
+	Name    string `json:"name"`
+	Email   string `json:"email"`
+	Phone   string `json:"phone"`
+	Address struct {
+		Line1      string `json:"line1"`
+		Line2      string `json:"line2"`
+		City       string `json:"city"`
+		Country    string `json:"country"`
+		State      string `json:"state"`
+		PostalCode string `json:"postal_code"`
+	} `json:"address"`
+}
+
+func (p jsParty) party() payments.Party {
+	a := p.Address
+	return payments.Party{Name: p.Name, Email: p.Email, Phone: p.Phone, Address: payments.Address{
+		Line1: a.Line1, Line2: a.Line2, City: a.City, Country: a.Country, State: a.State, PostalCode: a.PostalCode}}
+}

@@ -1,0 +1,27 @@
+-- name: LatestCheckout :one
+SELECT payment_intent_id, bag_id, amount, currency, bag_parts
+FROM checkouts
+WHERE bag_id = ?
+ORDER BY created_at DESC, rowid DESC
+LIMIT 1;
+
+-- name: GetCheckout :one
+SELECT payment_intent_id, bag_id, amount, currency, bag_parts
+FROM checkouts
+WHERE payment_intent_id = ?;
+
+-- name: CountCheckouts :one
+SELECT CAST(COUNT(*) AS INTEGER) FROM checkouts WHERE bag_id = ?;
+
+-- name: CreateCheckout :exec
+INSERT INTO checkouts (payment_intent_id, bag_id, amount, currency, bag_parts)
+VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (payment_intent_id) DO NOTHING;
+
+-- name: UpdateCheckout :exec
+UPDATE checkouts
+SET amount = ?, bag_parts = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+WHERE payment_intent_id = ?;
+
+-- name: DeleteBag :exec
+DELETE FROM bags WHERE id = ?;

@@ -1,0 +1,188 @@
+package shop
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"boutique/cart"
+	"boutique/db"
+	"boutique/payments"
+)
+
+// orderDetails are an order's contact and delivery details.
+type orderDetails struct {
+	FullName, Email, Phone                            string
+	Street1, Street2, Town, County, Postcode, Country string
+}
+
+// detailsFromIntent reads the details a shopper gave Stripe: billing from
+// the latest charge, delivery from the PaymentIntent's shipping.
+func detailsFromIntent(in payments.Intent) orderDetails {
+	b := in.Billing
+	d := orderDetails{FullName: b.Name, Email: b.Email, Phone: b.Phone,
+		Street1: b.Address.Line1, Street2: b.Address.Line2, Town: b.Address.City,
+		County: b.Address.State, Postcode: b.Address.PostalCode, Country: b.Address.Country}
+	if s := in.Shipping; s != nil {
+		d.FullName = firstNonEmpty(s.Name, d.FullName)
+		d.Phone = firstNonEmpty(s.Phone, d.Phone)
+		a := s.Address
+		if a.Line1 != "" || a.City != "" || a.Country != "" {
+			d.Street1, d.Street2, d.Town, d.County, d.Postcode, d.Country = a.Line1, a.Line2, a.City, a.State, a.PostalCode, a.Country
+		}
+	}
+	return d
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// fulfil records the order a PaymentIntent paid for, once: in one
+// transaction it finds the order already recorded for the PaymentIntent,
+// or creates it and its lines from the bag that travelled with the
+// payment, priced as it was paid. Every path that learns of a payment (the
+// order form, the webhook, the checkout page finding it paid) calls it,
+// and they converge on the same order. A payment is never refused: when
+// what was paid differs from the bag, the order is recorded and flagged
+// for the owner with the reason. Only a failure to write is an error.
+func (app *App) fulfil(ctx context.Context, in payments.Intent, d orderDetails, source string) (db.Order, bool, error) {
+	if !in.Succeeded() {
+		return db.Order{}, false, fmt.Errorf("fulfil: payment intent %s is %s, not succeeded", in.ID, in.Status)
+	}
+	var reasons []string
+	bagJSON, err := payments.GetSplit(in.Metadata, "bag")
+	var lines []cart.Line
+	if err == nil {
+		lines, err = cart.DecodeBag(bagJSON)
+	}
+	if err != nil {
+		reasons = append(reasons, fmt.Sprintf("the payment carries no readable bag (%v)", err))
+		bagJSON, lines = "[]", nil
+	}
+	totals := app.cfg.Delivery.Price(lines)
+	if totals.GrandTotal != in.Amount {
+		reasons = append(reasons, fmt.Sprintf("paid %s but the bag as priced at payment comes to %s",
+			cart.Format(in.Amount, in.Currency), app.money(totals.GrandTotal)))
+	}
+	if !strings.EqualFold(in.Currency, app.cfg.Currency) {
+		reasons = append(reasons, fmt.Sprintf("paid in %s, but the shop's prices are in %s",
+			strings.ToUpper(in.Currency), strings.ToUpper(app.cfg.Currency)))
+	}
+
+	tx, err := app.db.BeginTx(ctx, nil)
+	if err != nil {
+		return db.Order{}, false, err
+	}
+	defer tx.Rollback()
+	q := app.q.WithTx(tx)
+
+	if existing, err := q.GetOrderByPID(ctx, in.ID); err == nil {
+		return existing, false, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return db.Order{}, false, err
+	}
+
+	ids := make([]int64, len(lines))
+	for i, l := range lines {
+		ids[i] = l.ProductID
+	}
+	idsJSON, _ := json.Marshal(ids)
+	rows, err := q.GetProductsByIDs(ctx, string(idsJSON))
+	if err != nil {
+		return db.Order{}, false, err
+	}
+	products := map[int64]db.GetProductsByIDsRow{}
+	for _, p := range rows {
+		products[p.ID] = p
+	}
+	for _, l := range lines {
+		if _, ok := products[l.ProductID]; !ok {
+			reasons = append(reasons, fmt.Sprintf("product #%d is no longer in the catalog", l.ProductID))
+		}
+	}
+
+	var review sql.NullString
+	if len(reasons) > 0 {
+		review = sql.NullString{String: strings.Join(reasons, "; "), Valid: true}
+	}
+	saveInfo := int64(0)
+	if in.Metadata["save_info"] == "true" {
+		saveInfo = 1
+	}
+	orderID, err := q.CreateOrder(ctx, db.CreateOrderParams{
+		OrderNumber:    newOrderNumber(),
+		StripePid:      in.ID,
+		Source:         source,
+		FullName:       nullable(d.FullName),
+		Email:          nullable(d.Email),
+		PhoneNumber:    nullable(d.Phone),
+		Country:        nullable(d.Country),
+		Postcode:       nullable(d.Postcode),
+		TownOrCity:     nullable(d.Town),
+		StreetAddress1: nullable(d.Street1),
+		StreetAddress2: nullable(d.Street2),
+		County:         nullable(d.County),
+		OriginalBag:    bagJSON,
+		OrderTotal:     totals.Total,
+		DeliveryCost:   totals.Delivery,
+		GrandTotal:     totals.GrandTotal,
+		AmountPaid:     in.Amount,
+		Currency:       strings.ToLower(in.Currency),
+		ReviewReason:   review,
+		SaveInfo:       saveInfo,
+		Username:       nullable(in.Metadata["username"]),
+	})
+	if err != nil {
+		return db.Order{}, false, err
+	}
+	for _, l := range lines {
+		p, ok := products[l.ProductID]
+		line := db.CreateOrderLineParams{
+			OrderID:       orderID.ID,
+			ProductID:     sql.NullInt64{Int64: l.ProductID, Valid: ok},
+			ProductSize:   nullable(l.Size),
+			Quantity:      l.Quantity,
+			UnitPrice:     l.UnitPrice,
+			LineitemTotal: l.Subtotal(),
+			ProductName:   p.Name,
+			Sku:           p.Sku,
+		}
+		if !ok {
+			line.ProductName = fmt.Sprintf("Product #%d (no longer in the catalog)", l.ProductID)
+		}
+		if err := q.CreateOrderLine(ctx, line); err != nil {
+			return db.Order{}, false, err
+		}
+	}
+	order, err := q.GetOrderByPID(ctx, in.ID)
+	if err != nil {
+		return db.Order{}, false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return db.Order{}, false, err
+	}
+	app.log.Info("order recorded", "order", order.OrderNumber, "payment_intent", in.ID, "source", source,
+		"grand_total", order.GrandTotal, "review", review.String)
+	return order, true, nil
+}
+
+// newOrderNumber is 32 upper-case hex characters from 128 random bits.
+func newOrderNumber() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return strings.ToUpper(hex.EncodeToString(b[:]))
+}
+
+// nullable stores an empty string as NULL.
+func nullable(s string) sql.NullString {
+	return sql.NullString{String: s, Valid: s != ""}
+}
