@@ -39,6 +39,10 @@ Environment:
                                          (default 50.00)
   BOUTIQUE_STANDARD_DELIVERY_PERCENTAGE  delivery charge below it, as a percentage
                                          of the bag total (default 10)
+  STRIPE_PUBLIC_KEY, STRIPE_SECRET_KEY   Stripe API keys (pk_..., sk_...); without
+                                         them the checkout says what to set
+  STRIPE_WH_SECRET                       signing secret of the webhook endpoint
+  STRIPE_API_BASE                        Stripe API base URL (tests: stripe-mock)
   STRIPE_JS_URL                          where the checkout loads Stripe.js from
                                          (default https://js.stripe.com/v3/)
 `

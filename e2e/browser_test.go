@@ -26,16 +26,24 @@ import (
 // file, on loopback, and returns its URL and database.
 func startShop(t *testing.T) (string, *sql.DB) {
 	t.Helper()
+	return startShopWith(t, func(*shop.Config) {})
+}
+
+// startShopWith is startShop with a change to the configuration.
+func startShopWith(t *testing.T, configure func(*shop.Config)) (string, *sql.DB) {
+	t.Helper()
 	ctx := context.Background()
 	pool := dbtest.Open(t)
 	if _, err := demo.Seed(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
-	app, err := shop.New(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), shop.Config{
+	cfg := shop.Config{
 		Currency:    "usd",
 		Delivery:    cart.DefaultRules,
 		StripeJSURL: shop.DefaultStripeJSURL,
-	})
+	}
+	configure(&cfg)
+	app, err := shop.New(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,162 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"boutique/payments"
+	"boutique/payments/stripefake"
+	"boutique/shop"
+)
+
+// checkoutRun is the shop with the fake Stripe and its test Stripe.js, and
+// a browser with two tees in its bag at the checkout page.
+type checkoutRun struct {
+	base string
+	fake *stripefake.Fake
+	ctx  context.Context
+}
+
+func startCheckout(t *testing.T) checkoutRun {
+	fake := stripefake.New()
+	t.Cleanup(fake.Close)
+	base, pool := startShopWith(t, func(cfg *shop.Config) {
+		cfg.StripePublicKey = "pk_test_boutique"
+		cfg.StripeSecretKey = "sk_test_boutique"
+		cfg.StripeAPIBase = fake.URL()
+		cfg.StripeJSURL = fake.JSURL()
+	})
+	run := checkoutRun{base: base, fake: fake, ctx: newBrowser(t, 120*time.Second)}
+	tee := productID(t, pool, "Harbour Stripe Tee")
+	do(t, run.ctx, chromedp.EmulateViewport(1280, 1000), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", base, tee)))
+	waitTrue(t, run.ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
+	addToBag(t, run.ctx, "L", "2")
+	waitTrue(t, run.ctx, "the mini bag", `document.querySelector("#toasts .bag-toast") !== null`)
+	do(t, run.ctx, chromedp.Click(chromedp.CSS("#toasts .bag-toast a.button")))
+	waitTrue(t, run.ctx, "the checkout page", `location.pathname === "/checkout/" && document.querySelector("#card-element input") !== null`)
+	return run
+}
+
+// fillOrderForm types the shopper's details, with stray spaces that the
+// page must trim before they go to Stripe.
+func fillOrderForm(t *testing.T, ctx context.Context) {
+	t.Helper()
+	fields := map[string]string{
+		"#id_full_name":       "  Grace Hopper ",
+		"#id_email":           "grace@example.com", // an email input trims itself
+		"#id_phone_number":    " +1 555 0100 ",
+		"#id_street_address1": " 1 Navy Yard  ",
+		"#id_street_address2": "  Building 2",
+		"#id_town_or_city":    " Arlington ",
+		"#id_county":          " Virginia ",
+		"#id_postcode":        " 22202 ",
+	}
+	for sel, v := range fields {
+		if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(sel), v)); err != nil {
+			t.Fatalf("%s: %v", sel, err)
+		}
+	}
+	// Set without a change event: htmx would swap the select for its checked
+	// copy while the next action still holds the old one.
+	markPage(t, ctx, `(document.getElementById("id_country").value = "US") === "US"`)
+}
+
+func typeCard(t *testing.T, ctx context.Context, number string) {
+	t.Helper()
+	markPage(t, ctx, `(document.querySelector("#card-element input").value = "") === ""`)
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#card-element input"), number))
+}
+
+func TestCheckoutInTheBrowser(t *testing.T) {
+	run := startCheckout(t)
+	ctx := run.ctx
+	wantText(t, ctx, "#charge-amount", "$52.80") // 2 × $24.00 + 10% delivery
+
+	// A field is checked as the shopper leaves it.
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#id_email"), "grace@"), chromedp.Focus(chromedp.CSS("#id_phone_number")))
+	waitTrue(t, ctx, "the email error", `document.getElementById("error-email")?.textContent === "Enter an email address such as name@example.com."`)
+
+	fillOrderForm(t, ctx)
+	do(t, ctx, chromedp.Focus(chromedp.CSS("#id_email")), chromedp.Focus(chromedp.CSS("#id_phone_number")))
+	waitTrue(t, ctx, "no email error", `document.getElementById("error-email")?.textContent === ""`)
+	typeCard(t, ctx, "4242 4242 4242 4242")
+	screenshot(t, ctx, "checkout-form.png")
+	do(t, ctx, chromedp.Click(chromedp.CSS("#submit-button")))
+	waitTrue(t, ctx, "the confirmation page", `location.pathname.startsWith("/checkout/checkout_success/")`)
+
+	intents := run.fake.All()
+	if len(intents) != 1 {
+		t.Fatalf("%d PaymentIntents", len(intents))
+	}
+	in := intents[0]
+	if in.Status != "succeeded" || in.Amount != 5280 {
+		t.Fatalf("PaymentIntent %s for %d", in.Status, in.Amount)
+	}
+	wantBilling := payments.Party{Name: "Grace Hopper", Email: "grace@example.com", Phone: "+1 555 0100",
+		Address: payments.Address{Line1: "1 Navy Yard", Line2: "Building 2", City: "Arlington", State: "Virginia", Country: "US"}}
+	if in.Billing != wantBilling {
+		t.Errorf("billing details as Stripe got them:\n%+v\nwant\n%+v", in.Billing, wantBilling)
+	}
+	wantShipping := payments.Party{Name: "Grace Hopper", Phone: "+1 555 0100",
+		Address: payments.Address{Line1: "1 Navy Yard", Line2: "Building 2", City: "Arlington", State: "Virginia", PostalCode: "22202", Country: "US"}}
+	if in.Shipping == nil || *in.Shipping != wantShipping {
+		t.Errorf("shipping as Stripe got it:\n%+v\nwant\n%+v", in.Shipping, wantShipping)
+	}
+	if in.Metadata["bag"] == "" || in.Metadata["save_info"] != "false" {
+		t.Errorf("metadata %v", in.Metadata)
+	}
+
+	page := text(t, ctx, "main")
+	for _, want := range []string{"Thank you", "Harbour Stripe Tee", "1 Navy Yard", "Building 2", "Arlington", "United States",
+		"$52.80", "A confirmation email will be sent to grace@example.com"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the confirmation lacks %q", want)
+		}
+	}
+	if n := text(t, ctx, "#order-number"); len(n) != 32 || strings.ToUpper(n) != n {
+		t.Errorf("order number %q", n)
+	}
+	wantText(t, ctx, "#bag-badge .bag-total", "$0.00")
+	screenshot(t, ctx, "checkout-success.png")
+}
+
+func TestCheckoutDeclinedInTheBrowser(t *testing.T) {
+	run := startCheckout(t)
+	ctx := run.ctx
+	fillOrderForm(t, ctx)
+	typeCard(t, ctx, "4000 0000 0000 0002")
+	do(t, ctx, chromedp.Click(chromedp.CSS("#submit-button")))
+	waitTrue(t, ctx, "the card error", `document.getElementById("card-errors").textContent === "Your card was declined."`)
+	// The form is given back: button and card field usable, no overlay.
+	waitTrue(t, ctx, "the form back", `!document.getElementById("submit-button").disabled && `+
+		`!document.querySelector("#card-element input").disabled && document.getElementById("loading-overlay").hidden`)
+	if p := text(t, ctx, "h1"); p != "Checkout" || !strings.HasSuffix(evalString(t, ctx, "location.pathname"), "/checkout/") {
+		t.Fatalf("left the checkout page: %q", p)
+	}
+	screenshot(t, ctx, "checkout-declined.png")
+	if in := run.fake.All()[0]; in.Status != "requires_payment_method" {
+		t.Fatalf("after the decline the PaymentIntent is %s", in.Status)
+	}
+
+	// Another card on the same form goes through.
+	typeCard(t, ctx, "4242 4242 4242 4242")
+	do(t, ctx, chromedp.Click(chromedp.CSS("#submit-button")))
+	waitTrue(t, ctx, "the confirmation page", `location.pathname.startsWith("/checkout/checkout_success/")`)
+	if in := run.fake.All()[0]; in.Status != "succeeded" || len(in.CardsTried) != 2 {
+		t.Fatalf("PaymentIntent %s after %d cards", in.Status, len(in.CardsTried))
+	}
+}
+
+func evalString(t *testing.T, ctx context.Context, expr string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
