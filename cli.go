@@ -130,6 +130,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stdout, nil))
+	if cfg.StripeSecretKey != "" && cfg.StripeWHSecret == "" {
+		log.Warn("!!! STRIPE_SECRET_KEY is set but STRIPE_WH_SECRET is not: the webhook cannot verify Stripe's events, " +
+			"so paid orders whose shopper closes the tab before the confirmation page WILL GO UNRECORDED. " +
+			"Set STRIPE_WH_SECRET to the signing secret of your webhook endpoint.")
+	}
 
 	pool, err := db.Open(ctx, *dbPath)
 	if err != nil {

@@ -84,6 +84,30 @@ type OrderLineItem struct {
 	Sku           string
 }
 
+type Outbox struct {
+	ID            int64
+	DedupeKey     string
+	Recipient     string
+	Subject       string
+	Body          string
+	Attempts      int64
+	NextAttemptAt string
+	LastError     sql.NullString
+	SentAt        sql.NullString
+	CreatedAt     string
+}
+
+type PaymentFailure struct {
+	ID              int64
+	PaymentIntentID string
+	EventID         string
+	Reason          string
+	Code            sql.NullString
+	Amount          int64
+	Currency        string
+	FailedAt        string
+}
+
 type Product struct {
 	ID          int64
 	CategoryID  sql.NullInt64
@@ -105,4 +129,12 @@ type Session struct {
 type Setting struct {
 	Key   string
 	Value string
+}
+
+type StripeEvent struct {
+	ID              string
+	Type            string
+	PaymentIntentID sql.NullString
+	Outcome         string
+	ReceivedAt      string
 }

@@ -84,8 +84,10 @@ type Intent struct {
 	Billing Party
 	// Shipping is the PaymentIntent's own shipping, nil when none.
 	Shipping *Party
-	// LastError is the message of the last failed payment attempt.
-	LastError string
+	// LastError is the message of the last failed payment attempt, and
+	// LastErrorCode its code (card_declined...).
+	LastError     string
+	LastErrorCode string
 }
 
 // Succeeded says whether Stripe has taken the payment.
@@ -164,6 +166,7 @@ func FromStripe(pi *stripe.PaymentIntent) Intent {
 	}
 	if e := pi.LastPaymentError; e != nil {
 		in.LastError = e.Msg
+		in.LastErrorCode = string(e.Code)
 	}
 	return in
 }

@@ -17,15 +17,19 @@ import (
 // App is the shop. Build it with New, serve its Handler, and Close it
 // before closing the database.
 type App struct {
-	db        *sql.DB
-	q         *db.Queries
-	log       *slog.Logger
-	cfg       Config
-	csp       string
-	sessions  *scs.SessionManager
-	pay       *payments.Client // nil when Stripe's keys are not set
-	stop      func()           // stops the background cleanups
-	closeOnce sync.Once
+	db       *sql.DB
+	q        *db.Queries
+	log      *slog.Logger
+	cfg      Config
+	csp      string
+	sessions *scs.SessionManager
+	pay      *payments.Client // nil when Stripe's keys are not set
+	mailer   Mailer
+	// outboxWake tells the email sender there is mail to send.
+	outboxWake chan struct{}
+	stop       chan struct{} // closed by Close: background work ends
+	background sync.WaitGroup
+	closeOnce  sync.Once
 }
 
 // New builds the shop over an open, migrated database.
@@ -38,22 +42,37 @@ func New(pool *sql.DB, log *slog.Logger, cfg Config) (*App, error) {
 	if cfg.PaymentsEnabled() {
 		app.pay = payments.New(payments.Config{SecretKey: cfg.StripeSecretKey, APIBase: cfg.StripeAPIBase, Log: log})
 	}
+	app.mailer = Mailer(logMailer{app})
+	if cfg.SMTP.Host != "" {
+		app.mailer = smtpMailer{cfg.SMTP}
+	}
+	if app.cfg.OutboxRetry <= 0 {
+		app.cfg.OutboxRetry = 30 * time.Second
+	}
+	app.outboxWake = make(chan struct{}, 1)
+	app.stop = make(chan struct{})
 	var stopSessions func()
 	app.sessions, stopSessions = newSessions(pool, log)
-	done := make(chan struct{})
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		app.cleanBags(time.Hour, done)
-	}()
-	app.stop = func() {
-		stopSessions()
-		close(done)
-		<-stopped
-	}
+	app.run(func(stop <-chan struct{}) { <-stop; stopSessions() })
+	app.run(func(stop <-chan struct{}) { app.cleanBags(time.Hour, stop) })
+	app.run(func(stop <-chan struct{}) { app.runOutbox(min(app.cfg.OutboxRetry, time.Minute), stop) })
 	return app, nil
 }
 
-// Close stops the shop's background work. The handler must not be used
-// after it.
-func (app *App) Close() { app.closeOnce.Do(app.stop) }
+// run starts background work that ends when stop is closed.
+func (app *App) run(work func(stop <-chan struct{})) {
+	app.background.Add(1)
+	go func() {
+		defer app.background.Done()
+		work(app.stop)
+	}()
+}
+
+// Close stops the shop's background work and waits for it. The handler
+// must not be used after it.
+func (app *App) Close() {
+	app.closeOnce.Do(func() {
+		close(app.stop)
+		app.background.Wait()
+	})
+}

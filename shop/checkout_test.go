@@ -43,11 +43,8 @@ func newCheckoutShop(t *testing.T) *checkoutShop {
 // another is a second shopper on the same shop, with cookies of their own.
 func (s *checkoutShop) another() *checkoutShop {
 	jar, _ := cookiejar.New(nil)
-	client := s.server.Client()
-	client.Jar = jar
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	other := *s.testShop
-	other.client = client
+	other.client = newClient(s.server, jar)
 	return &checkoutShop{testShop: &other, fake: s.fake}
 }
 
@@ -123,7 +120,7 @@ type orderRow struct {
 func (s *checkoutShop) order(pid string) orderRow {
 	s.t.Helper()
 	var o orderRow
-	err := s.pool.QueryRow(`SELECT order_number, status, source, email, street_address1, street_address2,
+	err := s.pool.QueryRow(`SELECT order_number, status, source, email, street_address1, COALESCE(street_address2, ''),
 		order_total, delivery_cost, grand_total, amount_paid, review_reason,
 		(SELECT COUNT(*) FROM order_line_items WHERE order_id = orders.id)
 		FROM orders WHERE stripe_pid = ?`, pid).Scan(&o.number, &o.status, &o.source, &o.email, &o.street1, &o.street2,

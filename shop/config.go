@@ -2,6 +2,8 @@ package shop
 
 import (
 	"fmt"
+	"strconv"
+	"time"
 
 	"boutique/cart"
 	"net/url"
@@ -28,6 +30,17 @@ type Config struct {
 	// StripeAPIBase is Stripe's API URL, for stripe-mock or a fake in
 	// tests; empty means Stripe itself.
 	StripeAPIBase string
+	// StripeWHAllowOtherAPIVersion accepts webhook events of another API
+	// version than stripe-go v76's 2023-10-16. Off by default: objects of
+	// another version may decode wrongly.
+	StripeWHAllowOtherAPIVersion bool
+	// ContactEmail is the address shoppers can write to; emails name it.
+	ContactEmail string
+	// SMTP is the mail server; without a host, email is logged instead.
+	SMTP SMTPConfig
+	// OutboxRetry is the first delay before a failed email is tried
+	// again; each failure doubles it, up to an hour.
+	OutboxRetry time.Duration
 }
 
 // PaymentsEnabled says whether both Stripe API keys are set.
@@ -54,6 +67,29 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if !currencyCode.MatchString(c.Currency) {
 		return c, fmt.Errorf("BOUTIQUE_CURRENCY %q is not a three-letter currency code such as usd", c.Currency)
+	}
+	c.ContactEmail = firstNonEmpty(strings.TrimSpace(getenv("BOUTIQUE_CONTACT_EMAIL")), "hello@boutique.example")
+	c.SMTP = SMTPConfig{
+		Host:     strings.TrimSpace(getenv("SMTP_HOST")),
+		Port:     587,
+		Username: getenv("SMTP_USERNAME"),
+		Password: getenv("SMTP_PASSWORD"),
+		From:     firstNonEmpty(strings.TrimSpace(getenv("SMTP_FROM")), c.ContactEmail),
+	}
+	if v := strings.TrimSpace(getenv("SMTP_PORT")); v != "" {
+		p, err := strconv.Atoi(v)
+		if err != nil || p < 1 || p > 65535 {
+			return c, fmt.Errorf("SMTP_PORT %q is not a port number", v)
+		}
+		c.SMTP.Port = p
+	}
+	c.OutboxRetry = 30 * time.Second
+	switch v := strings.ToLower(strings.TrimSpace(getenv("STRIPE_WH_ALLOW_OTHER_API_VERSION"))); v {
+	case "", "0", "false", "no":
+	case "1", "true", "yes":
+		c.StripeWHAllowOtherAPIVersion = true
+	default:
+		return c, fmt.Errorf("STRIPE_WH_ALLOW_OTHER_API_VERSION %q: use true or false", v)
 	}
 	c.Delivery = cart.DefaultRules
 	if v := strings.TrimSpace(getenv("BOUTIQUE_FREE_DELIVERY_THRESHOLD")); v != "" {

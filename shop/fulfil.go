@@ -55,6 +55,16 @@ func firstNonEmpty(a, b string) string {
 // what was paid differs from the bag, the order is recorded and flagged
 // for the owner with the reason. Only a failure to write is an error.
 func (app *App) fulfil(ctx context.Context, in payments.Intent, d orderDetails, source string) (db.Order, bool, error) {
+	return app.fulfilEvent(ctx, in, d, source, nil)
+}
+
+// A stripeEvent is the webhook event that led to a fulfilment, recorded
+// in the same transaction as the order.
+type stripeEvent struct{ ID, Type string }
+
+// fulfilEvent is fulfil that also records the event that brought the
+// payment, in the same transaction.
+func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDetails, source string, ev *stripeEvent) (db.Order, bool, error) {
 	if !in.Succeeded() {
 		return db.Order{}, false, fmt.Errorf("fulfil: payment intent %s is %s, not succeeded", in.ID, in.Status)
 	}
@@ -86,7 +96,10 @@ func (app *App) fulfil(ctx context.Context, in payments.Intent, d orderDetails, 
 	q := app.q.WithTx(tx)
 
 	if existing, err := q.GetOrderByPID(ctx, in.ID); err == nil {
-		return existing, false, nil
+		if err := recordEvent(ctx, q, ev, in.ID, "already recorded"); err != nil {
+			return db.Order{}, false, err
+		}
+		return existing, false, tx.Commit()
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return db.Order{}, false, err
 	}
@@ -144,6 +157,7 @@ func (app *App) fulfil(ctx context.Context, in payments.Intent, d orderDetails, 
 	if err != nil {
 		return db.Order{}, false, err
 	}
+	orderLines := make([]db.CreateOrderLineParams, 0, len(lines))
 	for _, l := range lines {
 		p, ok := products[l.ProductID]
 		line := db.CreateOrderLineParams{
@@ -162,14 +176,30 @@ func (app *App) fulfil(ctx context.Context, in payments.Intent, d orderDetails, 
 		if err := q.CreateOrderLine(ctx, line); err != nil {
 			return db.Order{}, false, err
 		}
+		orderLines = append(orderLines, line)
 	}
 	order, err := q.GetOrderByPID(ctx, in.ID)
 	if err != nil {
 		return db.Order{}, false, err
 	}
+	if order.Email.Valid {
+		subject, body := app.confirmationEmail(order, orderLines)
+		if err := q.EnqueueEmail(ctx, db.EnqueueEmailParams{
+			DedupeKey: "order-confirmation:" + order.OrderNumber,
+			Recipient: order.Email.String, Subject: subject, Body: body,
+		}); err != nil {
+			return db.Order{}, false, err
+		}
+	} else {
+		app.log.Warn("order has no email address: no confirmation sent", "order", order.OrderNumber)
+	}
+	if err := recordEvent(ctx, q, ev, in.ID, "created"); err != nil {
+		return db.Order{}, false, err
+	}
 	if err := tx.Commit(); err != nil {
 		return db.Order{}, false, err
 	}
+	app.wakeOutbox()
 	app.log.Info("order recorded", "order", order.OrderNumber, "payment_intent", in.ID, "source", source,
 		"grand_total", order.GrandTotal, "review", review.String)
 	return order, true, nil
@@ -185,4 +215,13 @@ func newOrderNumber() string {
 // nullable stores an empty string as NULL.
 func nullable(s string) sql.NullString {
 	return sql.NullString{String: s, Valid: s != ""}
+}
+
+// recordEvent writes a webhook event to the event log, when there is one.
+func recordEvent(ctx context.Context, q *db.Queries, ev *stripeEvent, paymentIntentID, outcome string) error {
+	if ev == nil {
+		return nil
+	}
+	_, err := q.RecordEvent(ctx, db.RecordEventParams{ID: ev.ID, Type: ev.Type, PaymentIntentID: nullable(paymentIntentID), Outcome: outcome})
+	return err
 }

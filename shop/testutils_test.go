@@ -56,10 +56,17 @@ func serveShop(t *testing.T, pool *sql.DB, cfg shop.Config, jar http.CookieJar, 
 		srv.Close()
 		app.Close()
 	})
-	client := srv.Client()
-	client.Jar = jar
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &testShop{t: t, pool: pool, server: srv, client: client}
+	return &testShop{t: t, pool: pool, server: srv, client: newClient(srv, jar)}
+}
+
+// newClient is a client of its own for a test server (srv.Client() is
+// shared), keeping cookies in jar and not following redirects.
+func newClient(srv *httptest.Server, jar http.CookieJar) *http.Client {
+	return &http.Client{
+		Transport:     srv.Client().Transport,
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 }
 
 var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)

@@ -7,6 +7,8 @@
 package stripefake
 
 import (
+	"bytes"
+	"context"
 	"crypto/rand"
 	_ "embed"
 	"encoding/hex"
@@ -18,6 +20,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/stripe/stripe-go/v76/webhook"
 
 	"boutique/payments"
 )
@@ -39,6 +44,7 @@ type Fake struct {
 
 type intent struct {
 	ID, Secret  string
+	Created     int64
 	Amount      int64
 	Currency    string
 	Status      string
@@ -57,6 +63,7 @@ func New() *Fake {
 	mux.HandleFunc("POST /v1/payment_intents", f.create)
 	mux.HandleFunc("POST /v1/payment_intents/{id}", f.update)
 	mux.HandleFunc("GET /v1/payment_intents/{id}", f.retrieve)
+	mux.HandleFunc("GET /v1/payment_intents", f.list)
 	mux.HandleFunc("GET /v3/", f.stripeJS)
 	mux.HandleFunc("POST /test/confirm", f.browserConfirm)
 	mux.HandleFunc("OPTIONS /test/confirm", f.browserConfirm)
@@ -208,7 +215,7 @@ func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
 	}
 	id := "pi_" + randomHex(12)
 	in := &intent{ID: id, Secret: id + "_secret_" + randomHex(8), Amount: amount, Currency: currency,
-		Status: "requires_payment_method", Metadata: metadata(r.PostForm, nil)}
+		Status: "requires_payment_method", Metadata: metadata(r.PostForm, nil), Created: time.Now().Unix()}
 	f.intents[id] = in
 	f.order = append(f.order, id)
 	if key != "" {
@@ -298,7 +305,7 @@ func (in *intent) json(expandCharge bool) map[string]any {
 	o := map[string]any{
 		"id": in.ID, "object": "payment_intent", "amount": in.Amount, "currency": in.Currency,
 		"status": in.Status, "client_secret": in.Secret, "metadata": in.Metadata,
-		"payment_method_types": []string{"card"}, "livemode": false,
+		"payment_method_types": []string{"card"}, "livemode": false, "created": in.Created,
 	}
 	if in.Shipping != nil {
 		o["shipping"] = partyJSON(*in.Shipping, false)
@@ -438,4 +445,123 @@ func (p jsParty) party() payments.Party {
 	a := p.Address
 	return payments.Party{Name: p.Name, Email: p.Email, Phone: p.Phone, Address: payments.Address{
 		Line1: a.Line1, Line2: a.Line2, City: a.City, Country: a.Country, State: a.State, PostalCode: a.PostalCode}}
+}
+
+// list is GET /v1/payment_intents: newest first, with created[gte], limit
+// and starting_after, as Stripe pages lists.
+func (f *Fake) list(w http.ResponseWriter, r *http.Request) {
+	f.count(r, "/v1/payment_intents")
+	if !checkAuth(w, r) {
+		return
+	}
+	q := r.URL.Query()
+	limit := 10
+	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n >= 1 && n <= 100 {
+		limit = n
+	}
+	var since int64
+	if s := q.Get("created[gte]"); s != "" {
+		since, _ = strconv.ParseInt(s, 10, 64)
+	}
+	after := q.Get("starting_after")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var data []map[string]any
+	skipping := after != ""
+	hasMore := false
+	for i := len(f.order) - 1; i >= 0; i-- {
+		in := f.intents[f.order[i]]
+		if skipping {
+			skipping = in.ID != after
+			continue
+		}
+		if in.Created < since {
+			continue
+		}
+		if len(data) == limit {
+			hasMore = true
+			break
+		}
+		data = append(data, in.json(false))
+	}
+	if data == nil {
+		data = []map[string]any{}
+	}
+	writeJSON(w, map[string]any{"object": "list", "url": "/v1/payment_intents", "has_more": hasMore, "data": data})
+}
+
+// --- webhook events ---
+
+// An Event is a Stripe event as the fake sends it to a webhook endpoint.
+type Event struct {
+	ID   string
+	Type string
+	Body []byte
+}
+
+// NewEvent wraps an object in an event of the given type and API version
+// ("" for the version stripe-go v76 pins).
+func NewEvent(typ string, object map[string]any, apiVersion string) Event {
+	if apiVersion == "" {
+		apiVersion = payments.APIVersion
+	}
+	id := "evt_" + randomHex(12)
+	body, _ := json.Marshal(map[string]any{
+		"id": id, "object": "event", "api_version": apiVersion, "type": typ,
+		"created": time.Now().Unix(), "livemode": false, "pending_webhooks": 1,
+		"data": map[string]any{"object": object},
+	})
+	return Event{ID: id, Type: typ, Body: body}
+}
+
+// IntentEvent is a payment_intent.* event with the PaymentIntent as it is
+// now; like Stripe's, it names the latest charge by id only.
+func (f *Fake) IntentEvent(typ, id string) Event {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return NewEvent(typ, f.intents[id].json(false), "")
+}
+
+// RefundEvent is charge.refunded for a PaymentIntent's charge.
+func (f *Fake) RefundEvent(id string, amountRefunded int64) Event {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	in := f.intents[id]
+	return NewEvent("charge.refunded", map[string]any{
+		"id": in.ChargeID, "object": "charge", "amount": in.Amount, "amount_refunded": amountRefunded,
+		"refunded": amountRefunded >= in.Amount, "payment_intent": in.ID, "currency": in.Currency,
+	}, "")
+}
+
+// DisputeEvent is charge.dispute.created for a PaymentIntent's charge.
+func (f *Fake) DisputeEvent(id string) Event {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	in := f.intents[id]
+	return NewEvent("charge.dispute.created", map[string]any{
+		"id": "dp_" + randomHex(12), "object": "dispute", "amount": in.Amount, "charge": in.ChargeID,
+		"payment_intent": in.ID, "reason": "fraudulent", "status": "needs_response", "currency": in.Currency,
+	}, "")
+}
+
+// Sign is the Stripe-Signature header for a body signed at a time.
+func Sign(body []byte, secret string, at time.Time) string {
+	return webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: body, Secret: secret, Timestamp: at}).Header
+}
+
+// Deliver signs an event now and posts it to a webhook endpoint, as
+// Stripe does, and returns the answer's status.
+func Deliver(ctx context.Context, client *http.Client, url, secret string, ev Event) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(ev.Body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("Stripe-Signature", Sign(ev.Body, secret, time.Now()))
+	res, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	res.Body.Close()
+	return res.StatusCode, nil
 }

@@ -1,0 +1,106 @@
+package payments
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/stripe/stripe-go/v76"
+	"github.com/stripe/stripe-go/v76/webhook"
+)
+
+// WebhookTolerance is how old a signed webhook may be.
+const WebhookTolerance = webhook.DefaultTolerance
+
+// Errors of VerifyEvent besides a bad signature.
+var (
+	// ErrAPIVersion is an event of another API version than APIVersion.
+	ErrAPIVersion = errors.New("event of another Stripe API version")
+	// ErrEventBody is a signed body that is not a Stripe event.
+	ErrEventBody = errors.New("webhook body is not a Stripe event")
+)
+
+// An Event is a verified webhook event with the object the shop acts on.
+type Event struct {
+	ID         string
+	Type       string
+	APIVersion string
+	// Intent is set for payment_intent.* events.
+	Intent *Intent
+	// Charge is set for charge.* events except disputes.
+	Charge *Charge
+	// Dispute is set for charge.dispute.* events.
+	Dispute *Dispute
+}
+
+// Charge is what the shop needs of a charge.
+type Charge struct {
+	ID              string
+	PaymentIntentID string
+	Amount          int64
+	AmountRefunded  int64
+	Refunded        bool
+}
+
+// Dispute is what the shop needs of a dispute.
+type Dispute struct {
+	ID              string
+	PaymentIntentID string
+	Reason          string
+}
+
+// VerifyEvent checks a webhook body against its Stripe-Signature header
+// with the endpoint's secret (tolerance WebhookTolerance) and decodes it.
+// An event of another API version is ErrAPIVersion unless allowOtherVersion
+// is set, because its objects may not decode as stripe-go v76 expects; the
+// event is returned with the error so the caller can log it.
+func VerifyEvent(body []byte, header, secret string, allowOtherVersion bool) (Event, error) {
+	// The version is checked below, where its error can be told apart.
+	e, err := webhook.ConstructEventWithOptions(body, header, secret, webhook.ConstructEventOptions{
+		Tolerance:                WebhookTolerance,
+		IgnoreAPIVersionMismatch: true,
+	})
+	if err != nil {
+		if errors.Is(err, webhook.ErrNotSigned) || errors.Is(err, webhook.ErrInvalidHeader) ||
+			errors.Is(err, webhook.ErrNoValidSignature) || errors.Is(err, webhook.ErrTooOld) {
+			return Event{}, err
+		}
+		return Event{}, fmt.Errorf("%w: %v", ErrEventBody, err)
+	}
+	ev := Event{ID: e.ID, Type: string(e.Type), APIVersion: e.APIVersion}
+	if e.ID == "" || e.Type == "" || e.Data == nil {
+		return ev, fmt.Errorf("%w: no id, type or data", ErrEventBody)
+	}
+	if e.APIVersion != stripe.APIVersion && !allowOtherVersion {
+		return ev, fmt.Errorf("%w: %s, but this shop speaks %s (create the webhook endpoint with that version)", ErrAPIVersion, e.APIVersion, stripe.APIVersion)
+	}
+	switch {
+	case strings.HasPrefix(string(e.Type), "payment_intent."):
+		var pi stripe.PaymentIntent
+		if err := json.Unmarshal(e.Data.Raw, &pi); err != nil || pi.ID == "" {
+			return ev, fmt.Errorf("%w: payment intent: %v", ErrEventBody, err)
+		}
+		in := FromStripe(&pi)
+		ev.Intent = &in
+	case strings.HasPrefix(string(e.Type), "charge.dispute."):
+		var d stripe.Dispute
+		if err := json.Unmarshal(e.Data.Raw, &d); err != nil || d.ID == "" {
+			return ev, fmt.Errorf("%w: dispute: %v", ErrEventBody, err)
+		}
+		ev.Dispute = &Dispute{ID: d.ID, Reason: string(d.Reason)}
+		if d.PaymentIntent != nil {
+			ev.Dispute.PaymentIntentID = d.PaymentIntent.ID
+		}
+	case strings.HasPrefix(string(e.Type), "charge."):
+		var c stripe.Charge
+		if err := json.Unmarshal(e.Data.Raw, &c); err != nil || c.ID == "" {
+			return ev, fmt.Errorf("%w: charge: %v", ErrEventBody, err)
+		}
+		ev.Charge = &Charge{ID: c.ID, Amount: c.Amount, AmountRefunded: c.AmountRefunded, Refunded: c.Refunded}
+		if c.PaymentIntent != nil {
+			ev.Charge.PaymentIntentID = c.PaymentIntent.ID
+		}
+	}
+	return ev, nil
+}

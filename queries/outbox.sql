@@ -1,0 +1,17 @@
+-- name: EnqueueEmail :exec
+INSERT INTO outbox (dedupe_key, recipient, subject, body)
+VALUES (?, ?, ?, ?)
+ON CONFLICT (dedupe_key) DO NOTHING;
+
+-- name: DueEmails :many
+SELECT id, recipient, subject, body, attempts
+FROM outbox
+WHERE sent_at IS NULL AND next_attempt_at <= ?
+ORDER BY id
+LIMIT ?;
+
+-- name: MarkEmailSent :exec
+UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?;
+
+-- name: MarkEmailFailed :exec
+UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?;

@@ -1,0 +1,16 @@
+-- name: RecordEvent :execrows
+-- Records an event once; 0 rows means it was recorded before.
+INSERT INTO stripe_events (id, type, payment_intent_id, outcome)
+VALUES (?, ?, ?, ?)
+ON CONFLICT (id) DO NOTHING;
+
+-- name: EventSeen :one
+SELECT CAST(COUNT(*) AS INTEGER) FROM stripe_events WHERE id = ?;
+
+-- name: RecordPaymentFailure :exec
+INSERT INTO payment_failures (payment_intent_id, event_id, reason, code, amount, currency)
+VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (event_id) DO NOTHING;
+
+-- name: SetOrderStatus :execrows
+UPDATE orders SET status = ? WHERE stripe_pid = ?;
