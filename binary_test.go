@@ -25,42 +25,10 @@ func TestStaticBinaryServesEverything(t *testing.T) {
 		t.Fatal("assets/vendor/htmx.min.js is missing: run `make assets` (npm ci) first")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "boutique")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("CGO_ENABLED=0 go build: %v\n%s", err, out)
-	}
-
-	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-db", "shop.db")
-	cmd.Dir = dir // nothing beside the binary
-	cmd.Env = []string{"PATH=/usr/bin:/bin"}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := servingAddr.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
-			}
-		}
-		exited <- cmd.Wait()
-	}()
-	t.Cleanup(func() { cmd.Process.Kill() })
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case <-time.After(30 * time.Second):
-		t.Fatal("the binary did not start serving within 30s")
-	}
+	bin := buildBinary(t, dir)
+	// Nothing beside the binary, and no environment but PATH.
+	proc := startBinary(t, bin, dir, []string{"PATH=/usr/bin:/bin"})
+	base := proc.base
 
 	home := fetch(t, base+"/", "text/html")
 	for _, pattern := range []string{
@@ -84,11 +52,11 @@ func TestStaticBinaryServesEverything(t *testing.T) {
 	}
 	fetch(t, base+"/healthz", "text/plain")
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := proc.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case err := <-exited:
+	case err := <-proc.exited:
 		if err != nil {
 			t.Fatalf("after SIGTERM the binary exited with %v", err)
 		}
@@ -116,4 +84,61 @@ func fetch(t *testing.T, url, contentType string) string {
 		t.Fatalf("%s: Content-Type %q, want %s", url, res.Header.Get("Content-Type"), contentType)
 	}
 	return string(body)
+}
+
+// buildBinary builds the shop without cgo into dir.
+func buildBinary(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "boutique")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("CGO_ENABLED=0 go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// process is the binary serving on a free loopback port.
+type process struct {
+	cmd    *exec.Cmd
+	base   string
+	exited chan error
+}
+
+// startBinary runs `boutique serve` on shop.db in dir with the given
+// environment, and waits until it serves.
+func startBinary(t *testing.T, bin, dir string, env []string) *process {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-db", "shop.db")
+	cmd.Dir = dir
+	cmd.Env = env
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &process{cmd: cmd, exited: make(chan error, 1)}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := servingAddr.FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+		p.exited <- cmd.Wait()
+	}()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	select {
+	case a := <-addr:
+		p.base = "http://" + a
+	case err := <-p.exited:
+		t.Fatalf("the binary exited before serving: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the binary did not start serving within 30s")
+	}
+	return p
 }

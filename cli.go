@@ -21,12 +21,17 @@ const usage = `Boutique: a web shop in one binary and one SQLite file.
 Usage:
   boutique serve   [-addr HOST:PORT] [-db FILE] [-demo=true|false]
   boutique migrate [-db FILE]
+  boutique reconcile [-since 72h] [-db FILE]
   boutique help
 
 Commands:
   serve    migrate the database, load the demo catalog into an empty one,
            and serve the shop until SIGINT or SIGTERM
   migrate  apply the database migrations and exit
+  reconcile
+           ask Stripe for this shop's payments of the last -since (default
+           72h) and record the order of every paid one that has none (a
+           webhook missed while the shop was down); prints what it did
 
 Flags:
   -addr    address to listen on (default 127.0.0.1:8000)
@@ -66,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return serve(ctx, rest, getenv, stdout)
 	case "migrate":
 		return migrate(ctx, rest, stdout)
+	case "reconcile":
+		return reconcile(ctx, rest, getenv, stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -213,4 +220,36 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log.Info("stopped")
 	return nil
+}
+
+func reconcile(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
+	dbPath := fs.String("db", "boutique.db", "SQLite database file")
+	since := fs.Duration("since", 72*time.Hour, "how far back to look")
+	if stop, err := parseFlags(fs, args, stdout); stop {
+		return err
+	}
+	if *since <= 0 {
+		return errors.New("reconcile: -since must be positive")
+	}
+	cfg, err := shop.ConfigFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stdout, nil))
+	pool, err := db.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if _, err := db.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	app, err := shop.New(pool, log, cfg)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	_, err = app.Reconcile(ctx, *since, stdout)
+	return err
 }

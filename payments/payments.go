@@ -198,3 +198,20 @@ func (l stripeLogger) Warnf(format string, v ...interface{}) {
 func (l stripeLogger) Errorf(format string, v ...interface{}) {
 	l.log.Error("stripe: " + fmt.Sprintf(format, v...))
 }
+
+// ListSince lists the PaymentIntents created since a time, newest first,
+// following Stripe's pages.
+func (c *Client) ListSince(ctx context.Context, since time.Time) ([]Intent, error) {
+	p := &stripe.PaymentIntentListParams{CreatedRange: &stripe.RangeQueryParams{GreaterThanOrEqual: since.Unix()}}
+	p.Context = ctx
+	p.Limit = stripe.Int64(100)
+	var out []Intent
+	it := c.api.PaymentIntents.List(p)
+	for it.Next() {
+		out = append(out, FromStripe(it.PaymentIntent()))
+	}
+	if err := it.Err(); err != nil {
+		return out, fmt.Errorf("stripe: list payment intents: %w", err)
+	}
+	return out, nil
+}

@@ -116,6 +116,14 @@ func TestRequestsAgainstStripeMock(t *testing.T) {
 	if got.ID == "" || got.Status == "" {
 		t.Fatalf("retrieve returned %+v", got)
 	}
+
+	list, err := c.ListSince(ctx, time.Now().Add(-72*time.Hour))
+	if err != nil {
+		t.Fatalf("list: %v", err)
+	}
+	if len(list) == 0 || list[0].ID == "" {
+		t.Fatalf("list returned %+v", list)
+	}
 }
 
 func TestSplitMetadataRoundTrips(t *testing.T) {

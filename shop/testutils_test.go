@@ -25,6 +25,7 @@ import (
 // testShop is the shop on a throwaway SQLite file, served by httptest.
 type testShop struct {
 	t      *testing.T
+	app    *shop.App
 	pool   *sql.DB
 	server *httptest.Server
 	client *http.Client
@@ -56,7 +57,7 @@ func serveShop(t *testing.T, pool *sql.DB, cfg shop.Config, jar http.CookieJar, 
 		srv.Close()
 		app.Close()
 	})
-	return &testShop{t: t, pool: pool, server: srv, client: newClient(srv, jar)}
+	return &testShop{t: t, app: app, pool: pool, server: srv, client: newClient(srv, jar)}
 }
 
 // newClient is a client of its own for a test server (srv.Client() is

@@ -463,3 +463,37 @@ func stormCheckout(s *checkoutShop, product int64, qty int) (secret, tok string,
 	}
 	return secret, tok, nil
 }
+
+func TestReconcileRecordsMissedPayments(t *testing.T) {
+	s := newWebhookShop(t)
+	paid, _, _ := s.checkoutPaid(shopper, &shopper)
+	// Another shopper whose order is recorded already, one who never paid,
+	// and another integration's payment.
+	other := s.another()
+	recorded, _, _ := other.checkoutPaid(shopper, &shopper)
+	other.deliver(s.fake.IntentEvent("payment_intent.succeeded", recorded))
+	third := s.another()
+	third.add(2, "", 1)
+	third.openCheckout()
+	foreign, _ := payments.New(payments.Config{SecretKey: "sk_test_other", APIBase: s.fake.URL()}).
+		Create(context.Background(), 5000, "usd", "foreign", nil)
+	s.fake.Pay(foreign.ID, shopper, &shopper)
+
+	var out strings.Builder
+	n, err := s.app.Reconcile(context.Background(), 72*time.Hour, &out)
+	if err != nil || n != 1 {
+		t.Fatalf("Reconcile = %d, %v\n%s", n, err, out.String())
+	}
+	o := s.order(paid)
+	if o.source != "reconcile" || o.email != "ada@example.com" || o.lines != 2 || o.grand != 5400 {
+		t.Fatalf("order %+v", o)
+	}
+	if !strings.Contains(out.String(), "recorded order "+o.number+" for payment "+paid) ||
+		!strings.Contains(out.String(), "2 paid checkouts of this shop at Stripe, 1 already had their order, 1 recorded now") {
+		t.Fatalf("output:\n%s", out.String())
+	}
+	out.Reset()
+	if n, err := s.app.Reconcile(context.Background(), 72*time.Hour, &out); err != nil || n != 0 || s.countOrders() != 2 {
+		t.Fatalf("second run: %d, %v, %d orders\n%s", n, err, s.countOrders(), out.String())
+	}
+}
