@@ -48,6 +48,12 @@ Environment:
                                          them the checkout says what to set
   STRIPE_WH_SECRET                       signing secret of the webhook endpoint
   STRIPE_API_BASE                        Stripe API base URL (tests: stripe-mock)
+  STRIPE_WH_ALLOW_OTHER_API_VERSION      accept webhook events of another API
+                                         version than 2023-10-16 (default false)
+  BOUTIQUE_CONTACT_EMAIL                 address emails give shoppers
+  SMTP_HOST, SMTP_PORT (587), SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM
+                                         mail server for order confirmations;
+                                         without SMTP_HOST emails are logged
   STRIPE_JS_URL                          where the checkout loads Stripe.js from
                                          (default https://js.stripe.com/v3/)
 `
