@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -110,12 +111,10 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stdout, nil))
-	pool, err := db.Open(ctx, *dbPath)
-	if err != nil {
-		return err
+	pool, applied, err := openMigrated(ctx, *dbPath)
+	if pool != nil {
+		defer pool.Close()
 	}
-	defer pool.Close()
-	applied, err := db.Migrate(ctx, pool)
 	for _, m := range applied {
 		log.Info("migration applied", "version", m.Version, "name", m.Name)
 	}
@@ -149,8 +148,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			"Set STRIPE_WH_SECRET to the signing secret of your webhook endpoint.")
 	}
 
-	pool, err := db.Open(ctx, *dbPath)
-	if err != nil {
+	pool, applied, err := openMigrated(ctx, *dbPath)
+	if pool == nil {
 		return err
 	}
 	defer func() {
@@ -165,7 +164,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		log.Info("database closed", "db", *dbPath)
 	}()
-	applied, err := db.Migrate(ctx, pool)
 	if err != nil {
 		return err
 	}
@@ -243,14 +241,11 @@ func reconcile(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stdout, nil))
-	pool, err := db.Open(ctx, *dbPath)
+	pool, _, err := openMigrated(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if _, err := db.Migrate(ctx, pool); err != nil {
-		return err
-	}
 	app, err := shop.New(pool, log, cfg)
 	if err != nil {
 		return err
@@ -258,4 +253,16 @@ func reconcile(ctx context.Context, args []string, getenv func(string) string, s
 	defer app.Close()
 	_, err = app.Reconcile(ctx, *since, stdout)
 	return err
+}
+
+// openMigrated opens the database and applies the migrations it lacks,
+// returning the ones it applied. On a failed migration the database is
+// returned open with the error, so the caller can report what was applied.
+func openMigrated(ctx context.Context, path string) (*sql.DB, []db.Migration, error) {
+	pool, err := db.Open(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	applied, err := db.Migrate(ctx, pool)
+	return pool, applied, err
 }

@@ -1,8 +1,6 @@
 package shop_test
 
 import (
-	"context"
-	"database/sql"
 	"maps"
 	"net/http"
 	"net/http/cookiejar"
@@ -12,7 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"boutique/db"
 	"boutique/db/dbtest"
 )
 
@@ -296,7 +293,7 @@ func TestBagSurvivesARestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := openFile(t, path)
+	pool := dbtest.OpenFile(t, path)
 	first := serveShop(t, pool, defaultConfig(), jar, httptest.NewServer)
 	first.loadFixture()
 	tok := first.csrfToken("/products/1/")
@@ -306,25 +303,11 @@ func TestBagSurvivesARestart(t *testing.T) {
 	first.server.Close()
 	pool.Close()
 
-	second := serveShop(t, openFile(t, path), defaultConfig(), jar, httptest.NewServer)
+	second := serveShop(t, dbtest.OpenFile(t, path), defaultConfig(), jar, httptest.NewServer)
 	bag := second.get("/bag/").body
 	if !strings.Contains(bag, `id="bag-line-1-XL"`) || !strings.Contains(bag, `value="4"`) {
 		t.Fatalf("after a restart the bag is gone:\n%s", bag)
 	}
-}
-
-func openFile(t *testing.T, path string) *sql.DB {
-	t.Helper()
-	ctx := context.Background()
-	pool, err := db.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pool.Close() })
-	if _, err := db.Migrate(ctx, pool); err != nil {
-		t.Fatal(err)
-	}
-	return pool
 }
 
 func TestCookies(t *testing.T) {

@@ -14,8 +14,15 @@ import (
 // every migration, and closes it when the test ends.
 func Open(t testing.TB) *sql.DB {
 	t.Helper()
+	return OpenFile(t, filepath.Join(t.TempDir(), "shop.db"))
+}
+
+// OpenFile is Open on a file of the test's choosing, for a test that opens
+// the same file again (a restart).
+func OpenFile(t testing.TB, path string) *sql.DB {
+	t.Helper()
 	ctx := context.Background()
-	pool, err := db.Open(ctx, filepath.Join(t.TempDir(), "shop.db"))
+	pool, err := db.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -231,9 +231,8 @@ func (f *Fake) update(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	in, ok := f.intents[r.PathValue("id")]
+	in, ok := f.pathIntent(w, r)
 	if !ok {
-		stripeError(w, http.StatusNotFound, "invalid_request_error", "resource_missing", "No such payment_intent: '"+r.PathValue("id")+"'")
 		return
 	}
 	if s := r.PostForm.Get("amount"); s != "" {
@@ -257,6 +256,16 @@ func (f *Fake) update(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, in.json(false))
 }
 
+// pathIntent is the PaymentIntent a request's path names, or a 404; the
+// caller holds f.mu.
+func (f *Fake) pathIntent(w http.ResponseWriter, r *http.Request) (*intent, bool) {
+	in, ok := f.intents[r.PathValue("id")]
+	if !ok {
+		stripeError(w, http.StatusNotFound, "invalid_request_error", "resource_missing", "No such payment_intent: '"+r.PathValue("id")+"'")
+	}
+	return in, ok
+}
+
 func (f *Fake) retrieve(w http.ResponseWriter, r *http.Request) {
 	f.count(r, "/v1/payment_intents/{id}")
 	if !checkAuth(w, r) {
@@ -264,9 +273,8 @@ func (f *Fake) retrieve(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	in, ok := f.intents[r.PathValue("id")]
+	in, ok := f.pathIntent(w, r)
 	if !ok {
-		stripeError(w, http.StatusNotFound, "invalid_request_error", "resource_missing", "No such payment_intent: '"+r.PathValue("id")+"'")
 		return
 	}
 	expand := false
