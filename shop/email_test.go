@@ -166,10 +166,18 @@ func TestConfirmationEmailIsRetriedAfterAFailure(t *testing.T) {
 	if len(msgs) != 1 {
 		t.Fatalf("%d emails", len(msgs))
 	}
+	// The sender marks the row just after the server has the message.
 	var attempts int
-	var lastError *string
-	if err := s.pool.QueryRow(`SELECT attempts, last_error FROM outbox`).Scan(&attempts, &lastError); err != nil {
-		t.Fatal(err)
+	var lastError, sentAt *string
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if err := s.pool.QueryRow(`SELECT attempts, last_error, sent_at FROM outbox`).Scan(&attempts, &lastError, &sentAt); err != nil {
+			t.Fatal(err)
+		}
+		if sentAt != nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	if attempts != 3 || lastError != nil {
 		t.Fatalf("attempts %d, last error %v; want 3 and none", attempts, lastError)
