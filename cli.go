@@ -51,6 +51,8 @@ Environment:
   STRIPE_API_BASE                        Stripe API base URL (tests: stripe-mock)
   STRIPE_WH_ALLOW_OTHER_API_VERSION      accept webhook events of another API
                                          version than 2023-10-16 (default false)
+  BOUTIQUE_BASE_URL                      the shop's public address, for links in
+                                         emails (default: the request's address)
   BOUTIQUE_CONTACT_EMAIL                 address emails give shoppers
   SMTP_HOST, SMTP_PORT (587), SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM
                                          mail server for order confirmations;

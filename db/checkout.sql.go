@@ -9,6 +9,17 @@ import (
 	"context"
 )
 
+const completeCheckout = `-- name: CompleteCheckout :exec
+UPDATE checkouts SET completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+WHERE payment_intent_id = ?
+`
+
+// The payment is an order now: the checkout is done.
+func (q *Queries) CompleteCheckout(ctx context.Context, paymentIntentID string) error {
+	_, err := q.db.ExecContext(ctx, completeCheckout, paymentIntentID)
+	return err
+}
+
 const countCheckouts = `-- name: CountCheckouts :one
 SELECT CAST(COUNT(*) AS INTEGER) FROM checkouts WHERE bag_id = ?
 `
@@ -45,12 +56,14 @@ func (q *Queries) CreateCheckout(ctx context.Context, arg CreateCheckoutParams) 
 	return err
 }
 
-const deleteBag = `-- name: DeleteBag :exec
-DELETE FROM bags WHERE id = ?
+const emptyPaidBag = `-- name: EmptyPaidBag :exec
+DELETE FROM bag_lines
+WHERE bag_id = (SELECT bag_id FROM checkouts WHERE payment_intent_id = ?)
 `
 
-func (q *Queries) DeleteBag(ctx context.Context, id string) error {
-	_, err := q.db.ExecContext(ctx, deleteBag, id)
+// Empties the bag a payment was for.
+func (q *Queries) EmptyPaidBag(ctx context.Context, paymentIntentID string) error {
+	_, err := q.db.ExecContext(ctx, emptyPaidBag, paymentIntentID)
 	return err
 }
 
@@ -84,7 +97,7 @@ func (q *Queries) GetCheckout(ctx context.Context, paymentIntentID string) (GetC
 const latestCheckout = `-- name: LatestCheckout :one
 SELECT payment_intent_id, bag_id, amount, currency, bag_parts
 FROM checkouts
-WHERE bag_id = ?
+WHERE bag_id = ? AND completed_at IS NULL
 ORDER BY created_at DESC, rowid DESC
 LIMIT 1
 `
@@ -97,6 +110,7 @@ type LatestCheckoutRow struct {
 	BagParts        int64
 }
 
+// The bag's open checkout: the newest one whose payment is not an order.
 func (q *Queries) LatestCheckout(ctx context.Context, bagID string) (LatestCheckoutRow, error) {
 	row := q.db.QueryRowContext(ctx, latestCheckout, bagID)
 	var i LatestCheckoutRow

@@ -36,6 +36,7 @@ type Checkout struct {
 	BagParts        int64
 	CreatedAt       string
 	UpdatedAt       string
+	CompletedAt     sql.NullString
 }
 
 type Image struct {
@@ -43,6 +44,12 @@ type Image struct {
 	ContentType string
 	Sha256      string
 	Data        []byte
+}
+
+type LoginFailure struct {
+	ID       int64
+	Key      string
+	FailedAt string
 }
 
 type Order struct {
@@ -70,6 +77,7 @@ type Order struct {
 	SaveInfo       int64
 	Username       sql.NullString
 	CreatedAt      string
+	UserID         sql.NullInt64
 }
 
 type OrderLineItem struct {
@@ -97,6 +105,13 @@ type Outbox struct {
 	CreatedAt     string
 }
 
+type PasswordReset struct {
+	TokenHash string
+	UserID    int64
+	ExpiresAt string
+	UsedAt    sql.NullString
+}
+
 type PaymentFailure struct {
 	ID              int64
 	PaymentIntentID string
@@ -120,6 +135,17 @@ type Product struct {
 	ImageID     sql.NullInt64
 }
 
+type Profile struct {
+	UserID                int64
+	DefaultPhoneNumber    sql.NullString
+	DefaultStreetAddress1 sql.NullString
+	DefaultStreetAddress2 sql.NullString
+	DefaultTownOrCity     sql.NullString
+	DefaultCounty         sql.NullString
+	DefaultPostcode       sql.NullString
+	DefaultCountry        sql.NullString
+}
+
 type Session struct {
 	Token  string
 	Data   []byte
@@ -137,4 +163,13 @@ type StripeEvent struct {
 	PaymentIntentID sql.NullString
 	Outcome         string
 	ReceivedAt      string
+}
+
+type User struct {
+	ID           int64
+	Username     string
+	Email        string
+	PasswordHash string
+	IsStaff      int64
+	CreatedAt    string
 }

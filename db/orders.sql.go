@@ -117,7 +117,7 @@ func (q *Queries) CreateOrderLine(ctx context.Context, arg CreateOrderLineParams
 }
 
 const getOrderByNumber = `-- name: GetOrderByNumber :one
-SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at FROM orders WHERE order_number = ?
+SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at, user_id FROM orders WHERE order_number = ?
 `
 
 func (q *Queries) GetOrderByNumber(ctx context.Context, orderNumber string) (Order, error) {
@@ -148,12 +148,13 @@ func (q *Queries) GetOrderByNumber(ctx context.Context, orderNumber string) (Ord
 		&i.SaveInfo,
 		&i.Username,
 		&i.CreatedAt,
+		&i.UserID,
 	)
 	return i, err
 }
 
 const getOrderByPID = `-- name: GetOrderByPID :one
-SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at FROM orders WHERE stripe_pid = ?
+SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at, user_id FROM orders WHERE stripe_pid = ?
 `
 
 func (q *Queries) GetOrderByPID(ctx context.Context, stripePid string) (Order, error) {
@@ -184,6 +185,7 @@ func (q *Queries) GetOrderByPID(ctx context.Context, stripePid string) (Order, e
 		&i.SaveInfo,
 		&i.Username,
 		&i.CreatedAt,
+		&i.UserID,
 	)
 	return i, err
 }

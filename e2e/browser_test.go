@@ -41,6 +41,7 @@ func startShopWith(t *testing.T, configure func(*shop.Config)) (string, *sql.DB)
 		Currency:    "usd",
 		Delivery:    cart.DefaultRules,
 		StripeJSURL: shop.DefaultStripeJSURL,
+		BcryptCost:  4,
 	}
 	configure(&cfg)
 	app, err := shop.New(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)

@@ -78,11 +78,13 @@ func TestCheckoutInTheBrowser(t *testing.T) {
 	wantText(t, ctx, "#charge-amount", "$52.80") // 2 × $24.00 + 10% delivery
 
 	// A field is checked as the shopper leaves it.
-	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#id_email"), "grace@"), chromedp.Focus(chromedp.CSS("#id_phone_number")))
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#id_email"), "grace@"))
+	moveFocus(t, ctx, "id_phone_number")
 	waitTrue(t, ctx, "the email error", `document.getElementById("error-email")?.textContent === "Enter an email address such as name@example.com."`)
 
 	fillOrderForm(t, ctx)
-	do(t, ctx, chromedp.Focus(chromedp.CSS("#id_email")), chromedp.Focus(chromedp.CSS("#id_phone_number")))
+	moveFocus(t, ctx, "id_email")
+	moveFocus(t, ctx, "id_phone_number")
 	waitTrue(t, ctx, "no email error", `document.getElementById("error-email")?.textContent === ""`)
 	typeCard(t, ctx, "4242 4242 4242 4242")
 	screenshot(t, ctx, "checkout-form.png")
@@ -159,4 +161,89 @@ func evalString(t *testing.T, ctx context.Context, expr string) string {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// A shopper signs up, checks out with the save box ticked, finds the order
+// in their profile's history and their address filled in at the next
+// checkout.
+func TestAccountCheckoutInTheBrowser(t *testing.T) {
+	fake := stripefake.New()
+	t.Cleanup(fake.Close)
+	base, pool := startShopWith(t, func(cfg *shop.Config) {
+		cfg.StripePublicKey = "pk_test_boutique"
+		cfg.StripeSecretKey = "sk_test_boutique"
+		cfg.StripeAPIBase = fake.URL()
+		cfg.StripeJSURL = fake.JSURL()
+		cfg.BcryptCost = 4
+	})
+	ctx := newBrowser(t, 120*time.Second)
+	mug := productID(t, pool, "Speckled Stoneware Mug")
+
+	do(t, ctx, chromedp.EmulateViewport(1280, 1000), chromedp.Navigate(base+"/accounts/signup/"))
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS("#id_username"), "grace"),
+		chromedp.SendKeys(chromedp.CSS("#id_email"), "grace@example.com"),
+		chromedp.SendKeys(chromedp.CSS("#id_password1"), "correct horse"),
+		chromedp.SendKeys(chromedp.CSS("#id_password2"), "correct horse"),
+		chromedp.Click(chromedp.CSS(`.account-form button[type="submit"]`)),
+	)
+	waitTrue(t, ctx, "the profile", `location.pathname === "/profile/"`)
+	wantText(t, ctx, ".account-menu a", "grace")
+
+	do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/products/%d/", base, mug)))
+	waitTrue(t, ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
+	addToBag(t, ctx, "", "4")
+	waitTrue(t, ctx, "the mini bag", `document.querySelector("#toasts .bag-toast") !== null`)
+	do(t, ctx, chromedp.Navigate(base+"/checkout/"))
+	waitTrue(t, ctx, "the card field", `document.querySelector("#card-element input") !== null`)
+	if v := evalString(t, ctx, `document.getElementById("id_email").value`); v != "grace@example.com" {
+		t.Fatalf("email not prefilled: %q", v)
+	}
+	if !evalBool(t, ctx, `document.getElementById("id-save-info").checked`) {
+		t.Fatal("the save box is not ticked")
+	}
+	fillOrderForm(t, ctx)
+	typeCard(t, ctx, "4242 4242 4242 4242")
+	do(t, ctx, chromedp.Click(chromedp.CSS("#submit-button")))
+	waitTrue(t, ctx, "the confirmation page", `location.pathname.startsWith("/checkout/checkout_success/")`)
+	number := text(t, ctx, "#order-number")
+
+	do(t, ctx, chromedp.Navigate(base+"/profile/"))
+	waitTrue(t, ctx, "the order history", `document.querySelector(".order-history a[title='`+number+`']") !== null`)
+	if v := evalString(t, ctx, `document.getElementById("id_street_address1").value`); v != "1 Navy Yard" {
+		t.Fatalf("profile street address %q", v)
+	}
+	screenshot(t, ctx, "profile.png")
+
+	// The next checkout starts with the saved address.
+	do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/products/%d/", base, mug)))
+	waitTrue(t, ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
+	addToBag(t, ctx, "", "1")
+	waitTrue(t, ctx, "the mini bag", `document.querySelector("#toasts .bag-toast") !== null`)
+	do(t, ctx, chromedp.Navigate(base+"/checkout/"))
+	waitTrue(t, ctx, "the card field", `document.querySelector("#card-element input") !== null`)
+	for id, want := range map[string]string{"id_street_address1": "1 Navy Yard", "id_town_or_city": "Arlington",
+		"id_postcode": "22202", "id_country": "US", "id_phone_number": "+1 555 0100"} {
+		if v := evalString(t, ctx, `document.getElementById("`+id+`").value`); v != want {
+			t.Errorf("%s prefilled %q, want %q", id, v, want)
+		}
+	}
+	wantText(t, ctx, "#charge-amount", "$17.60")
+	screenshot(t, ctx, "checkout-prefilled.png")
+}
+
+func evalBool(t *testing.T, ctx context.Context, expr string) bool {
+	t.Helper()
+	b, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// moveFocus focuses a field by id, looking it up in the page at that
+// moment: htmx may have just swapped it for its checked copy.
+func moveFocus(t *testing.T, ctx context.Context, id string) {
+	t.Helper()
+	markPage(t, ctx, `(document.getElementById("`+id+`").focus(), document.activeElement.id === "`+id+`")`)
 }

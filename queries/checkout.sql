@@ -1,7 +1,8 @@
 -- name: LatestCheckout :one
+-- The bag's open checkout: the newest one whose payment is not an order.
 SELECT payment_intent_id, bag_id, amount, currency, bag_parts
 FROM checkouts
-WHERE bag_id = ?
+WHERE bag_id = ? AND completed_at IS NULL
 ORDER BY created_at DESC, rowid DESC
 LIMIT 1;
 
@@ -23,5 +24,12 @@ UPDATE checkouts
 SET amount = ?, bag_parts = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 WHERE payment_intent_id = ?;
 
--- name: DeleteBag :exec
-DELETE FROM bags WHERE id = ?;
+-- name: CompleteCheckout :exec
+-- The payment is an order now: the checkout is done.
+UPDATE checkouts SET completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+WHERE payment_intent_id = ?;
+
+-- name: EmptyPaidBag :exec
+-- Empties the bag a payment was for.
+DELETE FROM bag_lines
+WHERE bag_id = (SELECT bag_id FROM checkouts WHERE payment_intent_id = ?);

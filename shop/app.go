@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/alexedwards/scs/v2"
 
 	"boutique/db"
@@ -45,6 +47,9 @@ func New(pool *sql.DB, log *slog.Logger, cfg Config) (*App, error) {
 	app.mailer = Mailer(logMailer{app})
 	if cfg.SMTP.Host != "" {
 		app.mailer = smtpMailer{cfg.SMTP}
+	}
+	if app.cfg.BcryptCost == 0 {
+		app.cfg.BcryptCost = bcrypt.DefaultCost
 	}
 	if app.cfg.OutboxRetry <= 0 {
 		app.cfg.OutboxRetry = 30 * time.Second

@@ -121,9 +121,14 @@ func (app *App) renderCheckout(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	c.Messages = append(c.Messages, msgs...)
+	if form == nil {
+		form = app.prefill(r)
+	}
 	co := views.Checkout{
 		Bag:             bag,
 		Fields:          viewFields(form),
+		SignedIn:        c.User != "",
+		SaveInfo:        true,
 		Payments:        app.pay != nil && clientSecret != "",
 		ClientSecret:    clientSecret,
 		StripePublicKey: app.cfg.StripePublicKey,
@@ -197,9 +202,13 @@ func (app *App) cacheCheckoutData(w http.ResponseWriter, r *http.Request) {
 	}
 	lines := cartLines(rows)
 	total := app.cfg.Delivery.Price(lines).GrandTotal
+	username := ""
+	if u, ok := app.currentUser(r); ok {
+		username = u.Username
+	}
 	meta := map[string]string{
-		"save_info": fmt.Sprint(r.PostFormValue("save_info") == "true"),
-		"username":  "",
+		"save_info": fmt.Sprint(r.PostFormValue("save_info") == "true" && username != ""),
+		"username":  username,
 	}
 	parts := payments.PutSplit(meta, "bag", cart.EncodeBag(lines), int(ck.BagParts))
 	if len(meta) > payments.MaxMetadataKeys {
@@ -323,11 +332,12 @@ func (app *App) checkoutSubmit(w http.ResponseWriter, r *http.Request) {
 var orderNumberPattern = regexp.MustCompile(`^[0-9A-F]{32}$`)
 
 // checkoutSuccess is the order confirmation, shown only to the session that
-// placed the order. It empties the bag the order paid for.
+// placed the order, its signed-in owner and staff. The bag it paid for was
+// emptied when the order was recorded.
 func (app *App) checkoutSuccess(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	number := r.PathValue("order_number")
-	if !orderNumberPattern.MatchString(number) || !app.ownsOrder(ctx, number) {
+	if !orderNumberPattern.MatchString(number) {
 		app.notFound(w, r)
 		return
 	}
@@ -336,26 +346,21 @@ func (app *App) checkoutSuccess(w http.ResponseWriter, r *http.Request) {
 		app.fail(w, r, err)
 		return
 	}
+	if !app.canSeeOrder(r, order) {
+		app.notFound(w, r)
+		return
+	}
 	lines, err := app.q.ListOrderLines(ctx, order.ID)
 	if err != nil {
 		app.serverError(w, r, err)
 		return
-	}
-	if ck, err := app.q.GetCheckout(ctx, order.StripePid); err == nil {
-		if err := app.q.DeleteBag(ctx, ck.BagID); err != nil {
-			app.serverError(w, r, err)
-			return
-		}
-		if app.bagID(ctx) == ck.BagID {
-			app.sessions.Remove(ctx, bagIDKey)
-		}
 	}
 	c, err := app.chrome(r, "Thank you")
 	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
-	app.render(w, r, http.StatusOK, views.SuccessPage(c, app.orderView(order, lines)))
+	app.render(w, r, http.StatusOK, views.SuccessPage(c, app.orderView(order, lines), false))
 }
 
 func (app *App) orderView(o db.Order, lines []db.OrderLineItem) views.Order {
@@ -383,4 +388,20 @@ func orderDate(createdAt string) string {
 		return createdAt
 	}
 	return t.Format("2 January 2006, 15:04 UTC")
+}
+
+// prefill is the order form a signed-in shopper starts with: their email
+// and their profile's delivery defaults. Guests start with it empty.
+func (app *App) prefill(r *http.Request) *orderForm {
+	u, ok := app.currentUser(r)
+	if !ok {
+		return nil
+	}
+	f := &orderForm{values: map[string]string{"email": u.Email}, errors: map[string]string{}}
+	if p, err := app.q.GetProfile(r.Context(), u.ID); err == nil {
+		for k, v := range profileValues(p) {
+			f.values[k] = v
+		}
+	}
+	return f
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"boutique/cart"
 	"net/url"
 	"regexp"
@@ -41,6 +43,11 @@ type Config struct {
 	// OutboxRetry is the first delay before a failed email is tried
 	// again; each failure doubles it, up to an hour.
 	OutboxRetry time.Duration
+	// BaseURL is the shop's public address for links in emails; empty
+	// means the address each request came to.
+	BaseURL string
+	// BcryptCost is the work factor of password hashes (tests lower it).
+	BcryptCost int
 }
 
 // PaymentsEnabled says whether both Stripe API keys are set.
@@ -84,6 +91,12 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		c.SMTP.Port = p
 	}
 	c.OutboxRetry = 30 * time.Second
+	c.BcryptCost = bcrypt.DefaultCost
+	if c.BaseURL = strings.TrimSpace(getenv("BOUTIQUE_BASE_URL")); c.BaseURL != "" {
+		if _, err := origin(c.BaseURL); err != nil {
+			return c, fmt.Errorf("BOUTIQUE_BASE_URL: %w", err)
+		}
+	}
 	switch v := strings.ToLower(strings.TrimSpace(getenv("STRIPE_WH_ALLOW_OTHER_API_VERSION"))); v {
 	case "", "0", "false", "no":
 	case "1", "true", "yes":

@@ -178,6 +178,36 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 		}
 		orderLines = append(orderLines, line)
 	}
+	// The shopper's account, named in the metadata when they checked out
+	// signed in: the order is theirs, and when they ticked the box at the
+	// moment of paying, its delivery details become their defaults. This
+	// runs once, in whichever path records the order first.
+	if username := in.Metadata["username"]; username != "" {
+		u, err := q.GetUserByUsername(ctx, username)
+		switch {
+		case err == nil:
+			if err := q.LinkOrderToUser(ctx, db.LinkOrderToUserParams{UserID: sql.NullInt64{Int64: u.ID, Valid: true}, ID: orderID.ID}); err != nil {
+				return db.Order{}, false, err
+			}
+			if saveInfo == 1 {
+				if err := saveProfile(ctx, q, u.ID, d); err != nil {
+					return db.Order{}, false, err
+				}
+			}
+		case errors.Is(err, sql.ErrNoRows):
+			app.log.Warn("order names an account that does not exist", "username", username, "payment_intent", in.ID)
+		default:
+			return db.Order{}, false, err
+		}
+	}
+	// The checkout is done and the bag it paid for is empty, whichever
+	// path got here first and whether or not the shopper comes back.
+	if err := q.CompleteCheckout(ctx, in.ID); err != nil {
+		return db.Order{}, false, err
+	}
+	if err := q.EmptyPaidBag(ctx, in.ID); err != nil {
+		return db.Order{}, false, err
+	}
 	order, err := q.GetOrderByPID(ctx, in.ID)
 	if err != nil {
 		return db.Order{}, false, err

@@ -103,8 +103,8 @@ func (f orderForm) details() orderDetails {
 	}
 }
 
-// viewFields draws the form's fields with what was typed and what is
-// wrong; a nil form draws them empty.
+// viewFields draws the order form's fields with what was typed and what is
+// wrong, each checked on blur; a nil form draws them empty.
 func viewFields(f *orderForm) []views.Field {
 	out := make([]views.Field, len(orderFields))
 	for i, spec := range orderFields {
@@ -112,6 +112,7 @@ func viewFields(f *orderForm) []views.Field {
 		if f != nil {
 			out[i] = spec.view(f.values[spec.name], f.errors[spec.name])
 		}
+		out[i].ValidateURL = views.ValidateFieldURL
 	}
 	return out
 }
@@ -139,5 +140,7 @@ func (app *App) validateField(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, msg := spec.check(r.PostFormValue(spec.name))
-	app.render(w, r, http.StatusOK, views.FormField(spec.view(v, msg)))
+	field := spec.view(v, msg)
+	field.ValidateURL = views.ValidateFieldURL
+	app.render(w, r, http.StatusOK, views.FormField(field))
 }

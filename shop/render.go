@@ -59,6 +59,9 @@ func (app *App) chromeFor(r *http.Request, title string, bag views.Bag) (views.C
 	}
 	if hasSession(r) {
 		c.Messages = app.popFlash(r.Context())
+		if u, ok := app.currentUser(r); ok {
+			c.User = u.Username
+		}
 	}
 	return c, nil
 }

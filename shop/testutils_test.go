@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"boutique/cart"
 	"boutique/db"
 	"boutique/db/dbtest"
@@ -32,7 +34,7 @@ type testShop struct {
 }
 
 func defaultConfig() shop.Config {
-	return shop.Config{Currency: "usd", Delivery: cart.DefaultRules, StripeJSURL: shop.DefaultStripeJSURL}
+	return shop.Config{Currency: "usd", Delivery: cart.DefaultRules, StripeJSURL: shop.DefaultStripeJSURL, BcryptCost: bcrypt.MinCost}
 }
 
 func newTestShop(t *testing.T, cfg shop.Config) *testShop {

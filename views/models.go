@@ -19,6 +19,7 @@ type Chrome struct {
 	Bag        Bag    // for the header badge
 	Messages   []Message
 	CSRFToken  string // nosurf's masked token, for forms and htmx headers
+	User       string // the signed-in username, "" for a guest
 }
 
 // A Message is a toast: Level is info, success, warning or error.
@@ -191,6 +192,9 @@ type Field struct {
 	Required     bool
 	MaxLength    int
 	Options      []Option // for a select
+	// ValidateURL, when set, checks the field as the shopper leaves it,
+	// through htmx.
+	ValidateURL string
 }
 
 // ID is the field's element id.
@@ -260,3 +264,36 @@ const (
 
 // SuccessURL is an order's confirmation page.
 func SuccessURL(number string) string { return "/checkout/checkout_success/" + number + "/" }
+
+// AccountForm is one of the account pages: sign up, log in, the password
+// forms.
+type AccountForm struct {
+	Title  string
+	Intro  string
+	Action string
+	Fields []Field
+	Hidden []Option // name/value pairs
+	Submit string
+	Links  []Link
+}
+
+// A Link under a form.
+type Link struct{ Href, Text string }
+
+// Profile is the profile page: default delivery information and orders.
+type Profile struct {
+	Username string
+	Email    string
+	Fields   []Field
+	Orders   []OrderSummary
+}
+
+// OrderSummary is a line of the order history.
+type OrderSummary struct {
+	Number     string
+	Short      string
+	Date       string
+	Items      int64
+	GrandTotal string
+	Status     string
+}

@@ -1,0 +1,67 @@
+-- name: CreateUser :one
+INSERT INTO users (username, email, password_hash) VALUES (?, ?, ?) RETURNING id;
+
+-- name: GetUserByLogin :one
+-- A user by username or email, whatever the case.
+SELECT id, username, email, password_hash, is_staff FROM users
+WHERE username = @login COLLATE NOCASE OR email = @login COLLATE NOCASE
+LIMIT 1;
+
+-- name: GetUser :one
+SELECT id, username, email, password_hash, is_staff FROM users WHERE id = ?;
+
+-- name: GetUserByUsername :one
+SELECT id, username, email, password_hash, is_staff FROM users WHERE username = ? COLLATE NOCASE;
+
+-- name: UsernameOrEmailTaken :one
+SELECT CAST(COALESCE(MAX(username = @username COLLATE NOCASE), 0) AS INTEGER) AS username_taken,
+       CAST(COALESCE(MAX(email = @email COLLATE NOCASE), 0) AS INTEGER) AS email_taken
+FROM users
+WHERE username = @username COLLATE NOCASE OR email = @email COLLATE NOCASE;
+
+-- name: SetPassword :exec
+UPDATE users SET password_hash = ? WHERE id = ?;
+
+-- name: GetProfile :one
+SELECT * FROM profiles WHERE user_id = ?;
+
+-- name: UpsertProfile :exec
+INSERT INTO profiles (user_id, default_phone_number, default_street_address1, default_street_address2,
+    default_town_or_city, default_county, default_postcode, default_country)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (user_id) DO UPDATE SET
+    default_phone_number = excluded.default_phone_number,
+    default_street_address1 = excluded.default_street_address1,
+    default_street_address2 = excluded.default_street_address2,
+    default_town_or_city = excluded.default_town_or_city,
+    default_county = excluded.default_county,
+    default_postcode = excluded.default_postcode,
+    default_country = excluded.default_country;
+
+-- name: LinkOrderToUser :exec
+UPDATE orders SET user_id = ? WHERE id = ?;
+
+-- name: ListUserOrders :many
+SELECT o.order_number, o.created_at, o.grand_total, o.currency, o.status,
+       CAST(COALESCE((SELECT SUM(quantity) FROM order_line_items WHERE order_id = o.id), 0) AS INTEGER) AS items
+FROM orders o
+WHERE o.user_id = ?
+ORDER BY o.created_at DESC, o.id DESC;
+
+-- name: CreatePasswordReset :exec
+INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (?, ?, ?);
+
+-- name: UsePasswordReset :one
+-- Spends a reset link: it works once, before it expires.
+UPDATE password_resets SET used_at = @now
+WHERE token_hash = @token_hash AND used_at IS NULL AND expires_at > @now
+RETURNING user_id;
+
+-- name: RecordLoginFailure :exec
+INSERT INTO login_failures (key) VALUES (?);
+
+-- name: CountLoginFailures :one
+SELECT CAST(COUNT(*) AS INTEGER) FROM login_failures WHERE key = ? AND failed_at > ?;
+
+-- name: ClearLoginFailures :exec
+DELETE FROM login_failures WHERE key = ?;

@@ -1,0 +1,480 @@
+package shop
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"boutique/db"
+	"boutique/views"
+)
+
+const userIDKey = "user_id"
+
+// Log-in throttling: after this many failures for an account or an
+// address within the window, log-ins for it wait until the window passes.
+const (
+	maxLoginFailures   = 5
+	loginFailureWindow = 15 * time.Minute
+	resetLinkLifetime  = time.Hour
+)
+
+// dummyHash is compared against when no account matches, so a log-in
+// takes as long whether or not the account exists.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such account"), bcrypt.MinCost)
+
+// currentUser is the signed-in user, if any.
+func (app *App) currentUser(r *http.Request) (db.GetUserRow, bool) {
+	if !hasSession(r) {
+		return db.GetUserRow{}, false
+	}
+	id := app.sessions.GetInt64(r.Context(), userIDKey)
+	if id == 0 {
+		return db.GetUserRow{}, false
+	}
+	u, err := app.q.GetUser(r.Context(), id)
+	if err != nil {
+		return db.GetUserRow{}, false
+	}
+	return u, true
+}
+
+// requireUser sends a guest to log in, coming back here after.
+func (app *App) requireUser(w http.ResponseWriter, r *http.Request) (db.GetUserRow, bool) {
+	u, ok := app.currentUser(r)
+	if !ok {
+		http.Redirect(w, r, "/accounts/login/?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
+	}
+	return u, ok
+}
+
+// logIn starts a signed-in session under a new token.
+func (app *App) logIn(ctx context.Context, userID int64) error {
+	if err := app.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	app.sessions.Put(ctx, userIDKey, userID)
+	return nil
+}
+
+func (app *App) hashPassword(pw string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), app.cfg.BcryptCost)
+	return string(h), err
+}
+
+var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,30}$`)
+
+func checkPassword(pw, again string) string {
+	switch {
+	case len([]rune(pw)) < 8:
+		return "Use at least 8 characters."
+	case len(pw) > 72:
+		return "Use at most 72 characters."
+	case pw != again:
+		return "The two passwords do not match."
+	}
+	return ""
+}
+
+func checkEmail(v string) string {
+	if a, err := mail.ParseAddress(v); err != nil || a.Address != v || !strings.Contains(v[strings.LastIndexByte(v, '@')+1:], ".") || len(v) > 254 {
+		return "Enter an email address such as name@example.com."
+	}
+	return ""
+}
+
+func accountField(name, label, kind, autocomplete, value, msg string) views.Field {
+	return views.Field{Name: name, Label: label, Type: kind, Value: value, Error: msg, Autocomplete: autocomplete, Required: true, MaxLength: 254}
+}
+
+func (app *App) renderAccount(w http.ResponseWriter, r *http.Request, status int, f views.AccountForm, msgs ...views.Message) {
+	c, err := app.chrome(r, f.Title)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	c.Messages = append(c.Messages, msgs...)
+	app.render(w, r, status, views.AccountPage(c, f))
+}
+
+// --- sign up ---
+
+func signupForm(username, email string, errs map[string]string) views.AccountForm {
+	return views.AccountForm{
+		Title: "Sign up", Action: "/accounts/signup/", Submit: "Sign up",
+		Intro: "Save your delivery details and see your orders in one place.",
+		Fields: []views.Field{
+			accountField("username", "Username", "text", "username", username, errs["username"]),
+			accountField("email", "Email address", "email", "email", email, errs["email"]),
+			accountField("password1", "Password", "password", "new-password", "", errs["password1"]),
+			accountField("password2", "Password (again)", "password", "new-password", "", errs["password2"]),
+		},
+		Links: []views.Link{{Href: "/accounts/login/", Text: "Already have an account? Log in"}},
+	}
+}
+
+func (app *App) signupPage(w http.ResponseWriter, r *http.Request) {
+	app.renderAccount(w, r, http.StatusOK, signupForm("", "", nil))
+}
+
+func (app *App) signup(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	username := strings.TrimSpace(r.PostFormValue("username"))
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	pw := r.PostFormValue("password1")
+	errs := map[string]string{}
+	if !usernamePattern.MatchString(username) {
+		errs["username"] = "Use 3 to 30 letters, digits, dots, dashes or underscores."
+	}
+	if msg := checkEmail(email); msg != "" {
+		errs["email"] = msg
+	}
+	if msg := checkPassword(pw, r.PostFormValue("password2")); msg != "" {
+		errs["password1"] = msg
+	}
+	if len(errs) == 0 {
+		taken, err := app.q.UsernameOrEmailTaken(ctx, db.UsernameOrEmailTakenParams{Username: username, Email: email})
+		if err != nil {
+			app.serverError(w, r, err)
+			return
+		}
+		if taken.UsernameTaken == 1 {
+			errs["username"] = "That username is taken."
+		}
+		if taken.EmailTaken == 1 {
+			errs["email"] = "We can't create an account with that email address. If you have an account already, log in or reset your password."
+		}
+	}
+	if len(errs) > 0 {
+		app.renderAccount(w, r, http.StatusUnprocessableEntity, signupForm(username, email, errs))
+		return
+	}
+	hash, err := app.hashPassword(pw)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	id, err := app.q.CreateUser(ctx, db.CreateUserParams{Username: username, Email: email, PasswordHash: hash})
+	if err != nil {
+		// Two sign-ups with the same name at once: the second finds the
+		// UNIQUE constraint.
+		errs["username"] = "That username or email address has just been taken."
+		app.renderAccount(w, r, http.StatusUnprocessableEntity, signupForm(username, email, errs))
+		return
+	}
+	if err := app.logIn(ctx, id); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	app.flash(ctx, "success", "Welcome, "+username+"! Your account is ready.")
+	http.Redirect(w, r, nextPath(r, "/profile/"), http.StatusSeeOther)
+}
+
+// nextPath is where to go after a form: the local path in next, or the
+// fallback.
+func nextPath(r *http.Request, fallback string) string {
+	if n := r.FormValue("next"); n != "" && localPath(n) {
+		return n
+	}
+	return fallback
+}
+
+// --- log in and out ---
+
+func loginForm(login, next, msg string) views.AccountForm {
+	f := views.AccountForm{
+		Title: "Log in", Action: "/accounts/login/", Submit: "Log in",
+		Fields: []views.Field{
+			accountField("login", "Username or email", "text", "username", login, ""),
+			accountField("password", "Password", "password", "current-password", "", msg),
+		},
+		Links: []views.Link{
+			{Href: "/accounts/password/reset/", Text: "Forgot your password?"},
+			{Href: "/accounts/signup/", Text: "No account yet? Sign up"},
+		},
+	}
+	if next != "" {
+		f.Hidden = []views.Option{{Value: "next", Label: next}}
+	}
+	return f
+}
+
+func (app *App) loginPage(w http.ResponseWriter, r *http.Request) {
+	next := r.URL.Query().Get("next")
+	if !localPath(next) {
+		next = ""
+	}
+	app.renderAccount(w, r, http.StatusOK, loginForm("", next, ""))
+}
+
+func (app *App) login(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	login := strings.TrimSpace(r.PostFormValue("login"))
+	next := r.PostFormValue("next")
+	if !localPath(next) {
+		next = ""
+	}
+	keys := []string{"login:" + strings.ToLower(login), "addr:" + clientAddr(r)}
+	since := sqliteTime(time.Now().Add(-loginFailureWindow))
+	for _, k := range keys {
+		n, err := app.q.CountLoginFailures(ctx, db.CountLoginFailuresParams{Key: k, FailedAt: since})
+		if err != nil {
+			app.serverError(w, r, err)
+			return
+		}
+		if n >= maxLoginFailures {
+			app.log.Warn("log-in throttled", "key", k, "failures", n)
+			app.renderAccount(w, r, http.StatusTooManyRequests, loginForm(login, next,
+				"Too many failed log-ins. Please wait 15 minutes, or reset your password."))
+			return
+		}
+	}
+	u, err := app.q.GetUserByLogin(ctx, login)
+	hash := dummyHash
+	if err == nil {
+		hash = []byte(u.PasswordHash)
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		app.serverError(w, r, err)
+		return
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(r.PostFormValue("password"))) != nil || err != nil {
+		for _, k := range keys {
+			if err := app.q.RecordLoginFailure(ctx, k); err != nil {
+				app.serverError(w, r, err)
+				return
+			}
+		}
+		app.renderAccount(w, r, http.StatusUnprocessableEntity, loginForm(login, next,
+			"The username or email and password do not match an account."))
+		return
+	}
+	if err := app.q.ClearLoginFailures(ctx, keys[0]); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	if err := app.logIn(ctx, u.ID); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	app.flash(ctx, "success", "Welcome back, "+u.Username+".")
+	http.Redirect(w, r, firstNonEmpty(next, "/"), http.StatusSeeOther)
+}
+
+// clientAddr is the address a request came from, without its port.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (app *App) logout(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	// A new, empty session: nothing of the signed-in one (bag, orders)
+	// stays on a shared computer.
+	if err := app.sessions.Destroy(ctx); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	app.flash(ctx, "success", "You have logged out.")
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// --- passwords ---
+
+func changeForm(errs map[string]string) views.AccountForm {
+	return views.AccountForm{
+		Title: "Change password", Action: "/accounts/password/change/", Submit: "Change password",
+		Fields: []views.Field{
+			accountField("old_password", "Current password", "password", "current-password", "", errs["old_password"]),
+			accountField("password1", "New password", "password", "new-password", "", errs["password1"]),
+			accountField("password2", "New password (again)", "password", "new-password", "", errs["password2"]),
+		},
+	}
+}
+
+func (app *App) passwordChangePage(w http.ResponseWriter, r *http.Request) {
+	if _, ok := app.requireUser(w, r); ok {
+		app.renderAccount(w, r, http.StatusOK, changeForm(nil))
+	}
+}
+
+func (app *App) passwordChange(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u, ok := app.requireUser(w, r)
+	if !ok {
+		return
+	}
+	errs := map[string]string{}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(r.PostFormValue("old_password"))) != nil {
+		errs["old_password"] = "That is not your current password."
+	}
+	if msg := checkPassword(r.PostFormValue("password1"), r.PostFormValue("password2")); msg != "" {
+		errs["password1"] = msg
+	}
+	if len(errs) > 0 {
+		app.renderAccount(w, r, http.StatusUnprocessableEntity, changeForm(errs))
+		return
+	}
+	if err := app.setPassword(ctx, u.ID, r.PostFormValue("password1")); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	if err := app.logIn(ctx, u.ID); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	app.flash(ctx, "success", "Your password has been changed.")
+	http.Redirect(w, r, "/profile/", http.StatusSeeOther)
+}
+
+func (app *App) setPassword(ctx context.Context, userID int64, pw string) error {
+	hash, err := app.hashPassword(pw)
+	if err != nil {
+		return err
+	}
+	return app.q.SetPassword(ctx, db.SetPasswordParams{PasswordHash: hash, ID: userID})
+}
+
+func resetRequestForm(email, msg string) views.AccountForm {
+	return views.AccountForm{
+		Title: "Reset your password", Action: "/accounts/password/reset/", Submit: "Email me a link",
+		Intro:  "Enter your account's email address and we'll send you a link to choose a new password.",
+		Fields: []views.Field{accountField("email", "Email address", "email", "email", email, msg)},
+	}
+}
+
+func (app *App) passwordResetPage(w http.ResponseWriter, r *http.Request) {
+	app.renderAccount(w, r, http.StatusOK, resetRequestForm("", ""))
+}
+
+// passwordReset emails a one-time link to the account with that address,
+// if there is one; the answer is the same either way.
+func (app *App) passwordReset(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	if msg := checkEmail(email); msg != "" {
+		app.renderAccount(w, r, http.StatusUnprocessableEntity, resetRequestForm(email, msg))
+		return
+	}
+	if u, err := app.q.GetUserByLogin(ctx, email); err == nil && strings.EqualFold(u.Email, email) {
+		var raw [32]byte
+		rand.Read(raw[:])
+		token := base64.RawURLEncoding.EncodeToString(raw[:])
+		link := app.baseURL(r) + "/accounts/password/reset/" + token + "/"
+		_, err := app.inTx(ctx, func(q *db.Queries) (string, error) {
+			if err := q.CreatePasswordReset(ctx, db.CreatePasswordResetParams{
+				TokenHash: tokenHash(token), UserID: u.ID, ExpiresAt: sqliteTime(time.Now().Add(resetLinkLifetime)),
+			}); err != nil {
+				return "", err
+			}
+			body := fmt.Sprintf("Hello %s,\n\nSomeone (we hope you) asked to reset the password of your Boutique account.\n"+
+				"Choose a new one here; the link works once, for an hour:\n\n  %s\n\n"+
+				"If it wasn't you, ignore this email: your password stays as it is.\n\nBoutique (%s)\n", u.Username, link, app.cfg.ContactEmail)
+			return "", q.EnqueueEmail(ctx, db.EnqueueEmailParams{
+				DedupeKey: "password-reset:" + tokenHash(token), Recipient: u.Email,
+				Subject: "Reset your Boutique password", Body: body,
+			})
+		})
+		if err != nil {
+			app.serverError(w, r, err)
+			return
+		}
+		app.wakeOutbox()
+	} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		app.serverError(w, r, err)
+		return
+	}
+	app.flash(ctx, "info", "If an account has that email address, we have sent it a link to choose a new password. The link works for an hour.")
+	http.Redirect(w, r, "/accounts/login/", http.StatusSeeOther)
+}
+
+// baseURL is the shop's address for links in emails: BOUTIQUE_BASE_URL, or
+// else the address this request came to.
+func (app *App) baseURL(r *http.Request) string {
+	if app.cfg.BaseURL != "" {
+		return strings.TrimSuffix(app.cfg.BaseURL, "/")
+	}
+	scheme := "http"
+	if app.isTLS(r) {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func resetConfirmForm(token string, errs map[string]string) views.AccountForm {
+	return views.AccountForm{
+		Title: "Choose a new password", Action: "/accounts/password/reset/" + token + "/", Submit: "Set password",
+		Fields: []views.Field{
+			accountField("password1", "New password", "password", "new-password", "", errs["password1"]),
+			accountField("password2", "New password (again)", "password", "new-password", "", errs["password2"]),
+		},
+	}
+}
+
+var resetTokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+
+func (app *App) passwordResetConfirmPage(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if !resetTokenPattern.MatchString(token) {
+		app.notFound(w, r)
+		return
+	}
+	app.renderAccount(w, r, http.StatusOK, resetConfirmForm(token, nil))
+}
+
+func (app *App) passwordResetConfirm(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	token := r.PathValue("token")
+	if !resetTokenPattern.MatchString(token) {
+		app.notFound(w, r)
+		return
+	}
+	if msg := checkPassword(r.PostFormValue("password1"), r.PostFormValue("password2")); msg != "" {
+		app.renderAccount(w, r, http.StatusUnprocessableEntity, resetConfirmForm(token, map[string]string{"password1": msg}))
+		return
+	}
+	hash, err := app.hashPassword(r.PostFormValue("password1"))
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	// The link is spent and the password set together, or neither.
+	_, err = app.inTx(ctx, func(q *db.Queries) (string, error) {
+		userID, err := q.UsePasswordReset(ctx, db.UsePasswordResetParams{Now: nullable(sqliteTime(time.Now())), TokenHash: tokenHash(token)})
+		if err != nil {
+			return "", err
+		}
+		return "", q.SetPassword(ctx, db.SetPasswordParams{PasswordHash: hash, ID: userID})
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		app.renderAccount(w, r, http.StatusGone, resetRequestForm("", ""),
+			views.Message{Level: "error", Text: "That link has expired or has been used already. Ask for a new one below."})
+		return
+	} else if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	app.flash(ctx, "success", "Your password has been changed. Please log in with it.")
+	http.Redirect(w, r, "/accounts/login/", http.StatusSeeOther)
+}

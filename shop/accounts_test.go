@@ -1,0 +1,223 @@
+package shop_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func (s *testShop) signUp(username, email, password string) response {
+	s.t.Helper()
+	tok := s.csrfToken("/accounts/signup/")
+	return s.post("/accounts/signup/", form("csrf_token", tok, "username", username, "email", email,
+		"password1", password, "password2", password), false)
+}
+
+func (s *testShop) logIn(login, password string) response {
+	s.t.Helper()
+	tok := s.csrfToken("/accounts/login/")
+	return s.post("/accounts/login/", form("csrf_token", tok, "login", login, "password", password), false)
+}
+
+func (s *testShop) logOut() response {
+	s.t.Helper()
+	tok := s.csrfToken("/")
+	return s.post("/accounts/logout/", form("csrf_token", tok), false)
+}
+
+func (s *testShop) sessionCookie() string {
+	s.t.Helper()
+	u, _ := url.Parse(s.server.URL)
+	for _, c := range s.client.Jar.Cookies(u) {
+		if c.Name == "boutique_session" {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+func TestSignUpLogInLogOut(t *testing.T) {
+	s := newTestShop(t, defaultConfig())
+	s.loadFixture()
+	res := s.signUp("ada", "ada@example.com", "correct horse")
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/profile/" {
+		t.Fatalf("sign up: %d %q\n%s", res.status, res.header.Get("Location"), res.body)
+	}
+	if page := s.get("/profile/"); page.status != http.StatusOK || !strings.Contains(page.body, "Signed in as <strong>ada</strong>") {
+		t.Fatalf("profile after sign-up: %d", page.status)
+	}
+	if res := s.logOut(); res.status != http.StatusSeeOther {
+		t.Fatalf("log out: %d", res.status)
+	}
+	if res := s.get("/profile/"); res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/accounts/login/") {
+		t.Fatalf("profile after log-out: %d %q", res.status, res.header.Get("Location"))
+	}
+
+	for _, login := range []string{"ada", "ADA@example.com"} {
+		s.get("/")
+		before := s.sessionCookie()
+		if before == "" {
+			s.get("/products/1/") // a page with a form makes the session
+			before = s.sessionCookie()
+		}
+		res := s.logIn(login, "correct horse")
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("log in as %q: %d\n%s", login, res.status, res.body)
+		}
+		if after := s.sessionCookie(); after == "" || after == before {
+			t.Fatalf("log in as %q kept the session token", login)
+		}
+		if page := s.get("/profile/"); page.status != http.StatusOK {
+			t.Fatalf("profile after log in as %q: %d", login, page.status)
+		}
+		s.logOut()
+	}
+}
+
+func TestSignUpRefusesDuplicatesAndBadInput(t *testing.T) {
+	s := newTestShop(t, defaultConfig())
+	s.signUp("ada", "ada@example.com", "correct horse")
+	s.logOut()
+	tests := []struct {
+		username, email, password, says string
+	}{
+		{"ADA", "other@example.com", "correct horse", "That username is taken."},
+		{"grace", "Ada@Example.com", "correct horse", "can&#39;t create an account with that email address"},
+		{"g", "g@example.com", "correct horse", "Use 3 to 30 letters"},
+		{"grace", "not-an-email", "correct horse", "Enter an email address"},
+		{"grace", "grace@example.com", "short", "Use at least 8 characters."},
+	}
+	for _, tt := range tests {
+		res := s.signUp(tt.username, tt.email, tt.password)
+		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, tt.says) {
+			t.Errorf("sign up %q %q: %d, want 422 saying %q", tt.username, tt.email, res.status, tt.says)
+		}
+	}
+	var users int
+	s.pool.QueryRow(`SELECT COUNT(*) FROM users`).Scan(&users)
+	if users != 1 {
+		t.Fatalf("%d users", users)
+	}
+}
+
+func TestWrongPasswordsAreRefusedAndSlowed(t *testing.T) {
+	s := newTestShop(t, defaultConfig())
+	s.signUp("ada", "ada@example.com", "correct horse")
+	s.logOut()
+	res := s.logIn("ada", "wrong horse")
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "do not match an account") {
+		t.Fatalf("wrong password: %d", res.status)
+	}
+	// The same answer for an account that does not exist.
+	if res := s.logIn("nobody", "wrong horse"); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "do not match an account") {
+		t.Fatalf("unknown account: %d", res.status)
+	}
+	for range 3 {
+		s.logIn("ada", "wrong horse")
+	}
+	// Five failures for this account: even the right password waits now.
+	res = s.logIn("ada", "correct horse")
+	if res.status != http.StatusTooManyRequests || !strings.Contains(res.body, "Too many failed log-ins") {
+		t.Fatalf("after 5 failures: %d", res.status)
+	}
+	// The failures are per account and per address: this address is
+	// throttled for other accounts too.
+	if res := s.logIn("someone-else", "whatever1"); res.status != http.StatusTooManyRequests {
+		t.Fatalf("another account from the same address: %d", res.status)
+	}
+	// Once the window has passed, the right password works.
+	if _, err := s.pool.Exec(`UPDATE login_failures SET failed_at = ?`, time.Now().Add(-time.Hour).UTC().Format("2006-01-02T15:04:05.000Z")); err != nil {
+		t.Fatal(err)
+	}
+	if res := s.logIn("ada", "correct horse"); res.status != http.StatusSeeOther {
+		t.Fatalf("after the window: %d", res.status)
+	}
+}
+
+func TestChangePassword(t *testing.T) {
+	s := newTestShop(t, defaultConfig())
+	s.signUp("ada", "ada@example.com", "correct horse")
+	tok := s.csrfToken("/accounts/password/change/")
+	if res := s.post("/accounts/password/change/", form("csrf_token", tok, "old_password", "wrong", "password1", "battery staple", "password2", "battery staple"), false); res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("wrong current password: %d", res.status)
+	}
+	if res := s.post("/accounts/password/change/", form("csrf_token", tok, "old_password", "correct horse", "password1", "battery staple", "password2", "battery staple"), false); res.status != http.StatusSeeOther {
+		t.Fatalf("change: %d", res.status)
+	}
+	s.logOut()
+	if res := s.logIn("ada", "correct horse"); res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("the old password still works: %d", res.status)
+	}
+	if res := s.logIn("ada", "battery staple"); res.status != http.StatusSeeOther {
+		t.Fatalf("the new password: %d", res.status)
+	}
+}
+
+var resetLink = regexp.MustCompile(`http://[^/]+(/accounts/password/reset/[A-Za-z0-9_-]{43}/)`)
+
+func TestPasswordResetByEmailedLink(t *testing.T) {
+	s := newTestShop(t, defaultConfig())
+	s.signUp("ada", "ada@example.com", "correct horse")
+	s.logOut()
+	ask := func(email string) response {
+		tok := s.csrfToken("/accounts/password/reset/")
+		return s.post("/accounts/password/reset/", form("csrf_token", tok, "email", email), false)
+	}
+	// The same answer whether or not the account exists.
+	known, unknown := ask("ada@example.com"), ask("nobody@example.com")
+	if known.status != unknown.status || known.header.Get("Location") != unknown.header.Get("Location") {
+		t.Fatalf("known %d %q, unknown %d %q", known.status, known.header.Get("Location"), unknown.status, unknown.header.Get("Location"))
+	}
+	var body string
+	if err := s.pool.QueryRow(`SELECT body FROM outbox WHERE recipient = 'ada@example.com'`).Scan(&body); err != nil {
+		t.Fatalf("no reset email: %v", err)
+	}
+	var n int
+	s.pool.QueryRow(`SELECT COUNT(*) FROM outbox`).Scan(&n)
+	if n != 1 {
+		t.Fatalf("%d emails, want only the one to the account", n)
+	}
+	m := resetLink.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no link in:\n%s", body)
+	}
+	link := m[1]
+	tok := s.csrfToken(link)
+	if res := s.post(link, form("csrf_token", tok, "password1", "battery staple", "password2", "battery staple"), false); res.status != http.StatusSeeOther {
+		t.Fatalf("reset: %d", res.status)
+	}
+	if res := s.logIn("ada", "battery staple"); res.status != http.StatusSeeOther {
+		t.Fatalf("the new password: %d", res.status)
+	}
+	s.logOut()
+	// Used once: the link is spent.
+	tok = s.csrfToken("/accounts/password/reset/")
+	if res := s.post(link, form("csrf_token", tok, "password1", "another pass", "password2", "another pass"), false); res.status != http.StatusGone || !strings.Contains(res.body, "expired or has been used") {
+		t.Fatalf("reused link: %d", res.status)
+	}
+	// An expired link does nothing either.
+	ask("ada@example.com")
+	var second string
+	s.pool.QueryRow(`SELECT body FROM outbox WHERE recipient = 'ada@example.com' ORDER BY id DESC LIMIT 1`).Scan(&second)
+	link2 := resetLink.FindStringSubmatch(second)[1]
+	s.pool.Exec(`UPDATE password_resets SET expires_at = '2000-01-01T00:00:00.000Z' WHERE used_at IS NULL`)
+	if res := s.post(link2, form("csrf_token", tok, "password1", "another pass", "password2", "another pass"), false); res.status != http.StatusGone {
+		t.Fatalf("expired link: %d", res.status)
+	}
+	if res := s.logIn("ada", "another pass"); res.status == http.StatusSeeOther {
+		t.Fatal("an expired link changed the password")
+	}
+}
+
+func TestProfilePagesNeedALogIn(t *testing.T) {
+	s := newTestShop(t, defaultConfig())
+	for _, path := range []string{"/profile/", "/accounts/password/change/", "/profile/order_history/0123456789ABCDEF0123456789ABCDEF/"} {
+		res := s.get(path)
+		if res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/accounts/login/?next=") {
+			t.Errorf("%s: %d %q", path, res.status, res.header.Get("Location"))
+		}
+	}
+}

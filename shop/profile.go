@@ -1,0 +1,138 @@
+package shop
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/http"
+
+	"boutique/cart"
+	"boutique/db"
+	"boutique/views"
+)
+
+// profileFields are the order form's delivery fields, which a profile
+// keeps as defaults; none is required there.
+var profileFields = []string{"phone_number", "street_address1", "street_address2", "town_or_city", "county", "postcode", "country"}
+
+func profileValues(p db.Profile) map[string]string {
+	return map[string]string{
+		"phone_number": p.DefaultPhoneNumber.String, "street_address1": p.DefaultStreetAddress1.String,
+		"street_address2": p.DefaultStreetAddress2.String, "town_or_city": p.DefaultTownOrCity.String,
+		"county": p.DefaultCounty.String, "postcode": p.DefaultPostcode.String, "country": p.DefaultCountry.String,
+	}
+}
+
+func (app *App) profilePage(w http.ResponseWriter, r *http.Request) {
+	u, ok := app.requireUser(w, r)
+	if !ok {
+		return
+	}
+	p, err := app.q.GetProfile(r.Context(), u.ID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		app.serverError(w, r, err)
+		return
+	}
+	app.renderProfile(w, r, http.StatusOK, u, profileValues(p), nil)
+}
+
+func (app *App) renderProfile(w http.ResponseWriter, r *http.Request, status int, u db.GetUserRow, values, errs map[string]string) {
+	orders, err := app.q.ListUserOrders(r.Context(), sql.NullInt64{Int64: u.ID, Valid: true})
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	c, err := app.chrome(r, "My profile")
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	v := views.Profile{Username: u.Username, Email: u.Email}
+	for _, name := range profileFields {
+		spec, _ := fieldSpec(name)
+		f := spec.view(values[name], errs[name])
+		f.Required = false
+		v.Fields = append(v.Fields, f)
+	}
+	for _, o := range orders {
+		v.Orders = append(v.Orders, views.OrderSummary{
+			Number: o.OrderNumber, Short: o.OrderNumber[:8] + "…", Date: orderDate(o.CreatedAt),
+			Items: o.Items, GrandTotal: cart.Format(o.GrandTotal, o.Currency), Status: o.Status,
+		})
+	}
+	app.render(w, r, status, views.ProfilePage(c, v))
+}
+
+// profileUpdate is POST /profile/: "Update information".
+func (app *App) profileUpdate(w http.ResponseWriter, r *http.Request) {
+	u, ok := app.requireUser(w, r)
+	if !ok {
+		return
+	}
+	values, errs := map[string]string{}, map[string]string{}
+	for _, name := range profileFields {
+		spec, _ := fieldSpec(name)
+		spec.required = false
+		v, msg := spec.check(r.PostFormValue(name))
+		values[name] = v
+		if msg != "" {
+			errs[name] = msg
+		}
+	}
+	if len(errs) > 0 {
+		app.renderProfile(w, r, http.StatusUnprocessableEntity, u, values, errs)
+		return
+	}
+	d := orderDetails{Phone: values["phone_number"], Street1: values["street_address1"], Street2: values["street_address2"],
+		Town: values["town_or_city"], County: values["county"], Postcode: values["postcode"], Country: values["country"]}
+	if err := saveProfile(r.Context(), app.q, u.ID, d); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	app.flash(r.Context(), "success", "Profile updated successfully")
+	http.Redirect(w, r, "/profile/", http.StatusSeeOther)
+}
+
+// saveProfile makes delivery details a user's defaults.
+func saveProfile(ctx context.Context, q *db.Queries, userID int64, d orderDetails) error {
+	return q.UpsertProfile(ctx, db.UpsertProfileParams{
+		UserID: userID, DefaultPhoneNumber: nullable(d.Phone), DefaultStreetAddress1: nullable(d.Street1),
+		DefaultStreetAddress2: nullable(d.Street2), DefaultTownOrCity: nullable(d.Town), DefaultCounty: nullable(d.County),
+		DefaultPostcode: nullable(d.Postcode), DefaultCountry: nullable(d.Country),
+	})
+}
+
+// orderHistory is a past order's confirmation, for its owner and staff.
+func (app *App) orderHistory(w http.ResponseWriter, r *http.Request) {
+	u, ok := app.requireUser(w, r)
+	if !ok {
+		return
+	}
+	number := r.PathValue("order_number")
+	order, err := app.q.GetOrderByNumber(r.Context(), number)
+	if err != nil || !(order.UserID.Valid && order.UserID.Int64 == u.ID || u.IsStaff == 1) {
+		app.notFound(w, r)
+		return
+	}
+	lines, err := app.q.ListOrderLines(r.Context(), order.ID)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	c, err := app.chrome(r, "Order "+number[:8])
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	app.render(w, r, http.StatusOK, views.SuccessPage(c, app.orderView(order, lines), true))
+}
+
+// canSeeOrder says whether this request may see an order's confirmation:
+// the session that placed it, its signed-in owner, or staff.
+func (app *App) canSeeOrder(r *http.Request, o db.Order) bool {
+	if app.ownsOrder(r.Context(), o.OrderNumber) {
+		return true
+	}
+	u, ok := app.currentUser(r)
+	return ok && (u.IsStaff == 1 || o.UserID.Valid && o.UserID.Int64 == u.ID)
+}
