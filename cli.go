@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"errors"
@@ -10,6 +11,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"boutique/db"
@@ -23,12 +26,17 @@ Usage:
   boutique serve   [-addr HOST:PORT] [-db FILE] [-demo=true|false]
   boutique migrate [-db FILE]
   boutique reconcile [-since 72h] [-db FILE]
+  boutique createadmin -username NAME [-email EMAIL] [-db FILE]
   boutique help
 
 Commands:
   serve    migrate the database, load the demo catalog into an empty one,
            and serve the shop until SIGINT or SIGTERM
   migrate  apply the database migrations and exit
+  createadmin
+           make an account staff, creating it when there is none (asks for
+           its email and password on standard input, or takes -email and
+           BOUTIQUE_ADMIN_PASSWORD)
   reconcile
            ask Stripe for this shop's payments of the last -since (default
            72h) and record the order of every paid one that has none (a
@@ -82,6 +90,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return migrate(ctx, rest, stdout)
 	case "reconcile":
 		return reconcile(ctx, rest, getenv, stdout)
+	case "createadmin":
+		return createAdmin(ctx, rest, os.Stdin, stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -267,4 +277,57 @@ func openMigrated(ctx context.Context, path string) (*sql.DB, []db.Migration, er
 	}
 	applied, err := db.Migrate(ctx, pool)
 	return pool, applied, err
+}
+
+func createAdmin(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("createadmin", flag.ContinueOnError)
+	dbPath := fs.String("db", "boutique.db", "SQLite database file")
+	username := fs.String("username", "", "the staff account's username")
+	email := fs.String("email", "", "its email address, for a new account")
+	if stop, err := parseFlags(fs, args, stdout); stop {
+		return err
+	}
+	if *username == "" {
+		return errors.New("createadmin: -username is required")
+	}
+	pool, _, err := openMigrated(ctx, *dbPath)
+	if pool != nil {
+		defer pool.Close()
+	}
+	if err != nil {
+		return err
+	}
+	in := bufio.NewReader(stdin)
+	ask := func(prompt string) (string, error) {
+		fmt.Fprint(stdout, prompt)
+		line, err := in.ReadString('\n')
+		if err != nil && line == "" {
+			return "", fmt.Errorf("createadmin: no answer to %q", strings.TrimSpace(prompt))
+		}
+		return strings.TrimSpace(line), nil
+	}
+	password := os.Getenv("BOUTIQUE_ADMIN_PASSWORD")
+	made, err := shop.CreateAdmin(ctx, pool, *username, func() (string, string, error) {
+		e := *email
+		if e == "" {
+			if e, err = ask("Email address: "); err != nil {
+				return "", "", err
+			}
+		}
+		if password == "" {
+			if password, err = ask("Password (at least 8 characters): "); err != nil {
+				return "", "", err
+			}
+		}
+		return e, password, nil
+	})
+	if err != nil {
+		return err
+	}
+	if made {
+		fmt.Fprintf(stdout, "created the staff account %s\n", *username)
+	} else {
+		fmt.Fprintf(stdout, "%s is staff now\n", *username)
+	}
+	return nil
 }

@@ -277,3 +277,35 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func TestCreateAdminCreatesThenPromotes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shop.db")
+	var out strings.Builder
+	err := createAdmin(context.Background(), []string{"-db", path, "-username", "owner"},
+		strings.NewReader("owner@example.com\ncorrect horse\n"), &out)
+	if err != nil || !strings.Contains(out.String(), "created the staff account owner") {
+		t.Fatalf("create: %v\n%s", err, out.String())
+	}
+	// A shopper's account made staff.
+	pool, err := db.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if _, err := pool.Exec(`INSERT INTO users (username, email, password_hash) VALUES ('grace', 'grace@example.com', 'x')`); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"boutique", "createadmin", "-db", path, "-username", "Grace"}, noEnv, &out); err != nil ||
+		!strings.Contains(out.String(), "Grace is staff now") {
+		t.Fatalf("promote: %v\n%s", err, out.String())
+	}
+	var staff int
+	pool.QueryRow(`SELECT COUNT(*) FROM users WHERE is_staff = 1`).Scan(&staff)
+	if staff != 2 {
+		t.Fatalf("%d staff accounts", staff)
+	}
+	if err := createAdmin(context.Background(), []string{"-db", path, "-username", "weak"}, strings.NewReader("w@example.com\nshort\n"), io.Discard); err == nil {
+		t.Fatal("a short password was taken")
+	}
+}

@@ -120,7 +120,7 @@ SELECT p.id, p.sku, p.name, p.description, p.has_sizes, p.price, p.rating, p.ima
        COALESCE(c.friendly_name, '') AS category_friendly_name
 FROM products p
 LEFT JOIN categories c ON c.id = p.category_id
-WHERE p.id = ?
+WHERE p.id = ? AND p.archived_at IS NULL
 `
 
 type GetProductRow struct {
@@ -136,6 +136,7 @@ type GetProductRow struct {
 	CategoryFriendlyName string
 }
 
+// A product of the catalog; archived products are not.
 func (q *Queries) GetProduct(ctx context.Context, id int64) (GetProductRow, error) {
 	row := q.db.QueryRowContext(ctx, getProduct, id)
 	var i GetProductRow
@@ -170,7 +171,7 @@ SELECT c.id, c.name, c.friendly_name,
        CAST(COUNT(p.id) AS INTEGER) AS product_count,
        CAST(COALESCE(SUM(p.has_sizes), 0) AS INTEGER) AS sized_count
 FROM categories c
-LEFT JOIN products p ON p.category_id = c.id
+LEFT JOIN products p ON p.category_id = c.id AND p.archived_at IS NULL
 GROUP BY c.id
 ORDER BY c.id
 `
@@ -239,7 +240,8 @@ SELECT p.id, p.sku, p.name, p.description, p.has_sizes, p.price, p.rating, p.ima
 FROM products p
 CROSS JOIN opts o
 LEFT JOIN categories c ON c.id = p.category_id
-WHERE (CAST(?1 AS TEXT) = ''
+WHERE p.archived_at IS NULL
+  AND (CAST(?1 AS TEXT) = ''
        OR instr(lower(p.name), lower(CAST(?1 AS TEXT))) > 0
        OR instr(lower(p.description), lower(CAST(?1 AS TEXT))) > 0)
   AND (CAST(?2 AS TEXT) = ''

@@ -92,6 +92,15 @@ type OrderLineItem struct {
 	Sku           string
 }
 
+type OrderStatusHistory struct {
+	ID        int64
+	OrderID   int64
+	Status    string
+	Note      sql.NullString
+	ChangedBy sql.NullString
+	ChangedAt string
+}
+
 type Outbox struct {
 	ID            int64
 	DedupeKey     string
@@ -133,6 +142,7 @@ type Product struct {
 	Price       int64
 	Rating      sql.NullInt64
 	ImageID     sql.NullInt64
+	ArchivedAt  sql.NullString
 }
 
 type Profile struct {

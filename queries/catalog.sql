@@ -5,17 +5,18 @@ SELECT c.id, c.name, c.friendly_name,
        CAST(COUNT(p.id) AS INTEGER) AS product_count,
        CAST(COALESCE(SUM(p.has_sizes), 0) AS INTEGER) AS sized_count
 FROM categories c
-LEFT JOIN products p ON p.category_id = c.id
+LEFT JOIN products p ON p.category_id = c.id AND p.archived_at IS NULL
 GROUP BY c.id
 ORDER BY c.id;
 
 -- name: GetProduct :one
+-- A product of the catalog; archived products are not.
 SELECT p.id, p.sku, p.name, p.description, p.has_sizes, p.price, p.rating, p.image_id,
        COALESCE(c.name, '') AS category_name,
        COALESCE(c.friendly_name, '') AS category_friendly_name
 FROM products p
 LEFT JOIN categories c ON c.id = p.category_id
-WHERE p.id = ?;
+WHERE p.id = ? AND p.archived_at IS NULL;
 
 -- name: SearchProducts :many
 -- The catalog list. An empty query matches everything; categories is a
@@ -31,7 +32,8 @@ SELECT p.id, p.sku, p.name, p.description, p.has_sizes, p.price, p.rating, p.ima
 FROM products p
 CROSS JOIN opts o
 LEFT JOIN categories c ON c.id = p.category_id
-WHERE (CAST(@query AS TEXT) = ''
+WHERE p.archived_at IS NULL
+  AND (CAST(@query AS TEXT) = ''
        OR instr(lower(p.name), lower(CAST(@query AS TEXT))) > 0
        OR instr(lower(p.description), lower(CAST(@query AS TEXT))) > 0)
   AND (CAST(@categories AS TEXT) = ''

@@ -478,3 +478,36 @@ func (app *App) passwordResetConfirm(w http.ResponseWriter, r *http.Request) {
 	app.flash(ctx, "success", "Your password has been changed. Please log in with it.")
 	http.Redirect(w, r, "/accounts/login/", http.StatusSeeOther)
 }
+
+// CreateAdmin makes the account named username staff. When there is no
+// such account, it creates one with the email and password details gives
+// (asked only then) and reports true.
+func CreateAdmin(ctx context.Context, pool *sql.DB, username string, details func() (email, password string, err error)) (bool, error) {
+	q := db.New(pool)
+	n, err := q.MakeStaff(ctx, username)
+	if err != nil || n > 0 {
+		return false, err
+	}
+	if !usernamePattern.MatchString(username) {
+		return false, errors.New("createadmin: a username has 3 to 30 letters, digits, dots, dashes or underscores")
+	}
+	email, pw, err := details()
+	if err != nil {
+		return false, err
+	}
+	if msg := checkEmail(email); msg != "" {
+		return false, errors.New("createadmin: " + msg)
+	}
+	if msg := checkPassword(pw, pw); msg != "" {
+		return false, errors.New("createadmin: " + msg)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	if err != nil {
+		return false, err
+	}
+	if _, err := q.CreateUser(ctx, db.CreateUserParams{Username: username, Email: email, PasswordHash: string(hash)}); err != nil {
+		return false, fmt.Errorf("createadmin: %w", err)
+	}
+	_, err = q.MakeStaff(ctx, username)
+	return true, err
+}

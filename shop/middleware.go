@@ -112,12 +112,27 @@ func (app *App) recoverPanic(next http.Handler) http.Handler {
 	})
 }
 
-// maxFormBytes bounds the body of every form post.
-const maxFormBytes = 64 << 10
+// maxFormBytes bounds the body of every form post but the product form,
+// which may carry a picture.
+const (
+	maxFormBytes   = 64 << 10
+	maxUploadBytes = maxImageBytes + 64<<10
+)
 
+// limitBody bounds request bodies before anything reads them. A body that
+// says it is too large gets a clear page rather than a failed CSRF check.
 func (app *App) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		limit := int64(maxFormBytes)
+		if strings.HasPrefix(r.URL.Path, "/owner/products/") {
+			limit = maxUploadBytes
+		}
+		if r.ContentLength > limit {
+			app.errorPage(w, r, http.StatusRequestEntityTooLarge, "That was too large to take",
+				fmt.Sprintf("A form may send at most %d KB, and a product picture at most 5 MB. Nothing was saved.", maxFormBytes>>10))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

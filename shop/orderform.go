@@ -123,6 +123,7 @@ func (f orderField) view(value, msg string) views.Field {
 		Autocomplete: f.autocomplete, Required: f.required, MaxLength: f.maxLen,
 	}
 	if f.kind == "select" {
+		v.Placeholder = "Choose a country"
 		for _, c := range countries.All() {
 			v.Options = append(v.Options, views.Option{Value: c.Code, Label: c.Name})
 		}

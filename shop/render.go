@@ -61,6 +61,7 @@ func (app *App) chromeFor(r *http.Request, title string, bag views.Bag) (views.C
 		c.Messages = app.popFlash(r.Context())
 		if u, ok := app.currentUser(r); ok {
 			c.User = u.Username
+			c.IsStaff = u.IsStaff == 1
 		}
 	}
 	return c, nil

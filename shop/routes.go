@@ -34,6 +34,9 @@ func (app *App) Handler() http.Handler {
 	pages.HandleFunc("GET /profile/{$}", app.profilePage)
 	pages.HandleFunc("POST /profile/{$}", app.profileUpdate)
 	pages.HandleFunc("GET /profile/order_history/{order_number}/{$}", app.orderHistory)
+	for _, rt := range app.ownerRoutes() {
+		pages.HandleFunc(rt.pattern, app.staffOnly(rt.handler))
+	}
 	// Everything else is the friendly 404 page.
 	pages.HandleFunc("/", app.notFound)
 

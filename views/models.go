@@ -20,6 +20,7 @@ type Chrome struct {
 	Messages   []Message
 	CSRFToken  string // nosurf's masked token, for forms and htmx headers
 	User       string // the signed-in username, "" for a guest
+	IsStaff    bool
 }
 
 // A Message is a toast: Level is info, success, warning or error.
@@ -192,6 +193,7 @@ type Field struct {
 	Required     bool
 	MaxLength    int
 	Options      []Option // for a select
+	Placeholder  string   // a select's empty first choice, when it has one
 	// ValidateURL, when set, checks the field as the shopper leaves it,
 	// through htmx.
 	ValidateURL string

@@ -1,0 +1,133 @@
+package shop
+
+import (
+	"database/sql"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"boutique/cart"
+	"boutique/db"
+	"boutique/views"
+)
+
+const ordersPerPage = 25
+
+var orderStatuses = []string{"paid", "shipped", "refunded", "partially_refunded", "disputed"}
+
+func (app *App) ownerOrders(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	v := views.OwnerOrders{Search: strings.TrimSpace(q.Get("q")), Statuses: orderStatuses, Page: 1}
+	for _, s := range orderStatuses {
+		if q.Get("status") == s {
+			v.Status = s
+		}
+	}
+	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 {
+		v.Page = p
+	}
+	total, err := app.q.OwnerCountOrders(ctx, db.OwnerCountOrdersParams{Status: v.Status, Search: v.Search})
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	v.Total = total
+	v.Pages = int((total + ordersPerPage - 1) / ordersPerPage)
+	rows, err := app.q.OwnerListOrders(ctx, db.OwnerListOrdersParams{Status: v.Status, Search: v.Search,
+		Lim: ordersPerPage, Off: int64(v.Page-1) * ordersPerPage})
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	for _, o := range rows {
+		v.Rows = append(v.Rows, views.OwnerOrderRow{Number: o.OrderNumber, Date: orderDate(o.CreatedAt), Name: o.FullName.String,
+			Email: o.Email.String, GrandTotal: cart.Format(o.GrandTotal, o.Currency), Status: o.Status, Flagged: o.ReviewReason.Valid})
+	}
+	app.renderOwner(w, r, http.StatusOK, "Orders", func(c views.Chrome) templ.Component { return views.OwnerOrderList(c, v) })
+}
+
+func (app *App) ownerOrder(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	o, err := app.q.GetOrderByNumber(ctx, r.PathValue("order_number"))
+	if err != nil {
+		app.fail(w, r, err)
+		return
+	}
+	lines, err := app.q.ListOrderLines(ctx, o.ID)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	history, err := app.q.ListStatusHistory(ctx, o.ID)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	v := views.OwnerOrder{Order: app.orderView(o, lines), Status: o.Status, Review: o.ReviewReason.String, PID: o.StripePid,
+		StripeURL: stripeDashboardURL(o.StripePid, isLiveKey(app.cfg.StripeSecretKey)), Paid: cart.Format(o.AmountPaid, o.Currency)}
+	v.History = append(v.History, views.HistoryRow{Status: "paid", Note: "recorded from the " + o.Source, At: orderDate(o.CreatedAt)})
+	for _, h := range history {
+		v.History = append(v.History, views.HistoryRow{Status: h.Status, Note: h.Note.String, By: h.ChangedBy.String, At: orderDate(h.ChangedAt)})
+	}
+	if o.UserID.Valid {
+		if u, err := app.q.GetUserByID(ctx, o.UserID.Int64); err == nil {
+			v.Account = u.Username + " (" + u.Email + ")"
+		}
+	}
+	app.renderOwner(w, r, http.StatusOK, "Order "+o.OrderNumber[:8], func(c views.Chrome) templ.Component { return views.OwnerOrderPage(c, v) })
+}
+
+// ownerOrderShip marks a paid order shipped, with a tracking note, and
+// emails the shopper through the outbox, all in one transaction.
+func (app *App) ownerOrderShip(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	staff, _ := app.currentUser(r)
+	number := r.PathValue("order_number")
+	note := strings.TrimSpace(r.PostFormValue("tracking_note"))
+	if len([]rune(note)) > 200 {
+		note = string([]rune(note)[:200])
+	}
+	o, err := app.q.GetOrderByNumber(ctx, number)
+	if err != nil {
+		app.fail(w, r, err)
+		return
+	}
+	if o.Status != "paid" {
+		app.flash(ctx, "error", "Only a paid order can be marked shipped; this one is "+o.Status+".")
+		http.Redirect(w, r, "/owner/orders/"+number+"/", http.StatusSeeOther)
+		return
+	}
+	_, err = app.inTx(ctx, func(q *db.Queries) (string, error) {
+		n, err := q.SetOrderStatus(ctx, db.SetOrderStatusParams{Status: "shipped", StripePid: o.StripePid})
+		if err != nil {
+			return "", err
+		}
+		if n == 0 {
+			return "", sql.ErrNoRows
+		}
+		if err := q.AddStatusHistory(ctx, db.AddStatusHistoryParams{OrderID: o.ID, Status: "shipped", Note: nullable(note), ChangedBy: nullable(staff.Username)}); err != nil {
+			return "", err
+		}
+		if !o.Email.Valid {
+			return "", nil
+		}
+		body := fmt.Sprintf("Hello %s,\n\nGood news: your order %s is on its way.\n", firstNonEmpty(o.FullName.String, "there"), o.OrderNumber)
+		if note != "" {
+			body += "\n" + note + "\n"
+		}
+		body += fmt.Sprintf("\nQuestions? Write to us at %s and quote your order number.\n\nBoutique\n", app.cfg.ContactEmail)
+		return "", q.EnqueueEmail(ctx, db.EnqueueEmailParams{DedupeKey: "order-shipped:" + o.OrderNumber, Recipient: o.Email.String,
+			Subject: "Your Boutique order " + o.OrderNumber + " has shipped", Body: body})
+	})
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	app.wakeOutbox()
+	app.flash(ctx, "success", "Marked shipped; the shopper has been emailed.")
+	http.Redirect(w, r, "/owner/orders/"+number+"/", http.StatusSeeOther)
+}

@@ -1,0 +1,330 @@
+package shop_test
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"mime/multipart"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// staffShop is a shop with a signed-in staff account, and the fixture.
+func staffShop(t *testing.T) *checkoutShop {
+	t.Helper()
+	s := newWebhookShop(t)
+	s.signUp("owner", "owner@example.com", "correct horse")
+	if _, err := s.pool.Exec(`UPDATE users SET is_staff = 1 WHERE username = 'owner'`); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// samplePath fills a route pattern's wildcards with something to ask for.
+var wildcard = regexp.MustCompile(`\{(\w+)\}`)
+
+func samplePath(pattern string) (method, path string) {
+	method, path, _ = strings.Cut(pattern, " ")
+	path = strings.TrimSuffix(path, "{$}")
+	path = wildcard.ReplaceAllStringFunc(path, func(w string) string {
+		if w == "{order_number}" {
+			return "0123456789ABCDEF0123456789ABCDEF"
+		}
+		return "1"
+	})
+	return method, path
+}
+
+// Every owner route, walked from the route table: guests go to log in,
+// shoppers get 403, staff get in.
+func TestOwnerRoutesAreForStaffOnly(t *testing.T) {
+	guest := newWebhookShop(t)
+	shopper := guest.another()
+	shopper.signUp("shopper", "shopper@example.com", "correct horse")
+	staff := staffShop(t)
+	patterns := guest.app.OwnerPatterns()
+	if len(patterns) < 10 {
+		t.Fatalf("only %d owner routes", len(patterns))
+	}
+	tok := shopper.csrfToken("/accounts/password/change/")
+	guestTok := guest.csrfToken("/accounts/login/")
+	for _, p := range patterns {
+		method, path := samplePath(p)
+		var res response
+		if method == http.MethodGet {
+			res = guest.get(path)
+		} else {
+			res = guest.post(path, form("csrf_token", guestTok), false)
+		}
+		if res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/accounts/login/?next=") {
+			t.Errorf("guest %s: %d %q", p, res.status, res.header.Get("Location"))
+		}
+		if method == http.MethodGet {
+			res = shopper.get(path)
+		} else {
+			res = shopper.post(path, form("csrf_token", tok), false)
+		}
+		if res.status != http.StatusForbidden || !strings.Contains(res.body, "for the shop&#39;s staff") {
+			t.Errorf("shopper %s: %d", p, res.status)
+		}
+		if method == http.MethodGet {
+			if res := staff.get(path); res.status == http.StatusForbidden || res.status == http.StatusSeeOther {
+				t.Errorf("staff %s: %d", p, res.status)
+			}
+		}
+	}
+}
+
+func pngBytes(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for x := range w {
+		for y := range h {
+			img.Set(x, y, color.RGBA{uint8(x), uint8(y), uint8(x ^ y), 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// postMultipart posts the product form with an optional file.
+func (s *testShop) postMultipart(path string, fields map[string]string, filename string, file []byte) response {
+	s.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	if filename != "" {
+		fw, _ := mw.CreateFormFile("image", filename)
+		fw.Write(file)
+	}
+	mw.Close()
+	req, err := http.NewRequest(http.MethodPost, s.server.URL+path, &body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Origin", s.server.URL)
+	return s.do(req)
+}
+
+func (s *testShop) count(query string, args ...any) int {
+	s.t.Helper()
+	var n int
+	if err := s.pool.QueryRow(query, args...).Scan(&n); err != nil {
+		s.t.Fatal(err)
+	}
+	return n
+}
+
+func TestOwnerAddsEditsAndDeletesProducts(t *testing.T) {
+	s := staffShop(t)
+	tok := s.csrfToken("/owner/products/new/")
+	fields := map[string]string{"csrf_token": tok, "category": "1", "sku": "NEW-1", "name": "Sea Glass Tumbler",
+		"description": "Recycled glass.", "price": "18.50", "rating": "4.5"}
+	res := s.postMultipart("/owner/products/new/", fields, "tumbler.png", pngBytes(t, 64, 64))
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("add: %d\n%s", res.status, res.body)
+	}
+	loc := res.header.Get("Location")
+	page := s.get(loc).body
+	for _, want := range []string{"Sea Glass Tumbler", "$18.50", "4.5 / 5", "SKU NEW-1", "Added Sea Glass Tumbler"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the new product's page lacks %s", want)
+		}
+	}
+	img := regexp.MustCompile(`<img src="(/images/\d+/)" alt="Sea Glass Tumbler"`).FindStringSubmatch(page)
+	if img == nil {
+		t.Fatal("no picture on the product page")
+	}
+	pic := s.get(img[1])
+	if pic.header.Get("Content-Type") != "image/png" || !strings.Contains(pic.header.Get("Cache-Control"), "max-age") {
+		t.Fatalf("picture served as %q, %q", pic.header.Get("Content-Type"), pic.header.Get("Cache-Control"))
+	}
+	if !strings.Contains(s.get("/products/?q=tumbler").body, "Sea Glass Tumbler") {
+		t.Fatal("not in the catalog")
+	}
+	id := strings.TrimSuffix(strings.TrimPrefix(loc, "/products/"), "/")
+
+	// Edit: a new price, the picture kept.
+	fields["price"] = "19.00"
+	fields["name"] = "Sea Glass Tumbler, Large"
+	if res := s.postMultipart("/owner/products/"+id+"/edit/", fields, "", nil); res.status != http.StatusSeeOther {
+		t.Fatalf("edit: %d\n%s", res.status, res.body)
+	}
+	if page := s.get(loc).body; !strings.Contains(page, "$19.00") || !strings.Contains(page, img[1]) {
+		t.Fatal("the edit did not take, or lost the picture")
+	}
+	// Delete: no order names it, so it is gone.
+	if res := s.post("/owner/products/"+id+"/delete/", form("csrf_token", tok), false); res.status != http.StatusSeeOther {
+		t.Fatalf("delete: %d", res.status)
+	}
+	if s.count(`SELECT COUNT(*) FROM products WHERE id = ?`, id) != 0 {
+		t.Fatal("the product is still there")
+	}
+	if res := s.get(loc); res.status != http.StatusNotFound {
+		t.Fatalf("deleted product page: %d", res.status)
+	}
+}
+
+func TestOwnerRefusesBadPictures(t *testing.T) {
+	s := staffShop(t)
+	tok := s.csrfToken("/owner/products/new/")
+	fields := map[string]string{"csrf_token": tok, "sku": "BAD-1", "name": "Bad", "price": "1.00"}
+	products, images := s.count(`SELECT COUNT(*) FROM products`), s.count(`SELECT COUNT(*) FROM images`)
+	for _, tt := range []struct {
+		name   string
+		file   []byte
+		status int
+		says   string
+	}{
+		{"page.html", []byte("<html><script>alert(1)</script></html>"), 422, "page.html is not a PNG, JPEG or WebP picture."},
+		{"fake.png", []byte("GIF89a not really a png"), 422, "is not a PNG, JPEG or WebP picture."},
+		{"huge.png", append(pngBytes(t, 8, 8), make([]byte, 5<<20)...), 422, "That picture is larger than 5 MB."},
+		{"enormous.png", make([]byte, 6<<20), 413, "product picture at most 5 MB"},
+	} {
+		res := s.postMultipart("/owner/products/new/", fields, tt.name, tt.file)
+		if res.status != tt.status || !strings.Contains(res.body, tt.says) {
+			t.Errorf("%s: %d, want %d saying %q", tt.name, res.status, tt.status, tt.says)
+		}
+	}
+	if s.count(`SELECT COUNT(*) FROM products`) != products || s.count(`SELECT COUNT(*) FROM images`) != images {
+		t.Fatal("a refused upload stored something")
+	}
+}
+
+// A product that an order names is archived, not deleted: it leaves the
+// catalog, and the order keeps its line as it was.
+func TestOwnerArchivesOrderedProducts(t *testing.T) {
+	s := staffShop(t)
+	buyer := s.another()
+	pid, secret, tok := buyer.checkoutPaid(shopper, &shopper)
+	buyer.post("/checkout/", orderForm(tok, secret), false)
+	before := s.count(`SELECT COUNT(*) FROM order_line_items WHERE product_id = 2 AND product_name = 'Zebra Mug' AND unit_price = 1200 AND quantity = 2`)
+	if before != 1 {
+		t.Fatalf("setup: %d lines", before)
+	}
+	stok := s.csrfToken("/owner/products/2/delete/")
+	if page := s.get("/owner/products/2/delete/").body; !strings.Contains(page, "archived") {
+		t.Fatal("the confirmation does not say it will be archived")
+	}
+	if res := s.post("/owner/products/2/delete/", form("csrf_token", stok), false); res.status != http.StatusSeeOther {
+		t.Fatalf("delete: %d", res.status)
+	}
+	if s.count(`SELECT COUNT(*) FROM products WHERE id = 2 AND archived_at IS NOT NULL`) != 1 {
+		t.Fatal("not archived")
+	}
+	if after := s.count(`SELECT COUNT(*) FROM order_line_items WHERE product_id = 2 AND product_name = 'Zebra Mug' AND unit_price = 1200 AND quantity = 2`); after != 1 {
+		t.Fatal("the past order's line changed")
+	}
+	if res := s.get("/products/2/"); res.status != http.StatusNotFound {
+		t.Fatalf("archived product page: %d", res.status)
+	}
+	if strings.Contains(s.get("/products/").body, "Zebra Mug") {
+		t.Fatal("archived product in the catalog")
+	}
+	if res := buyer.get("/profile/order_history/" + s.order(pid).number + "/"); res.status == http.StatusInternalServerError {
+		t.Fatal("the order page broke")
+	}
+	// Nobody can add it to a bag any more.
+	btok := buyer.csrfToken("/products/1/")
+	if res := buyer.post("/bag/add/2/", form("csrf_token", btok, "quantity", "1"), false); res.status != http.StatusNotFound {
+		t.Fatalf("add an archived product: %d", res.status)
+	}
+}
+
+func TestOwnerCategories(t *testing.T) {
+	s := staffShop(t)
+	tok := s.csrfToken("/owner/categories/")
+	if res := s.post("/owner/categories/", form("csrf_token", tok, "friendly_name", "Garden & Outdoors"), false); res.status != http.StatusSeeOther {
+		t.Fatalf("add: %d", res.status)
+	}
+	if s.count(`SELECT COUNT(*) FROM categories WHERE name = 'garden_outdoors' AND friendly_name = 'Garden & Outdoors'`) != 1 {
+		t.Fatal("not added")
+	}
+	if res := s.post("/owner/categories/", form("csrf_token", tok, "friendly_name", "garden outdoors"), false); res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a duplicate: %d", res.status)
+	}
+	if res := s.post("/owner/categories/1/", form("csrf_token", tok, "friendly_name", "Shirts & Blouses"), false); res.status != http.StatusSeeOther {
+		t.Fatalf("rename: %d", res.status)
+	}
+	if !strings.Contains(s.get("/").body, "Shirts &amp; Blouses") {
+		t.Fatal("the rename is not in the navigation")
+	}
+}
+
+func TestOwnerOrdersShippingAndPaymentsHealth(t *testing.T) {
+	s := staffShop(t)
+	buyer := s.another()
+	pid, secret, tok := buyer.checkoutPaid(shopper, &shopper)
+	buyer.post("/checkout/", orderForm(tok, secret), false)
+	number := s.order(pid).number
+
+	// A failed payment and a flagged order, for the health page.
+	buyer2 := s.another()
+	buyer2.add(2, "", 1)
+	sec2, tok2 := buyer2.openCheckout()
+	buyer2.cache(sec2, tok2, false)
+	s.fake.Decline(pidOf(sec2), shopper, &shopper)
+	s.deliver(s.fake.IntentEvent("payment_intent.payment_failed", pidOf(sec2)))
+	s.pool.Exec(`UPDATE orders SET review_reason = 'paid $1.00 but the bag came to $2.00' WHERE stripe_pid = ?`, pid)
+
+	list := s.get("/owner/orders/?q=" + strings.ToLower(number[:10])).body
+	if !strings.Contains(list, number[:8]) || !strings.Contains(list, "1 orders") {
+		t.Fatal("search by order number found nothing")
+	}
+	if list := s.get("/owner/orders/?q=ada@example").body; !strings.Contains(list, number[:8]) {
+		t.Fatal("search by email found nothing")
+	}
+	if list := s.get("/owner/orders/?status=shipped").body; strings.Contains(list, number[:8]) {
+		t.Fatal("the status filter let a paid order through")
+	}
+	page := s.get("/owner/orders/" + number + "/").body
+	for _, want := range []string{number, "Zebra Mug", "12 Harbour Row", "Flat 3", pid, "dashboard.stripe.com/test/payments/" + pid, "paid $1.00 but the bag came to $2.00"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("order page lacks %s", want)
+		}
+	}
+	stok := s.csrfToken("/owner/orders/" + number + "/")
+	if res := s.post("/owner/orders/"+number+"/ship/", form("csrf_token", stok, "tracking_note", "Parcel 12345 with An Post"), false); res.status != http.StatusSeeOther {
+		t.Fatalf("ship: %d", res.status)
+	}
+	if s.order(pid).status != "shipped" {
+		t.Fatal("not shipped")
+	}
+	if s.count(`SELECT COUNT(*) FROM outbox WHERE recipient = 'ada@example.com' AND subject LIKE '%has shipped' AND body LIKE '%Parcel 12345 with An Post%'`) != 1 {
+		t.Fatal("no shipping email in the outbox")
+	}
+	if page := s.get("/owner/orders/" + number + "/").body; !strings.Contains(page, "Parcel 12345 with An Post") || !strings.Contains(page, "by owner") {
+		t.Fatal("the status history lacks the shipment")
+	}
+
+	health := s.get("/owner/payments/").body
+	for _, want := range []string{"Your card was declined.", pidOf(sec2), number[:8], "paid $1.00 but the bag came to $2.00"} {
+		if !strings.Contains(health, want) {
+			t.Errorf("payments health lacks %s", want)
+		}
+	}
+	if strings.Contains(health, `id="webhook-warning"`) {
+		t.Error("a warning although webhooks arrive")
+	}
+	// No webhook for a day while checkouts happen: a warning.
+	s.pool.Exec(`UPDATE stripe_events SET received_at = '2000-01-01T00:00:00.000Z'`)
+	if health := s.get("/owner/payments/").body; !strings.Contains(health, `id="webhook-warning"`) || !strings.Contains(health, "No webhook event has arrived for a day") {
+		t.Error("no warning when webhooks stopped")
+	}
+
+	dash := s.get("/owner/").body
+	for _, want := range []string{`id="sales-chart"`, "<rect class=\"bar\"", "Zebra Mug", "shipped", "Last 30 days: <strong>1 orders</strong>"} {
+		if !strings.Contains(dash, want) {
+			t.Errorf("dashboard lacks %s", want)
+		}
+	}
+}

@@ -1,0 +1,116 @@
+package views
+
+// OwnerProductRow is a product in the owner's list.
+type OwnerProductRow struct {
+	ID       int64
+	SKU      string
+	Name     string
+	Price    string
+	Category string
+	Archived bool
+	ImageURL string
+}
+
+// ProductForm is the add and edit form of a product.
+type ProductForm struct {
+	ID          int64 // 0 for a new product
+	CategoryID  string
+	Categories  []Option
+	SKU         string
+	Name        string
+	Description string
+	HasSizes    bool
+	Price       string // "12.34"
+	Rating      string // "4.5", "" for none
+	ImageURL    string // the current picture
+	Errors      map[string]string
+}
+
+// OwnerCategory is a category in the owner's list.
+type OwnerCategory struct {
+	ID           int64
+	Name         string
+	FriendlyName string
+}
+
+// OwnerOrderRow is an order in the owner's list.
+type OwnerOrderRow struct {
+	Number     string
+	Date       string
+	Name       string
+	Email      string
+	GrandTotal string
+	Status     string
+	Flagged    bool
+}
+
+// OwnerOrders is the owner's order list.
+type OwnerOrders struct {
+	Rows     []OwnerOrderRow
+	Status   string
+	Search   string
+	Page     int
+	Pages    int
+	Total    int64
+	Statuses []string
+}
+
+// OwnerOrder is the owner's page of one order.
+type OwnerOrder struct {
+	Order     Order
+	Status    string
+	Review    string
+	PID       string
+	StripeURL string
+	Account   string
+	Paid      string
+	History   []HistoryRow
+}
+
+// HistoryRow is one change of an order's status.
+type HistoryRow struct{ Status, Note, By, At string }
+
+// Dashboard is the owner's front page.
+type Dashboard struct {
+	Days        []DayBar
+	MaxRevenue  string
+	Orders30    int64
+	Revenue30   string
+	BestSellers []BestSeller
+	Counts      []StatusCount
+}
+
+// DayBar is one day of the chart, laid out in SVG units.
+type DayBar struct {
+	X, Y, W, H float64
+	Label      string // the day, shown under some bars
+	Title      string // "27 Nov: 3 orders, $120.00"
+	Orders     int64
+}
+
+// BestSeller is a product by units sold.
+type BestSeller struct {
+	Name    string
+	Units   int64
+	Revenue string
+}
+
+// StatusCount is how many orders have a status.
+type StatusCount struct {
+	Status string
+	Orders int64
+}
+
+// PaymentsHealth shows what went wrong with payments.
+type PaymentsHealth struct {
+	Failures    []FailureRow
+	Flagged     []FlagRow
+	LastWebhook string
+	Warning     string
+}
+
+// FailureRow is a failed payment attempt.
+type FailureRow struct{ PID, Reason, Code, Amount, At string }
+
+// FlagRow is an order flagged for review.
+type FlagRow struct{ Number, At, Reason, Paid string }
