@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -27,12 +26,18 @@ Usage:
   boutique migrate [-db FILE]
   boutique reconcile [-since 72h] [-db FILE]
   boutique createadmin -username NAME [-email EMAIL] [-db FILE]
+  boutique backup [-db FILE] BACKUP
+  boutique restore [-db FILE] BACKUP
   boutique help
 
 Commands:
   serve    migrate the database, load the demo catalog into an empty one,
            and serve the shop until SIGINT or SIGTERM
   migrate  apply the database migrations and exit
+  backup   write a consistent copy of the live database (the shop keeps
+           serving) and check it
+  restore  put a backup in place of the database, keeping the current one
+           beside it; stop the shop first
   createadmin
            make an account staff, creating it when there is none (asks for
            its email and password on standard input, or takes -email and
@@ -42,10 +47,19 @@ Commands:
            72h) and record the order of every paid one that has none (a
            webhook missed while the shop was down); prints what it did
 
-Flags:
-  -addr    address to listen on (default 127.0.0.1:8000)
-  -db      SQLite database file (default boutique.db)
-  -demo    load the demo catalog into an empty database (default true)
+Flags of serve:
+  -addr                 address to listen on (default 127.0.0.1:8000)
+  -db                   SQLite database file (default boutique.db)
+  -demo                 load the demo catalog into an empty database (default true)
+  -tls-cert, -tls-key   serve HTTPS with this certificate and key (PEM files)
+  -domain               serve HTTPS for this domain with Let's Encrypt
+                        certificates (kept in -cert-cache, default certs)
+  -redirect-addr        also listen here and redirect plain HTTP to HTTPS
+                        (default :80 with -domain)
+  -trust-proxy          comma list of proxy addresses or CIDRs whose
+                        X-Forwarded-Proto and X-Forwarded-For are trusted
+  -metrics-addr         serve Prometheus metrics at /metrics on this address
+  -read-header-timeout  how long a client may take to send headers (default 10s)
 
 Environment:
   BOUTIQUE_CURRENCY                      ISO currency code of prices (default usd)
@@ -90,6 +104,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return migrate(ctx, rest, stdout)
 	case "reconcile":
 		return reconcile(ctx, rest, getenv, stdout)
+	case "backup":
+		return backup(ctx, rest, stdout)
+	case "restore":
+		return restore(ctx, rest, stdout)
 	case "createadmin":
 		return createAdmin(ctx, rest, os.Stdin, stdout)
 	case "help", "-h", "-help", "--help":
@@ -146,12 +164,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	addr := fs.String("addr", "127.0.0.1:8000", "address to listen on")
 	dbPath := fs.String("db", "boutique.db", "SQLite database file")
 	loadDemo := fs.Bool("demo", true, "load the demo catalog into an empty database")
+	var net_ netFlags
+	net_.register(fs)
 	if stop, err := parseFlags(fs, args, stdout); stop {
 		return err
 	}
 	cfg, err := shop.ConfigFromEnv(getenv)
 	if err != nil {
 		return err
+	}
+	if cfg.TrustedProxies, err = parseProxies(net_.trustProxy); err != nil {
+		return err
+	}
+	if (net_.tlsCert == "") != (net_.tlsKey == "") || (net_.tlsCert != "" && net_.domain != "") {
+		return errors.New("serve: give -tls-cert and -tls-key together, or -domain, not both")
 	}
 	log := slog.New(slog.NewTextHandler(stdout, nil))
 	if cfg.StripeSecretKey != "" && cfg.StripeWHSecret == "" {
@@ -197,45 +223,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer app.Close()
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
 	handler := app.Handler()
 	if wrapHandler != nil {
 		handler = wrapHandler(handler)
 	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	log.Info("serving", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String()+"/", "db", *dbPath)
-
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down: finishing requests in flight")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		srv.Close()
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	log.Info("stopped")
-	return nil
+	return runServers(ctx, log, app, handler, *addr, *dbPath, net_)
 }
 
 func reconcile(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {

@@ -84,6 +84,15 @@ var servingAddr = regexp.MustCompile(`msg=serving addr=(\S+)`)
 
 func startServe(t *testing.T, dbPath string) *server {
 	t.Helper()
+	return startServeWith(t, noEnv, "-db", dbPath)
+}
+
+var servingURL = regexp.MustCompile(`msg=serving addr=\S+ url=(\S+)/ `)
+
+// startServeWith runs serve in this process with more flags and an
+// environment, on a free port, and waits until it serves.
+func startServeWith(t *testing.T, env func(string) string, flags ...string) *server {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	s := &server{cancel: cancel, done: make(chan error, 1)}
@@ -96,20 +105,20 @@ func startServe(t *testing.T, dbPath string) *server {
 			s.mu.Lock()
 			s.log = append(s.log, sc.Text())
 			s.mu.Unlock()
-			if m := servingAddr.FindStringSubmatch(sc.Text()); m != nil {
+			if m := servingURL.FindStringSubmatch(sc.Text()); m != nil {
 				addr <- m[1]
 			}
 		}
 	}()
 	go func() {
-		err := run(ctx, []string{"boutique", "serve", "-addr", "127.0.0.1:0", "-db", dbPath}, noEnv, pw)
+		err := run(ctx, append([]string{"boutique", "serve", "-addr", "127.0.0.1:0"}, flags...), env, pw)
 		pw.Close()
 		<-logDone // every line logged is in s.log before done is sent
 		s.done <- err
 	}()
 	select {
-	case a := <-addr:
-		s.url = "http://" + a
+	case u := <-addr:
+		s.url = u
 	case err := <-s.done:
 		t.Fatalf("serve stopped before serving: %v", err)
 	case <-time.After(30 * time.Second):

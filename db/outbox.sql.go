@@ -111,3 +111,14 @@ func (q *Queries) MarkEmailSent(ctx context.Context, arg MarkEmailSentParams) er
 	_, err := q.db.ExecContext(ctx, markEmailSent, arg.SentAt, arg.ID)
 	return err
 }
+
+const outboxBacklog = `-- name: OutboxBacklog :one
+SELECT CAST(COUNT(*) AS INTEGER) FROM outbox WHERE sent_at IS NULL
+`
+
+func (q *Queries) OutboxBacklog(ctx context.Context) (int64, error) {
+	row := q.db.QueryRowContext(ctx, outboxBacklog)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}

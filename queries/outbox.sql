@@ -15,3 +15,6 @@ UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE 
 
 -- name: MarkEmailFailed :exec
 UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?;
+
+-- name: OutboxBacklog :one
+SELECT CAST(COUNT(*) AS INTEGER) FROM outbox WHERE sent_at IS NULL;

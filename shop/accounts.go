@@ -228,7 +228,7 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 	if !localPath(next) {
 		next = ""
 	}
-	keys := []string{"login:" + strings.ToLower(login), "addr:" + clientAddr(r)}
+	keys := []string{"login:" + strings.ToLower(login), "addr:" + app.clientAddr(r)}
 	since := sqliteTime(time.Now().Add(-loginFailureWindow))
 	for _, k := range keys {
 		n, err := app.q.CountLoginFailures(ctx, db.CountLoginFailuresParams{Key: k, FailedAt: since})
@@ -274,8 +274,15 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, firstNonEmpty(next, "/"), http.StatusSeeOther)
 }
 
-// clientAddr is the address a request came from, without its port.
-func clientAddr(r *http.Request) string {
+// clientAddr is the address a request came from, without its port: the
+// last address a trusted proxy added to X-Forwarded-For, or the peer.
+func (app *App) clientAddr(r *http.Request) string {
+	if app.fromTrustedProxy(r) {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			return strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -27,6 +28,9 @@ type App struct {
 	sessions *scs.SessionManager
 	pay      *payments.Client // nil when Stripe's keys are not set
 	mailer   Mailer
+	metrics  *shopMetrics
+	// draining is set when the shop is shutting down: /readyz says so.
+	draining atomic.Bool
 	// outboxWake tells the email sender there is mail to send.
 	outboxWake chan struct{}
 	stop       chan struct{} // closed by Close: background work ends
@@ -41,6 +45,7 @@ func New(pool *sql.DB, log *slog.Logger, cfg Config) (*App, error) {
 		return nil, err
 	}
 	app := &App{db: pool, q: db.New(pool), log: log, cfg: cfg, csp: csp}
+	app.metrics = newMetrics(app.q)
 	if cfg.PaymentsEnabled() {
 		app.pay = payments.New(payments.Config{SecretKey: cfg.StripeSecretKey, APIBase: cfg.StripeAPIBase, Log: log})
 	}
@@ -81,3 +86,7 @@ func (app *App) Close() {
 		app.background.Wait()
 	})
 }
+
+// Drain makes /readyz answer 503, so a load balancer stops sending
+// shoppers before the server shuts down.
+func (app *App) Drain() { app.draining.Store(true) }

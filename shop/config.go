@@ -2,6 +2,7 @@ package shop
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -48,6 +49,9 @@ type Config struct {
 	BaseURL string
 	// BcryptCost is the work factor of password hashes (tests lower it).
 	BcryptCost int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-Proto and
+	// X-Forwarded-For are believed (serve -trust-proxy).
+	TrustedProxies []netip.Prefix
 }
 
 // PaymentsEnabled says whether both Stripe API keys are set.

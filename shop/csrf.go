@@ -2,6 +2,7 @@ package shop
 
 import (
 	"net/http"
+	"net/netip"
 	"strings"
 
 	"github.com/justinas/nosurf"
@@ -34,8 +35,32 @@ func (app *App) csrfFailed(w http.ResponseWriter, r *http.Request) {
 	app.errorPage(w, r, http.StatusForbidden, "Please try that again", msg)
 }
 
-// isTLS says whether the shopper's connection to the shop is HTTPS.
-func (app *App) isTLS(r *http.Request) bool { return r.TLS != nil }
+// isTLS says whether the shopper's connection to the shop is HTTPS: the
+// shop's own TLS, or a trusted proxy's word for it.
+func (app *App) isTLS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	return app.fromTrustedProxy(r) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+// fromTrustedProxy says whether the request came straight from one of the
+// proxies -trust-proxy names.
+func (app *App) fromTrustedProxy(r *http.Request) bool {
+	if len(app.cfg.TrustedProxies) == 0 {
+		return false
+	}
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	for _, p := range app.cfg.TrustedProxies {
+		if p.Contains(ap.Addr().Unmap()) {
+			return true
+		}
+	}
+	return false
+}
 
 // secureCookies marks every cookie Secure on HTTPS connections, whoever set
 // it (the session, the CSRF token), just before the headers go out.

@@ -230,6 +230,7 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 		return db.Order{}, false, err
 	}
 	app.wakeOutbox()
+	app.metrics.orders.Inc(source)
 	app.log.Info("order recorded", "order", order.OrderNumber, "payment_intent", in.ID, "source", source,
 		"grand_total", order.GrandTotal, "review", review.String)
 	return order, true, nil

@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"boutique/db"
 	"context"
 	"net/http"
 	"time"
@@ -20,4 +21,29 @@ func (app *App) healthz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write([]byte("ok\n"))
+}
+
+// readyz answers 200 when the shop can take shoppers: the database answers,
+// its schema is the one this binary knows, and it is not shutting down.
+func (app *App) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if app.draining.Load() {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	v, err := db.SchemaVersion(ctx, app.db)
+	if err != nil {
+		app.log.Error("readiness check failed", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	ms, err := db.Migrations()
+	if err != nil || v != ms[len(ms)-1].Version {
+		http.Error(w, "database schema is not this binary's", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ready\n"))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -76,20 +77,29 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the real writer.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// logRequests writes one line per request: method, path, status, duration.
+// logRequests writes one line per request (method, path, status,
+// duration) and counts it in the metrics by route pattern.
 func (app *App) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
+		slot := &routeSlot{}
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), routeKey{}, slot)))
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
+		took := time.Since(start)
+		route := slot.pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		app.metrics.requests.Inc(route, strconv.Itoa(rec.status))
+		app.metrics.latency.Observe(took, route)
 		app.log.Info("request",
 			"method", r.Method,
 			"path", r.URL.Path,
 			"status", rec.status,
-			"duration", time.Since(start).Round(time.Microsecond),
+			"duration", took.Round(time.Microsecond),
 			"bytes", rec.bytes,
 		)
 	})

@@ -2,10 +2,11 @@ package shop
 
 import (
 	"fmt"
-	"github.com/a-h/templ"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/a-h/templ"
 
 	"boutique/cart"
 	"boutique/views"

@@ -8,47 +8,65 @@ func (app *App) Handler() http.Handler {
 	// Pages and the bag: with the shopper's session, and CSRF checks on
 	// everything that changes state.
 	pages := http.NewServeMux()
-	pages.HandleFunc("GET /{$}", app.home)
-	pages.HandleFunc("GET /products/{$}", app.productList)
-	pages.HandleFunc("GET /products/{id}/{$}", app.productDetail)
-	pages.HandleFunc("GET /bag/{$}", app.bagView)
-	pages.HandleFunc("POST /bag/add/{id}/{$}", app.bagAdd)
-	pages.HandleFunc("POST /bag/adjust/{id}/{$}", app.bagAdjust)
-	pages.HandleFunc("POST /bag/remove/{id}/{$}", app.bagRemove)
-	pages.HandleFunc("GET /checkout/{$}", app.checkoutPage)
-	pages.HandleFunc("POST /checkout/{$}", app.checkoutSubmit)
-	pages.HandleFunc("POST /checkout/cache_checkout_data/{$}", app.cacheCheckoutData)
-	pages.HandleFunc("POST /checkout/validate/{$}", app.validateField)
-	pages.HandleFunc("GET /checkout/checkout_success/{order_number}/{$}", app.checkoutSuccess)
-	pages.HandleFunc("GET /accounts/signup/{$}", app.signupPage)
-	pages.HandleFunc("POST /accounts/signup/{$}", app.signup)
-	pages.HandleFunc("GET /accounts/login/{$}", app.loginPage)
-	pages.HandleFunc("POST /accounts/login/{$}", app.login)
-	pages.HandleFunc("POST /accounts/logout/{$}", app.logout)
-	pages.HandleFunc("GET /accounts/password/change/{$}", app.passwordChangePage)
-	pages.HandleFunc("POST /accounts/password/change/{$}", app.passwordChange)
-	pages.HandleFunc("GET /accounts/password/reset/{$}", app.passwordResetPage)
-	pages.HandleFunc("POST /accounts/password/reset/{$}", app.passwordReset)
-	pages.HandleFunc("GET /accounts/password/reset/{token}/{$}", app.passwordResetConfirmPage)
-	pages.HandleFunc("POST /accounts/password/reset/{token}/{$}", app.passwordResetConfirm)
-	pages.HandleFunc("GET /profile/{$}", app.profilePage)
-	pages.HandleFunc("POST /profile/{$}", app.profileUpdate)
-	pages.HandleFunc("GET /profile/order_history/{order_number}/{$}", app.orderHistory)
+	page := func(pattern string, h http.HandlerFunc) { pages.Handle(pattern, named(pattern, h)) }
+	page("GET /{$}", app.home)
+	page("GET /products/{$}", app.productList)
+	page("GET /products/{id}/{$}", app.productDetail)
+	page("GET /bag/{$}", app.bagView)
+	page("POST /bag/add/{id}/{$}", app.bagAdd)
+	page("POST /bag/adjust/{id}/{$}", app.bagAdjust)
+	page("POST /bag/remove/{id}/{$}", app.bagRemove)
+	page("GET /checkout/{$}", app.checkoutPage)
+	page("POST /checkout/{$}", app.checkoutSubmit)
+	page("POST /checkout/cache_checkout_data/{$}", app.cacheCheckoutData)
+	page("POST /checkout/validate/{$}", app.validateField)
+	page("GET /checkout/checkout_success/{order_number}/{$}", app.checkoutSuccess)
+	page("GET /accounts/signup/{$}", app.signupPage)
+	page("POST /accounts/signup/{$}", app.signup)
+	page("GET /accounts/login/{$}", app.loginPage)
+	page("POST /accounts/login/{$}", app.login)
+	page("POST /accounts/logout/{$}", app.logout)
+	page("GET /accounts/password/change/{$}", app.passwordChangePage)
+	page("POST /accounts/password/change/{$}", app.passwordChange)
+	page("GET /accounts/password/reset/{$}", app.passwordResetPage)
+	page("POST /accounts/password/reset/{$}", app.passwordReset)
+	page("GET /accounts/password/reset/{token}/{$}", app.passwordResetConfirmPage)
+	page("POST /accounts/password/reset/{token}/{$}", app.passwordResetConfirm)
+	page("GET /profile/{$}", app.profilePage)
+	page("POST /profile/{$}", app.profileUpdate)
+	page("GET /profile/order_history/{order_number}/{$}", app.orderHistory)
 	for _, rt := range app.ownerRoutes() {
-		pages.HandleFunc(rt.pattern, app.staffOnly(rt.handler))
+		page(rt.pattern, app.staffOnly(rt.handler))
 	}
 	// Everything else is the friendly 404 page.
-	pages.HandleFunc("/", app.notFound)
+	page("/", app.notFound)
 
 	// Files and probes: no session, nothing to protect.
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /images/{id}/{$}", app.image)
-	mux.Handle("GET /static/", app.static())
-	mux.HandleFunc("GET /healthz", app.healthz)
+	mux.Handle("GET /images/{id}/{$}", named("GET /images/{id}/{$}", app.image))
+	mux.Handle("GET /static/", named("GET /static/", app.static().ServeHTTP))
+	mux.Handle("GET /healthz", named("GET /healthz", app.healthz))
+	mux.Handle("GET /readyz", named("GET /readyz", app.readyz))
 	// Stripe's webhook: no session and no CSRF token; the signature on the
 	// body proves where it comes from.
-	mux.HandleFunc("POST /checkout/wh/{$}", app.webhook)
+	mux.Handle("POST /checkout/wh/{$}", named("POST /checkout/wh/{$}", app.webhook))
 	mux.Handle("/", app.secureCookies(app.sessions.LoadAndSave(app.inSession(app.limitBody(app.csrf(pages))))))
 
 	return app.recoverPanic(app.logRequests(app.secureHeaders(mux)))
+}
+
+type routeKey struct{}
+
+// routeSlot is where the handler a request reached writes its route
+// pattern, for the request log and the metrics.
+type routeSlot struct{ pattern string }
+
+// named marks a handler with its route pattern.
+func named(pattern string, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slot, ok := r.Context().Value(routeKey{}).(*routeSlot); ok {
+			slot.pattern = pattern
+		}
+		h(w, r)
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"boutique/db"
 	"boutique/payments"
@@ -86,6 +87,7 @@ func (app *App) webhook(w http.ResponseWriter, r *http.Request) {
 
 func (app *App) webhookAnswer(w http.ResponseWriter, ev payments.Event, outcome string) {
 	app.log.Info("webhook", "event", ev.ID, "type", ev.Type, "outcome", outcome)
+	app.metrics.webhooks.Inc(ev.Type, webhookOutcome(outcome))
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	io.WriteString(w, ev.Type+": "+outcome+"\n")
 }
@@ -180,4 +182,15 @@ func (app *App) inTx(ctx context.Context, work func(q *db.Queries) (string, erro
 		return "", err
 	}
 	return out, tx.Commit()
+}
+
+// webhookOutcome folds an outcome into a few values for the metrics.
+func webhookOutcome(outcome string) string {
+	switch {
+	case strings.HasPrefix(outcome, "no order"):
+		return "no order"
+	case strings.HasPrefix(outcome, "not succeeded"):
+		return "not succeeded"
+	}
+	return outcome
 }

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"boutique/db"
+)
+
+// backup writes a consistent copy of the live database with VACUUM INTO,
+// while the shop keeps serving, then checks the copy.
+func backup(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	dbPath := fs.String("db", "boutique.db", "SQLite database file")
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			return nil
+		}
+		return fmt.Errorf("backup: %w", err)
+	}
+	if fs.NArg() != 1 {
+		return errors.New("backup: name the file to write: boutique backup [-db FILE] BACKUP")
+	}
+	out := fs.Arg(0)
+	if _, err := os.Stat(out); err == nil {
+		return fmt.Errorf("backup: %s exists already; choose a new name", out)
+	}
+	if _, err := os.Stat(*dbPath); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	pool, err := db.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	start := time.Now()
+	if _, err := pool.ExecContext(ctx, "VACUUM INTO ?", out); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := checkDatabase(ctx, out); err != nil {
+		return fmt.Errorf("backup: the copy does not check out: %w", err)
+	}
+	st, _ := os.Stat(out)
+	fmt.Fprintf(stdout, "backed up %s to %s (%d bytes, %s); integrity ok\n", *dbPath, out, st.Size(), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// checkDatabase opens a database file read-only and checks its integrity
+// and that it is a Boutique database.
+func checkDatabase(ctx context.Context, path string) error {
+	conn, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var result string
+	if err := conn.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&result); err != nil {
+		return err
+	}
+	if result != "ok" {
+		return fmt.Errorf("integrity check: %s", result)
+	}
+	var version int
+	if err := conn.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&version); err != nil {
+		return fmt.Errorf("not a Boutique database: %w", err)
+	}
+	return nil
+}
+
+// restore puts a backup in place of the database. The shop must be
+// stopped; the database it replaces is kept beside it.
+func restore(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	dbPath := fs.String("db", "boutique.db", "SQLite database file")
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	if fs.NArg() != 1 {
+		return errors.New("restore: name the backup: boutique restore [-db FILE] BACKUP (stop the shop first)")
+	}
+	from := fs.Arg(0)
+	if err := checkDatabase(ctx, from); err != nil {
+		return fmt.Errorf("restore: %s: %w", from, err)
+	}
+	stamp := time.Now().UTC().Format("20060102T150405Z")
+	if _, err := os.Stat(*dbPath); err == nil {
+		aside := *dbPath + ".before-restore-" + stamp
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if err := os.Rename(*dbPath+suffix, aside+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("restore: moving the current database aside: %w", err)
+			}
+		}
+		fmt.Fprintf(stdout, "kept the current database as %s\n", aside)
+	}
+	tmp := filepath.Join(filepath.Dir(*dbPath), "."+filepath.Base(*dbPath)+".restoring")
+	if err := copyFile(from, tmp); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	if err := os.Rename(tmp, *dbPath); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	fmt.Fprintf(stdout, "restored %s from %s; start the shop again\n", *dbPath, from)
+	return nil
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		os.Remove(to)
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
