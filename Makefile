@@ -8,7 +8,7 @@ HTMX  := assets/vendor/htmx.min.js
 # the static-binary build test has already run once).
 RACE_PKGS := . ./shop/... ./db/...
 
-.PHONY: run build assets generate check-generated vet test test-unit test-e2e clean
+.PHONY: run build assets generate check-generated vet test test-unit test-e2e bench clean
 
 run: assets
 	$(GO) run . serve
@@ -47,6 +47,11 @@ test-unit:
 # screenshots are.
 test-e2e: assets
 	$(GO) test -count=1 -v ./e2e/...
+
+# The benchmark: the real binary under load beside a plain net/http page
+# (bench/main.go); prints one table.
+bench: assets
+	$(GO) run ./bench
 
 clean:
 	rm -rf bin node_modules $(HTMX)

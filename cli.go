@@ -26,6 +26,7 @@ Usage:
   boutique migrate [-db FILE]
   boutique reconcile [-since 72h] [-db FILE]
   boutique createadmin -username NAME [-email EMAIL] [-db FILE]
+  boutique demo -products N [-db FILE]
   boutique backup [-db FILE] BACKUP
   boutique restore [-db FILE] BACKUP
   boutique help
@@ -34,6 +35,8 @@ Commands:
   serve    migrate the database, load the demo catalog into an empty one,
            and serve the shop until SIGINT or SIGTERM
   migrate  apply the database migrations and exit
+  demo     load the demo catalog and add synthetic products up to -products
+           (for benchmarks)
   backup   write a consistent copy of the live database (the shop keeps
            serving) and check it
   restore  put a backup in place of the database, keeping the current one
@@ -104,6 +107,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return migrate(ctx, rest, stdout)
 	case "reconcile":
 		return reconcile(ctx, rest, getenv, stdout)
+	case "demo":
+		return demoCmd(ctx, rest, stdout)
 	case "backup":
 		return backup(ctx, rest, stdout)
 	case "restore":
@@ -321,5 +326,30 @@ func createAdmin(ctx context.Context, args []string, stdin io.Reader, stdout io.
 	} else {
 		fmt.Fprintf(stdout, "%s is staff now\n", *username)
 	}
+	return nil
+}
+
+func demoCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	dbPath := fs.String("db", "boutique.db", "SQLite database file")
+	products := fs.Int("products", 45, "how many products the catalog should hold")
+	if stop, err := parseFlags(fs, args, stdout); stop {
+		return err
+	}
+	pool, _, err := openMigrated(ctx, *dbPath)
+	if pool != nil {
+		defer pool.Close()
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := demo.Seed(ctx, pool); err != nil {
+		return err
+	}
+	added, err := demo.AddSynthetic(ctx, pool, *products)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "the catalog holds at least %d products (%d synthetic added)\n", *products, added)
 	return nil
 }

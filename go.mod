@@ -4,12 +4,12 @@ go 1.26.0
 
 require (
 	github.com/a-h/templ v0.3.1100
-	github.com/alexedwards/scs/sqlite3store v0.0.0-20251002162104-209de6e426de
 	github.com/alexedwards/scs/v2 v2.9.0
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/emersion/go-smtp v0.25.1
 	github.com/justinas/nosurf v1.2.0
+	github.com/klauspost/compress v1.20.4
 	github.com/stripe/stripe-go/v76 v76.25.0
 	golang.org/x/crypto v0.59.0
 	golang.org/x/text v0.44.0

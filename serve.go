@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"strings"
 	"time"
@@ -26,6 +27,7 @@ type netFlags struct {
 	redirectAddr      string
 	trustProxy        string
 	metricsAddr       string
+	pprofAddr         string
 	readHeaderTimeout time.Duration
 }
 
@@ -37,6 +39,7 @@ func (n *netFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&n.redirectAddr, "redirect-addr", "", "also listen here for plain HTTP and redirect it to HTTPS (default :80 with -domain)")
 	fs.StringVar(&n.trustProxy, "trust-proxy", "", "comma list of proxy addresses or CIDRs whose X-Forwarded-Proto and X-Forwarded-For are trusted")
 	fs.StringVar(&n.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this address")
+	fs.StringVar(&n.pprofAddr, "pprof", "", "serve Go's profiler at /debug/pprof/ on this address (loopback only, for profiling)")
 	fs.DurationVar(&n.readHeaderTimeout, "read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
 }
 
@@ -142,6 +145,24 @@ func runServers(ctx context.Context, log *slog.Logger, app *shop.App, handler ht
 		log.Info("serving metrics", "addr", ml.Addr().String(), "url", "http://"+ml.Addr().String()+"/metrics")
 	}
 
+	if n.pprofAddr != "" {
+		pl, err := net.Listen("tcp", n.pprofAddr)
+		if err != nil {
+			for _, s := range servers {
+				s.ln.Close()
+			}
+			return err
+		}
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		srv := newServer(mux)
+		srv.WriteTimeout = 0 // a profile takes as long as it is asked to
+		servers = append(servers, server{srv, pl})
+		log.Info("serving the profiler", "addr", pl.Addr().String())
+	}
 	served := make(chan error, len(servers))
 	for _, s := range servers {
 		go func() { served <- s.srv.Serve(s.ln) }()

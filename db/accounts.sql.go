@@ -15,7 +15,7 @@ DELETE FROM login_failures WHERE key = ?
 `
 
 func (q *Queries) ClearLoginFailures(ctx context.Context, key string) error {
-	_, err := q.db.ExecContext(ctx, clearLoginFailures, key)
+	_, err := q.exec(ctx, q.clearLoginFailuresStmt, clearLoginFailures, key)
 	return err
 }
 
@@ -29,7 +29,7 @@ type CountLoginFailuresParams struct {
 }
 
 func (q *Queries) CountLoginFailures(ctx context.Context, arg CountLoginFailuresParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countLoginFailures, arg.Key, arg.FailedAt)
+	row := q.queryRow(ctx, q.countLoginFailuresStmt, countLoginFailures, arg.Key, arg.FailedAt)
 	var column_1 int64
 	err := row.Scan(&column_1)
 	return column_1, err
@@ -46,7 +46,7 @@ type CreatePasswordResetParams struct {
 }
 
 func (q *Queries) CreatePasswordReset(ctx context.Context, arg CreatePasswordResetParams) error {
-	_, err := q.db.ExecContext(ctx, createPasswordReset, arg.TokenHash, arg.UserID, arg.ExpiresAt)
+	_, err := q.exec(ctx, q.createPasswordResetStmt, createPasswordReset, arg.TokenHash, arg.UserID, arg.ExpiresAt)
 	return err
 }
 
@@ -61,7 +61,7 @@ type CreateUserParams struct {
 }
 
 func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, createUser, arg.Username, arg.Email, arg.PasswordHash)
+	row := q.queryRow(ctx, q.createUserStmt, createUser, arg.Username, arg.Email, arg.PasswordHash)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
@@ -72,7 +72,7 @@ SELECT user_id, default_phone_number, default_street_address1, default_street_ad
 `
 
 func (q *Queries) GetProfile(ctx context.Context, userID int64) (Profile, error) {
-	row := q.db.QueryRowContext(ctx, getProfile, userID)
+	row := q.queryRow(ctx, q.getProfileStmt, getProfile, userID)
 	var i Profile
 	err := row.Scan(
 		&i.UserID,
@@ -100,7 +100,7 @@ type GetUserRow struct {
 }
 
 func (q *Queries) GetUser(ctx context.Context, id int64) (GetUserRow, error) {
-	row := q.db.QueryRowContext(ctx, getUser, id)
+	row := q.queryRow(ctx, q.getUserStmt, getUser, id)
 	var i GetUserRow
 	err := row.Scan(
 		&i.ID,
@@ -128,7 +128,7 @@ type GetUserByLoginRow struct {
 
 // A user by username or email, whatever the case.
 func (q *Queries) GetUserByLogin(ctx context.Context, login string) (GetUserByLoginRow, error) {
-	row := q.db.QueryRowContext(ctx, getUserByLogin, login)
+	row := q.queryRow(ctx, q.getUserByLoginStmt, getUserByLogin, login)
 	var i GetUserByLoginRow
 	err := row.Scan(
 		&i.ID,
@@ -153,7 +153,7 @@ type GetUserByUsernameRow struct {
 }
 
 func (q *Queries) GetUserByUsername(ctx context.Context, username string) (GetUserByUsernameRow, error) {
-	row := q.db.QueryRowContext(ctx, getUserByUsername, username)
+	row := q.queryRow(ctx, q.getUserByUsernameStmt, getUserByUsername, username)
 	var i GetUserByUsernameRow
 	err := row.Scan(
 		&i.ID,
@@ -175,7 +175,7 @@ type LinkOrderToUserParams struct {
 }
 
 func (q *Queries) LinkOrderToUser(ctx context.Context, arg LinkOrderToUserParams) error {
-	_, err := q.db.ExecContext(ctx, linkOrderToUser, arg.UserID, arg.ID)
+	_, err := q.exec(ctx, q.linkOrderToUserStmt, linkOrderToUser, arg.UserID, arg.ID)
 	return err
 }
 
@@ -197,7 +197,7 @@ type ListUserOrdersRow struct {
 }
 
 func (q *Queries) ListUserOrders(ctx context.Context, userID sql.NullInt64) ([]ListUserOrdersRow, error) {
-	rows, err := q.db.QueryContext(ctx, listUserOrders, userID)
+	rows, err := q.query(ctx, q.listUserOrdersStmt, listUserOrders, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +231,7 @@ INSERT INTO login_failures (key) VALUES (?)
 `
 
 func (q *Queries) RecordLoginFailure(ctx context.Context, key string) error {
-	_, err := q.db.ExecContext(ctx, recordLoginFailure, key)
+	_, err := q.exec(ctx, q.recordLoginFailureStmt, recordLoginFailure, key)
 	return err
 }
 
@@ -245,7 +245,7 @@ type SetPasswordParams struct {
 }
 
 func (q *Queries) SetPassword(ctx context.Context, arg SetPasswordParams) error {
-	_, err := q.db.ExecContext(ctx, setPassword, arg.PasswordHash, arg.ID)
+	_, err := q.exec(ctx, q.setPasswordStmt, setPassword, arg.PasswordHash, arg.ID)
 	return err
 }
 
@@ -275,7 +275,7 @@ type UpsertProfileParams struct {
 }
 
 func (q *Queries) UpsertProfile(ctx context.Context, arg UpsertProfileParams) error {
-	_, err := q.db.ExecContext(ctx, upsertProfile,
+	_, err := q.exec(ctx, q.upsertProfileStmt, upsertProfile,
 		arg.UserID,
 		arg.DefaultPhoneNumber,
 		arg.DefaultStreetAddress1,
@@ -301,7 +301,7 @@ type UsePasswordResetParams struct {
 
 // Spends a reset link: it works once, before it expires.
 func (q *Queries) UsePasswordReset(ctx context.Context, arg UsePasswordResetParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, usePasswordReset, arg.Now, arg.TokenHash)
+	row := q.queryRow(ctx, q.usePasswordResetStmt, usePasswordReset, arg.Now, arg.TokenHash)
 	var user_id int64
 	err := row.Scan(&user_id)
 	return user_id, err
@@ -325,7 +325,7 @@ type UsernameOrEmailTakenRow struct {
 }
 
 func (q *Queries) UsernameOrEmailTaken(ctx context.Context, arg UsernameOrEmailTakenParams) (UsernameOrEmailTakenRow, error) {
-	row := q.db.QueryRowContext(ctx, usernameOrEmailTaken, arg.Username, arg.Email)
+	row := q.queryRow(ctx, q.usernameOrEmailTakenStmt, usernameOrEmailTaken, arg.Username, arg.Email)
 	var i UsernameOrEmailTakenRow
 	err := row.Scan(&i.UsernameTaken, &i.EmailTaken)
 	return i, err

@@ -29,7 +29,7 @@ type AddToBagLineParams struct {
 // Adds to a line in one statement: a new line is inserted, an existing one
 // grows. A line that would pass 99 is left as it is and no row comes back.
 func (q *Queries) AddToBagLine(ctx context.Context, arg AddToBagLineParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, addToBagLine,
+	row := q.queryRow(ctx, q.addToBagLineStmt, addToBagLine,
 		arg.BagID,
 		arg.ProductID,
 		arg.Size,
@@ -52,7 +52,7 @@ type DeleteBagLineParams struct {
 }
 
 func (q *Queries) DeleteBagLine(ctx context.Context, arg DeleteBagLineParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteBagLine, arg.BagID, arg.ProductID, arg.Size)
+	result, err := q.exec(ctx, q.deleteBagLineStmt, deleteBagLine, arg.BagID, arg.ProductID, arg.Size)
 	if err != nil {
 		return 0, err
 	}
@@ -66,7 +66,7 @@ DELETE FROM bags WHERE updated_at < ?
 // Bags whose session has surely expired: no session lives longer than the
 // session lifetime, and a bag is touched on every add.
 func (q *Queries) DeleteBagsUpdatedBefore(ctx context.Context, updatedAt string) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteBagsUpdatedBefore, updatedAt)
+	result, err := q.exec(ctx, q.deleteBagsUpdatedBeforeStmt, deleteBagsUpdatedBefore, updatedAt)
 	if err != nil {
 		return 0, err
 	}
@@ -85,7 +85,7 @@ type GetBagLineQuantityParams struct {
 }
 
 func (q *Queries) GetBagLineQuantity(ctx context.Context, arg GetBagLineQuantityParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, getBagLineQuantity, arg.BagID, arg.ProductID, arg.Size)
+	row := q.queryRow(ctx, q.getBagLineQuantityStmt, getBagLineQuantity, arg.BagID, arg.ProductID, arg.Size)
 	var quantity int64
 	err := row.Scan(&quantity)
 	return quantity, err
@@ -114,7 +114,7 @@ type ListBagLinesRow struct {
 // The bag's lines with each product as it is now: prices are always the
 // current ones.
 func (q *Queries) ListBagLines(ctx context.Context, bagID string) ([]ListBagLinesRow, error) {
-	rows, err := q.db.QueryContext(ctx, listBagLines, bagID)
+	rows, err := q.query(ctx, q.listBagLinesStmt, listBagLines, bagID)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ type SetBagLineQuantityParams struct {
 }
 
 func (q *Queries) SetBagLineQuantity(ctx context.Context, arg SetBagLineQuantityParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, setBagLineQuantity,
+	result, err := q.exec(ctx, q.setBagLineQuantityStmt, setBagLineQuantity,
 		arg.Quantity,
 		arg.BagID,
 		arg.ProductID,
@@ -177,6 +177,6 @@ ON CONFLICT (id) DO UPDATE SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'
 
 // Creates the bag on its first line, and marks it used on every change.
 func (q *Queries) TouchBag(ctx context.Context, id string) error {
-	_, err := q.db.ExecContext(ctx, touchBag, id)
+	_, err := q.exec(ctx, q.touchBagStmt, touchBag, id)
 	return err
 }

@@ -15,7 +15,7 @@ SELECT CAST(COUNT(*) AS INTEGER) FROM categories
 `
 
 func (q *Queries) CountCategories(ctx context.Context) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countCategories)
+	row := q.queryRow(ctx, q.countCategoriesStmt, countCategories)
 	var column_1 int64
 	err := row.Scan(&column_1)
 	return column_1, err
@@ -26,7 +26,7 @@ SELECT CAST(COUNT(*) AS INTEGER) FROM products
 `
 
 func (q *Queries) CountProducts(ctx context.Context) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countProducts)
+	row := q.queryRow(ctx, q.countProductsStmt, countProducts)
 	var column_1 int64
 	err := row.Scan(&column_1)
 	return column_1, err
@@ -42,7 +42,7 @@ type CreateCategoryParams struct {
 }
 
 func (q *Queries) CreateCategory(ctx context.Context, arg CreateCategoryParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, createCategory, arg.Name, arg.FriendlyName)
+	row := q.queryRow(ctx, q.createCategoryStmt, createCategory, arg.Name, arg.FriendlyName)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
@@ -59,7 +59,7 @@ type CreateImageParams struct {
 }
 
 func (q *Queries) CreateImage(ctx context.Context, arg CreateImageParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, createImage, arg.ContentType, arg.Sha256, arg.Data)
+	row := q.queryRow(ctx, q.createImageStmt, createImage, arg.ContentType, arg.Sha256, arg.Data)
 	var id int64
 	err := row.Scan(&id)
 	return id, err
@@ -83,7 +83,7 @@ type CreateProductParams struct {
 }
 
 func (q *Queries) CreateProduct(ctx context.Context, arg CreateProductParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, createProduct,
+	row := q.queryRow(ctx, q.createProductStmt, createProduct,
 		arg.CategoryID,
 		arg.Sku,
 		arg.Name,
@@ -103,7 +103,7 @@ SELECT id, content_type, sha256, data FROM images WHERE id = ?
 `
 
 func (q *Queries) GetImage(ctx context.Context, id int64) (Image, error) {
-	row := q.db.QueryRowContext(ctx, getImage, id)
+	row := q.queryRow(ctx, q.getImageStmt, getImage, id)
 	var i Image
 	err := row.Scan(
 		&i.ID,
@@ -138,7 +138,7 @@ type GetProductRow struct {
 
 // A product of the catalog; archived products are not.
 func (q *Queries) GetProduct(ctx context.Context, id int64) (GetProductRow, error) {
-	row := q.db.QueryRowContext(ctx, getProduct, id)
+	row := q.queryRow(ctx, q.getProductStmt, getProduct, id)
 	var i GetProductRow
 	err := row.Scan(
 		&i.ID,
@@ -160,7 +160,7 @@ SELECT value FROM settings WHERE key = ?
 `
 
 func (q *Queries) GetSetting(ctx context.Context, key string) (string, error) {
-	row := q.db.QueryRowContext(ctx, getSetting, key)
+	row := q.queryRow(ctx, q.getSettingStmt, getSetting, key)
 	var value string
 	err := row.Scan(&value)
 	return value, err
@@ -187,7 +187,7 @@ type ListCategoriesRow struct {
 // Every category with how many products it holds and how many of those
 // come in sizes, in the order the navigation shows them.
 func (q *Queries) ListCategories(ctx context.Context) ([]ListCategoriesRow, error) {
-	rows, err := q.db.QueryContext(ctx, listCategories)
+	rows, err := q.query(ctx, q.listCategoriesStmt, listCategories)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +226,7 @@ type PutSettingParams struct {
 }
 
 func (q *Queries) PutSetting(ctx context.Context, arg PutSettingParams) error {
-	_, err := q.db.ExecContext(ctx, putSetting, arg.Key, arg.Value)
+	_, err := q.exec(ctx, q.putSettingStmt, putSetting, arg.Key, arg.Value)
 	return err
 }
 
@@ -283,7 +283,7 @@ type SearchProductsRow struct {
 // (anything else keeps catalog order) and descending = 1 flips it; the
 // product id breaks ties so the order is always the same.
 func (q *Queries) SearchProducts(ctx context.Context, arg SearchProductsParams) ([]SearchProductsRow, error) {
-	rows, err := q.db.QueryContext(ctx, searchProducts,
+	rows, err := q.query(ctx, q.searchProductsStmt, searchProducts,
 		arg.Query,
 		arg.Categories,
 		arg.Sort,

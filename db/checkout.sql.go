@@ -16,7 +16,7 @@ WHERE payment_intent_id = ?
 
 // The payment is an order now: the checkout is done.
 func (q *Queries) CompleteCheckout(ctx context.Context, paymentIntentID string) error {
-	_, err := q.db.ExecContext(ctx, completeCheckout, paymentIntentID)
+	_, err := q.exec(ctx, q.completeCheckoutStmt, completeCheckout, paymentIntentID)
 	return err
 }
 
@@ -25,7 +25,7 @@ SELECT CAST(COUNT(*) AS INTEGER) FROM checkouts WHERE bag_id = ?
 `
 
 func (q *Queries) CountCheckouts(ctx context.Context, bagID string) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countCheckouts, bagID)
+	row := q.queryRow(ctx, q.countCheckoutsStmt, countCheckouts, bagID)
 	var column_1 int64
 	err := row.Scan(&column_1)
 	return column_1, err
@@ -46,7 +46,7 @@ type CreateCheckoutParams struct {
 }
 
 func (q *Queries) CreateCheckout(ctx context.Context, arg CreateCheckoutParams) error {
-	_, err := q.db.ExecContext(ctx, createCheckout,
+	_, err := q.exec(ctx, q.createCheckoutStmt, createCheckout,
 		arg.PaymentIntentID,
 		arg.BagID,
 		arg.Amount,
@@ -63,7 +63,7 @@ WHERE bag_id = (SELECT bag_id FROM checkouts WHERE payment_intent_id = ?)
 
 // Empties the bag a payment was for.
 func (q *Queries) EmptyPaidBag(ctx context.Context, paymentIntentID string) error {
-	_, err := q.db.ExecContext(ctx, emptyPaidBag, paymentIntentID)
+	_, err := q.exec(ctx, q.emptyPaidBagStmt, emptyPaidBag, paymentIntentID)
 	return err
 }
 
@@ -82,7 +82,7 @@ type GetCheckoutRow struct {
 }
 
 func (q *Queries) GetCheckout(ctx context.Context, paymentIntentID string) (GetCheckoutRow, error) {
-	row := q.db.QueryRowContext(ctx, getCheckout, paymentIntentID)
+	row := q.queryRow(ctx, q.getCheckoutStmt, getCheckout, paymentIntentID)
 	var i GetCheckoutRow
 	err := row.Scan(
 		&i.PaymentIntentID,
@@ -112,7 +112,7 @@ type LatestCheckoutRow struct {
 
 // The bag's open checkout: the newest one whose payment is not an order.
 func (q *Queries) LatestCheckout(ctx context.Context, bagID string) (LatestCheckoutRow, error) {
-	row := q.db.QueryRowContext(ctx, latestCheckout, bagID)
+	row := q.queryRow(ctx, q.latestCheckoutStmt, latestCheckout, bagID)
 	var i LatestCheckoutRow
 	err := row.Scan(
 		&i.PaymentIntentID,
@@ -137,6 +137,6 @@ type UpdateCheckoutParams struct {
 }
 
 func (q *Queries) UpdateCheckout(ctx context.Context, arg UpdateCheckoutParams) error {
-	_, err := q.db.ExecContext(ctx, updateCheckout, arg.Amount, arg.BagParts, arg.PaymentIntentID)
+	_, err := q.exec(ctx, q.updateCheckoutStmt, updateCheckout, arg.Amount, arg.BagParts, arg.PaymentIntentID)
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 
 	"modernc.org/sqlite"
 )
@@ -49,7 +50,7 @@ func Open(ctx context.Context, path string) (*sql.DB, error) {
 	q.Set("_time_format", "sqlite")
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 
-	pool := sql.OpenDB(connector{dsn: dsn, drv: &sqlite.Driver{}})
+	pool := sql.OpenDB(connector{dsn: dsn, drv: &sqlite.Driver{}, writeLock: &sync.Mutex{}})
 	// One writer at a time is SQLite's rule; a handful of connections lets
 	// readers run beside it under WAL.
 	pool.SetMaxOpenConns(8)
@@ -62,8 +63,9 @@ func Open(ctx context.Context, path string) (*sql.DB, error) {
 }
 
 type connector struct {
-	dsn string
-	drv *sqlite.Driver
+	dsn       string
+	drv       *sqlite.Driver
+	writeLock *sync.Mutex // shared by the pool's connections; see writelock.go
 }
 
 func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
@@ -82,7 +84,7 @@ func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
 			return nil, fmt.Errorf("db: %s: %w", p, err)
 		}
 	}
-	return conn, nil
+	return &lockingConn{Conn: conn, lock: c.writeLock}, nil
 }
 
 func (c connector) Driver() driver.Driver { return c.drv }

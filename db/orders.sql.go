@@ -57,7 +57,7 @@ type CreateOrderRow struct {
 }
 
 func (q *Queries) CreateOrder(ctx context.Context, arg CreateOrderParams) (CreateOrderRow, error) {
-	row := q.db.QueryRowContext(ctx, createOrder,
+	row := q.queryRow(ctx, q.createOrderStmt, createOrder,
 		arg.OrderNumber,
 		arg.StripePid,
 		arg.Source,
@@ -103,7 +103,7 @@ type CreateOrderLineParams struct {
 }
 
 func (q *Queries) CreateOrderLine(ctx context.Context, arg CreateOrderLineParams) error {
-	_, err := q.db.ExecContext(ctx, createOrderLine,
+	_, err := q.exec(ctx, q.createOrderLineStmt, createOrderLine,
 		arg.OrderID,
 		arg.ProductID,
 		arg.ProductSize,
@@ -121,7 +121,7 @@ SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_num
 `
 
 func (q *Queries) GetOrderByNumber(ctx context.Context, orderNumber string) (Order, error) {
-	row := q.db.QueryRowContext(ctx, getOrderByNumber, orderNumber)
+	row := q.queryRow(ctx, q.getOrderByNumberStmt, getOrderByNumber, orderNumber)
 	var i Order
 	err := row.Scan(
 		&i.ID,
@@ -158,7 +158,7 @@ SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_num
 `
 
 func (q *Queries) GetOrderByPID(ctx context.Context, stripePid string) (Order, error) {
-	row := q.db.QueryRowContext(ctx, getOrderByPID, stripePid)
+	row := q.queryRow(ctx, q.getOrderByPIDStmt, getOrderByPID, stripePid)
 	var i Order
 	err := row.Scan(
 		&i.ID,
@@ -204,7 +204,7 @@ type GetProductsByIDsRow struct {
 // The products an order names that still exist; json_each reads the
 // JSON array of ids.
 func (q *Queries) GetProductsByIDs(ctx context.Context, ids string) ([]GetProductsByIDsRow, error) {
-	rows, err := q.db.QueryContext(ctx, getProductsByIDs, ids)
+	rows, err := q.query(ctx, q.getProductsByIDsStmt, getProductsByIDs, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +231,7 @@ SELECT id, order_id, product_id, product_size, quantity, unit_price, lineitem_to
 `
 
 func (q *Queries) ListOrderLines(ctx context.Context, orderID int64) ([]OrderLineItem, error) {
-	rows, err := q.db.QueryContext(ctx, listOrderLines, orderID)
+	rows, err := q.query(ctx, q.listOrderLinesStmt, listOrderLines, orderID)
 	if err != nil {
 		return nil, err
 	}

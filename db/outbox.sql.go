@@ -14,7 +14,7 @@ const dueEmails = `-- name: DueEmails :many
 SELECT id, recipient, subject, body, attempts
 FROM outbox
 WHERE sent_at IS NULL AND next_attempt_at <= ?
-ORDER BY id
+ORDER BY next_attempt_at, id
 LIMIT ?
 `
 
@@ -32,7 +32,7 @@ type DueEmailsRow struct {
 }
 
 func (q *Queries) DueEmails(ctx context.Context, arg DueEmailsParams) ([]DueEmailsRow, error) {
-	rows, err := q.db.QueryContext(ctx, dueEmails, arg.NextAttemptAt, arg.Limit)
+	rows, err := q.query(ctx, q.dueEmailsStmt, dueEmails, arg.NextAttemptAt, arg.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ type EnqueueEmailParams struct {
 }
 
 func (q *Queries) EnqueueEmail(ctx context.Context, arg EnqueueEmailParams) error {
-	_, err := q.db.ExecContext(ctx, enqueueEmail,
+	_, err := q.exec(ctx, q.enqueueEmailStmt, enqueueEmail,
 		arg.DedupeKey,
 		arg.Recipient,
 		arg.Subject,
@@ -94,7 +94,7 @@ type MarkEmailFailedParams struct {
 }
 
 func (q *Queries) MarkEmailFailed(ctx context.Context, arg MarkEmailFailedParams) error {
-	_, err := q.db.ExecContext(ctx, markEmailFailed, arg.LastError, arg.NextAttemptAt, arg.ID)
+	_, err := q.exec(ctx, q.markEmailFailedStmt, markEmailFailed, arg.LastError, arg.NextAttemptAt, arg.ID)
 	return err
 }
 
@@ -108,7 +108,7 @@ type MarkEmailSentParams struct {
 }
 
 func (q *Queries) MarkEmailSent(ctx context.Context, arg MarkEmailSentParams) error {
-	_, err := q.db.ExecContext(ctx, markEmailSent, arg.SentAt, arg.ID)
+	_, err := q.exec(ctx, q.markEmailSentStmt, markEmailSent, arg.SentAt, arg.ID)
 	return err
 }
 
@@ -117,7 +117,7 @@ SELECT CAST(COUNT(*) AS INTEGER) FROM outbox WHERE sent_at IS NULL
 `
 
 func (q *Queries) OutboxBacklog(ctx context.Context) (int64, error) {
-	row := q.db.QueryRowContext(ctx, outboxBacklog)
+	row := q.queryRow(ctx, q.outboxBacklogStmt, outboxBacklog)
 	var column_1 int64
 	err := row.Scan(&column_1)
 	return column_1, err

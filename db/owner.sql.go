@@ -22,7 +22,7 @@ type AddStatusHistoryParams struct {
 }
 
 func (q *Queries) AddStatusHistory(ctx context.Context, arg AddStatusHistoryParams) error {
-	_, err := q.db.ExecContext(ctx, addStatusHistory,
+	_, err := q.exec(ctx, q.addStatusHistoryStmt, addStatusHistory,
 		arg.OrderID,
 		arg.Status,
 		arg.Note,
@@ -36,7 +36,7 @@ UPDATE products SET archived_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id
 `
 
 func (q *Queries) ArchiveProduct(ctx context.Context, id int64) error {
-	_, err := q.db.ExecContext(ctx, archiveProduct, id)
+	_, err := q.exec(ctx, q.archiveProductStmt, archiveProduct, id)
 	return err
 }
 
@@ -55,7 +55,7 @@ type BestSellersRow struct {
 }
 
 func (q *Queries) BestSellers(ctx context.Context, limit int64) ([]BestSellersRow, error) {
-	rows, err := q.db.QueryContext(ctx, bestSellers, limit)
+	rows, err := q.query(ctx, q.bestSellersStmt, bestSellers, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ SELECT CAST(COUNT(*) AS INTEGER) FROM checkouts WHERE created_at >= ?
 `
 
 func (q *Queries) CheckoutsSince(ctx context.Context, createdAt string) (int64, error) {
-	row := q.db.QueryRowContext(ctx, checkoutsSince, createdAt)
+	row := q.queryRow(ctx, q.checkoutsSinceStmt, checkoutsSince, createdAt)
 	var column_1 int64
 	err := row.Scan(&column_1)
 	return column_1, err
@@ -105,7 +105,7 @@ type DailySalesRow struct {
 }
 
 func (q *Queries) DailySales(ctx context.Context, createdAt string) ([]DailySalesRow, error) {
-	rows, err := q.db.QueryContext(ctx, dailySales, createdAt)
+	rows, err := q.query(ctx, q.dailySalesStmt, dailySales, createdAt)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +132,7 @@ DELETE FROM products WHERE id = ?
 `
 
 func (q *Queries) DeleteProduct(ctx context.Context, id int64) error {
-	_, err := q.db.ExecContext(ctx, deleteProduct, id)
+	_, err := q.exec(ctx, q.deleteProductStmt, deleteProduct, id)
 	return err
 }
 
@@ -150,7 +150,7 @@ type FlaggedOrdersRow struct {
 }
 
 func (q *Queries) FlaggedOrders(ctx context.Context) ([]FlaggedOrdersRow, error) {
-	rows, err := q.db.QueryContext(ctx, flaggedOrders)
+	rows, err := q.query(ctx, q.flaggedOrdersStmt, flaggedOrders)
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +188,7 @@ type GetUserByIDRow struct {
 }
 
 func (q *Queries) GetUserByID(ctx context.Context, id int64) (GetUserByIDRow, error) {
-	row := q.db.QueryRowContext(ctx, getUserByID, id)
+	row := q.queryRow(ctx, q.getUserByIDStmt, getUserByID, id)
 	var i GetUserByIDRow
 	err := row.Scan(&i.Username, &i.Email)
 	return i, err
@@ -199,7 +199,7 @@ SELECT CAST(COALESCE(MAX(received_at), '') AS TEXT) FROM stripe_events
 `
 
 func (q *Queries) LastEventAt(ctx context.Context) (string, error) {
-	row := q.db.QueryRowContext(ctx, lastEventAt)
+	row := q.queryRow(ctx, q.lastEventAtStmt, lastEventAt)
 	var column_1 string
 	err := row.Scan(&column_1)
 	return column_1, err
@@ -210,7 +210,7 @@ SELECT id, name, friendly_name FROM categories ORDER BY id
 `
 
 func (q *Queries) ListAllCategories(ctx context.Context) ([]Category, error) {
-	rows, err := q.db.QueryContext(ctx, listAllCategories)
+	rows, err := q.query(ctx, q.listAllCategoriesStmt, listAllCategories)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +244,7 @@ type ListStatusHistoryRow struct {
 }
 
 func (q *Queries) ListStatusHistory(ctx context.Context, orderID int64) ([]ListStatusHistoryRow, error) {
-	rows, err := q.db.QueryContext(ctx, listStatusHistory, orderID)
+	rows, err := q.query(ctx, q.listStatusHistoryStmt, listStatusHistory, orderID)
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +276,7 @@ UPDATE users SET is_staff = 1 WHERE username = ? COLLATE NOCASE
 `
 
 func (q *Queries) MakeStaff(ctx context.Context, username string) (int64, error) {
-	result, err := q.db.ExecContext(ctx, makeStaff, username)
+	result, err := q.exec(ctx, q.makeStaffStmt, makeStaff, username)
 	if err != nil {
 		return 0, err
 	}
@@ -293,7 +293,7 @@ type OrderCountsByStatusRow struct {
 }
 
 func (q *Queries) OrderCountsByStatus(ctx context.Context) ([]OrderCountsByStatusRow, error) {
-	rows, err := q.db.QueryContext(ctx, orderCountsByStatus)
+	rows, err := q.query(ctx, q.orderCountsByStatusStmt, orderCountsByStatus)
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +327,7 @@ type OwnerCountOrdersParams struct {
 }
 
 func (q *Queries) OwnerCountOrders(ctx context.Context, arg OwnerCountOrdersParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, ownerCountOrders, arg.Status, arg.Search)
+	row := q.queryRow(ctx, q.ownerCountOrdersStmt, ownerCountOrders, arg.Status, arg.Search)
 	var column_1 int64
 	err := row.Scan(&column_1)
 	return column_1, err
@@ -338,7 +338,7 @@ SELECT id, category_id, sku, name, description, has_sizes, price, rating, image_
 `
 
 func (q *Queries) OwnerGetProduct(ctx context.Context, id int64) (Product, error) {
-	row := q.db.QueryRowContext(ctx, ownerGetProduct, id)
+	row := q.queryRow(ctx, q.ownerGetProductStmt, ownerGetProduct, id)
 	var i Product
 	err := row.Scan(
 		&i.ID,
@@ -384,7 +384,7 @@ type OwnerListOrdersRow struct {
 }
 
 func (q *Queries) OwnerListOrders(ctx context.Context, arg OwnerListOrdersParams) ([]OwnerListOrdersRow, error) {
-	rows, err := q.db.QueryContext(ctx, ownerListOrders,
+	rows, err := q.query(ctx, q.ownerListOrdersStmt, ownerListOrders,
 		arg.Status,
 		arg.Search,
 		arg.Off,
@@ -441,7 +441,7 @@ type OwnerListProductsRow struct {
 }
 
 func (q *Queries) OwnerListProducts(ctx context.Context) ([]OwnerListProductsRow, error) {
-	rows, err := q.db.QueryContext(ctx, ownerListProducts)
+	rows, err := q.query(ctx, q.ownerListProductsStmt, ownerListProducts)
 	if err != nil {
 		return nil, err
 	}
@@ -477,7 +477,7 @@ SELECT CAST(COUNT(*) AS INTEGER) FROM order_line_items WHERE product_id = ?
 `
 
 func (q *Queries) ProductOrderLines(ctx context.Context, productID sql.NullInt64) (int64, error) {
-	row := q.db.QueryRowContext(ctx, productOrderLines, productID)
+	row := q.queryRow(ctx, q.productOrderLinesStmt, productOrderLines, productID)
 	var column_1 int64
 	err := row.Scan(&column_1)
 	return column_1, err
@@ -498,7 +498,7 @@ type RecentPaymentFailuresRow struct {
 }
 
 func (q *Queries) RecentPaymentFailures(ctx context.Context) ([]RecentPaymentFailuresRow, error) {
-	rows, err := q.db.QueryContext(ctx, recentPaymentFailures)
+	rows, err := q.query(ctx, q.recentPaymentFailuresStmt, recentPaymentFailures)
 	if err != nil {
 		return nil, err
 	}
@@ -537,7 +537,7 @@ type RenameCategoryParams struct {
 }
 
 func (q *Queries) RenameCategory(ctx context.Context, arg RenameCategoryParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, renameCategory, arg.FriendlyName, arg.ID)
+	result, err := q.exec(ctx, q.renameCategoryStmt, renameCategory, arg.FriendlyName, arg.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -563,7 +563,7 @@ type UpdateProductParams struct {
 }
 
 func (q *Queries) UpdateProduct(ctx context.Context, arg UpdateProductParams) error {
-	_, err := q.db.ExecContext(ctx, updateProduct,
+	_, err := q.exec(ctx, q.updateProductStmt, updateProduct,
 		arg.CategoryID,
 		arg.Sku,
 		arg.Name,

@@ -7,6 +7,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 type DBTX interface {
@@ -20,12 +21,858 @@ func New(db DBTX) *Queries {
 	return &Queries{db: db}
 }
 
+func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
+	q := Queries{db: db}
+	var err error
+	if q.addStatusHistoryStmt, err = db.PrepareContext(ctx, addStatusHistory); err != nil {
+		return nil, fmt.Errorf("error preparing query AddStatusHistory: %w", err)
+	}
+	if q.addToBagLineStmt, err = db.PrepareContext(ctx, addToBagLine); err != nil {
+		return nil, fmt.Errorf("error preparing query AddToBagLine: %w", err)
+	}
+	if q.archiveProductStmt, err = db.PrepareContext(ctx, archiveProduct); err != nil {
+		return nil, fmt.Errorf("error preparing query ArchiveProduct: %w", err)
+	}
+	if q.bestSellersStmt, err = db.PrepareContext(ctx, bestSellers); err != nil {
+		return nil, fmt.Errorf("error preparing query BestSellers: %w", err)
+	}
+	if q.checkoutsSinceStmt, err = db.PrepareContext(ctx, checkoutsSince); err != nil {
+		return nil, fmt.Errorf("error preparing query CheckoutsSince: %w", err)
+	}
+	if q.clearLoginFailuresStmt, err = db.PrepareContext(ctx, clearLoginFailures); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearLoginFailures: %w", err)
+	}
+	if q.commitSessionStmt, err = db.PrepareContext(ctx, commitSession); err != nil {
+		return nil, fmt.Errorf("error preparing query CommitSession: %w", err)
+	}
+	if q.completeCheckoutStmt, err = db.PrepareContext(ctx, completeCheckout); err != nil {
+		return nil, fmt.Errorf("error preparing query CompleteCheckout: %w", err)
+	}
+	if q.countCategoriesStmt, err = db.PrepareContext(ctx, countCategories); err != nil {
+		return nil, fmt.Errorf("error preparing query CountCategories: %w", err)
+	}
+	if q.countCheckoutsStmt, err = db.PrepareContext(ctx, countCheckouts); err != nil {
+		return nil, fmt.Errorf("error preparing query CountCheckouts: %w", err)
+	}
+	if q.countLoginFailuresStmt, err = db.PrepareContext(ctx, countLoginFailures); err != nil {
+		return nil, fmt.Errorf("error preparing query CountLoginFailures: %w", err)
+	}
+	if q.countProductsStmt, err = db.PrepareContext(ctx, countProducts); err != nil {
+		return nil, fmt.Errorf("error preparing query CountProducts: %w", err)
+	}
+	if q.createCategoryStmt, err = db.PrepareContext(ctx, createCategory); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateCategory: %w", err)
+	}
+	if q.createCheckoutStmt, err = db.PrepareContext(ctx, createCheckout); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateCheckout: %w", err)
+	}
+	if q.createImageStmt, err = db.PrepareContext(ctx, createImage); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateImage: %w", err)
+	}
+	if q.createOrderStmt, err = db.PrepareContext(ctx, createOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateOrder: %w", err)
+	}
+	if q.createOrderLineStmt, err = db.PrepareContext(ctx, createOrderLine); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateOrderLine: %w", err)
+	}
+	if q.createPasswordResetStmt, err = db.PrepareContext(ctx, createPasswordReset); err != nil {
+		return nil, fmt.Errorf("error preparing query CreatePasswordReset: %w", err)
+	}
+	if q.createProductStmt, err = db.PrepareContext(ctx, createProduct); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateProduct: %w", err)
+	}
+	if q.createUserStmt, err = db.PrepareContext(ctx, createUser); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateUser: %w", err)
+	}
+	if q.dailySalesStmt, err = db.PrepareContext(ctx, dailySales); err != nil {
+		return nil, fmt.Errorf("error preparing query DailySales: %w", err)
+	}
+	if q.deleteBagLineStmt, err = db.PrepareContext(ctx, deleteBagLine); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteBagLine: %w", err)
+	}
+	if q.deleteBagsUpdatedBeforeStmt, err = db.PrepareContext(ctx, deleteBagsUpdatedBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteBagsUpdatedBefore: %w", err)
+	}
+	if q.deleteExpiredSessionsStmt, err = db.PrepareContext(ctx, deleteExpiredSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteExpiredSessions: %w", err)
+	}
+	if q.deleteProductStmt, err = db.PrepareContext(ctx, deleteProduct); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteProduct: %w", err)
+	}
+	if q.deleteSessionStmt, err = db.PrepareContext(ctx, deleteSession); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSession: %w", err)
+	}
+	if q.dueEmailsStmt, err = db.PrepareContext(ctx, dueEmails); err != nil {
+		return nil, fmt.Errorf("error preparing query DueEmails: %w", err)
+	}
+	if q.emptyPaidBagStmt, err = db.PrepareContext(ctx, emptyPaidBag); err != nil {
+		return nil, fmt.Errorf("error preparing query EmptyPaidBag: %w", err)
+	}
+	if q.enqueueEmailStmt, err = db.PrepareContext(ctx, enqueueEmail); err != nil {
+		return nil, fmt.Errorf("error preparing query EnqueueEmail: %w", err)
+	}
+	if q.eventSeenStmt, err = db.PrepareContext(ctx, eventSeen); err != nil {
+		return nil, fmt.Errorf("error preparing query EventSeen: %w", err)
+	}
+	if q.findSessionStmt, err = db.PrepareContext(ctx, findSession); err != nil {
+		return nil, fmt.Errorf("error preparing query FindSession: %w", err)
+	}
+	if q.flaggedOrdersStmt, err = db.PrepareContext(ctx, flaggedOrders); err != nil {
+		return nil, fmt.Errorf("error preparing query FlaggedOrders: %w", err)
+	}
+	if q.getBagLineQuantityStmt, err = db.PrepareContext(ctx, getBagLineQuantity); err != nil {
+		return nil, fmt.Errorf("error preparing query GetBagLineQuantity: %w", err)
+	}
+	if q.getCheckoutStmt, err = db.PrepareContext(ctx, getCheckout); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCheckout: %w", err)
+	}
+	if q.getImageStmt, err = db.PrepareContext(ctx, getImage); err != nil {
+		return nil, fmt.Errorf("error preparing query GetImage: %w", err)
+	}
+	if q.getOrderByNumberStmt, err = db.PrepareContext(ctx, getOrderByNumber); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOrderByNumber: %w", err)
+	}
+	if q.getOrderByPIDStmt, err = db.PrepareContext(ctx, getOrderByPID); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOrderByPID: %w", err)
+	}
+	if q.getProductStmt, err = db.PrepareContext(ctx, getProduct); err != nil {
+		return nil, fmt.Errorf("error preparing query GetProduct: %w", err)
+	}
+	if q.getProductsByIDsStmt, err = db.PrepareContext(ctx, getProductsByIDs); err != nil {
+		return nil, fmt.Errorf("error preparing query GetProductsByIDs: %w", err)
+	}
+	if q.getProfileStmt, err = db.PrepareContext(ctx, getProfile); err != nil {
+		return nil, fmt.Errorf("error preparing query GetProfile: %w", err)
+	}
+	if q.getSettingStmt, err = db.PrepareContext(ctx, getSetting); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSetting: %w", err)
+	}
+	if q.getUserStmt, err = db.PrepareContext(ctx, getUser); err != nil {
+		return nil, fmt.Errorf("error preparing query GetUser: %w", err)
+	}
+	if q.getUserByIDStmt, err = db.PrepareContext(ctx, getUserByID); err != nil {
+		return nil, fmt.Errorf("error preparing query GetUserByID: %w", err)
+	}
+	if q.getUserByLoginStmt, err = db.PrepareContext(ctx, getUserByLogin); err != nil {
+		return nil, fmt.Errorf("error preparing query GetUserByLogin: %w", err)
+	}
+	if q.getUserByUsernameStmt, err = db.PrepareContext(ctx, getUserByUsername); err != nil {
+		return nil, fmt.Errorf("error preparing query GetUserByUsername: %w", err)
+	}
+	if q.lastEventAtStmt, err = db.PrepareContext(ctx, lastEventAt); err != nil {
+		return nil, fmt.Errorf("error preparing query LastEventAt: %w", err)
+	}
+	if q.latestCheckoutStmt, err = db.PrepareContext(ctx, latestCheckout); err != nil {
+		return nil, fmt.Errorf("error preparing query LatestCheckout: %w", err)
+	}
+	if q.linkOrderToUserStmt, err = db.PrepareContext(ctx, linkOrderToUser); err != nil {
+		return nil, fmt.Errorf("error preparing query LinkOrderToUser: %w", err)
+	}
+	if q.listAllCategoriesStmt, err = db.PrepareContext(ctx, listAllCategories); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAllCategories: %w", err)
+	}
+	if q.listBagLinesStmt, err = db.PrepareContext(ctx, listBagLines); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBagLines: %w", err)
+	}
+	if q.listCategoriesStmt, err = db.PrepareContext(ctx, listCategories); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCategories: %w", err)
+	}
+	if q.listOrderLinesStmt, err = db.PrepareContext(ctx, listOrderLines); err != nil {
+		return nil, fmt.Errorf("error preparing query ListOrderLines: %w", err)
+	}
+	if q.listStatusHistoryStmt, err = db.PrepareContext(ctx, listStatusHistory); err != nil {
+		return nil, fmt.Errorf("error preparing query ListStatusHistory: %w", err)
+	}
+	if q.listUserOrdersStmt, err = db.PrepareContext(ctx, listUserOrders); err != nil {
+		return nil, fmt.Errorf("error preparing query ListUserOrders: %w", err)
+	}
+	if q.makeStaffStmt, err = db.PrepareContext(ctx, makeStaff); err != nil {
+		return nil, fmt.Errorf("error preparing query MakeStaff: %w", err)
+	}
+	if q.markEmailFailedStmt, err = db.PrepareContext(ctx, markEmailFailed); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkEmailFailed: %w", err)
+	}
+	if q.markEmailSentStmt, err = db.PrepareContext(ctx, markEmailSent); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkEmailSent: %w", err)
+	}
+	if q.orderCountsByStatusStmt, err = db.PrepareContext(ctx, orderCountsByStatus); err != nil {
+		return nil, fmt.Errorf("error preparing query OrderCountsByStatus: %w", err)
+	}
+	if q.outboxBacklogStmt, err = db.PrepareContext(ctx, outboxBacklog); err != nil {
+		return nil, fmt.Errorf("error preparing query OutboxBacklog: %w", err)
+	}
+	if q.ownerCountOrdersStmt, err = db.PrepareContext(ctx, ownerCountOrders); err != nil {
+		return nil, fmt.Errorf("error preparing query OwnerCountOrders: %w", err)
+	}
+	if q.ownerGetProductStmt, err = db.PrepareContext(ctx, ownerGetProduct); err != nil {
+		return nil, fmt.Errorf("error preparing query OwnerGetProduct: %w", err)
+	}
+	if q.ownerListOrdersStmt, err = db.PrepareContext(ctx, ownerListOrders); err != nil {
+		return nil, fmt.Errorf("error preparing query OwnerListOrders: %w", err)
+	}
+	if q.ownerListProductsStmt, err = db.PrepareContext(ctx, ownerListProducts); err != nil {
+		return nil, fmt.Errorf("error preparing query OwnerListProducts: %w", err)
+	}
+	if q.productOrderLinesStmt, err = db.PrepareContext(ctx, productOrderLines); err != nil {
+		return nil, fmt.Errorf("error preparing query ProductOrderLines: %w", err)
+	}
+	if q.putSettingStmt, err = db.PrepareContext(ctx, putSetting); err != nil {
+		return nil, fmt.Errorf("error preparing query PutSetting: %w", err)
+	}
+	if q.recentPaymentFailuresStmt, err = db.PrepareContext(ctx, recentPaymentFailures); err != nil {
+		return nil, fmt.Errorf("error preparing query RecentPaymentFailures: %w", err)
+	}
+	if q.recordEventStmt, err = db.PrepareContext(ctx, recordEvent); err != nil {
+		return nil, fmt.Errorf("error preparing query RecordEvent: %w", err)
+	}
+	if q.recordLoginFailureStmt, err = db.PrepareContext(ctx, recordLoginFailure); err != nil {
+		return nil, fmt.Errorf("error preparing query RecordLoginFailure: %w", err)
+	}
+	if q.recordPaymentFailureStmt, err = db.PrepareContext(ctx, recordPaymentFailure); err != nil {
+		return nil, fmt.Errorf("error preparing query RecordPaymentFailure: %w", err)
+	}
+	if q.renameCategoryStmt, err = db.PrepareContext(ctx, renameCategory); err != nil {
+		return nil, fmt.Errorf("error preparing query RenameCategory: %w", err)
+	}
+	if q.searchProductsStmt, err = db.PrepareContext(ctx, searchProducts); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchProducts: %w", err)
+	}
+	if q.setBagLineQuantityStmt, err = db.PrepareContext(ctx, setBagLineQuantity); err != nil {
+		return nil, fmt.Errorf("error preparing query SetBagLineQuantity: %w", err)
+	}
+	if q.setOrderStatusStmt, err = db.PrepareContext(ctx, setOrderStatus); err != nil {
+		return nil, fmt.Errorf("error preparing query SetOrderStatus: %w", err)
+	}
+	if q.setPasswordStmt, err = db.PrepareContext(ctx, setPassword); err != nil {
+		return nil, fmt.Errorf("error preparing query SetPassword: %w", err)
+	}
+	if q.touchBagStmt, err = db.PrepareContext(ctx, touchBag); err != nil {
+		return nil, fmt.Errorf("error preparing query TouchBag: %w", err)
+	}
+	if q.updateCheckoutStmt, err = db.PrepareContext(ctx, updateCheckout); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateCheckout: %w", err)
+	}
+	if q.updateProductStmt, err = db.PrepareContext(ctx, updateProduct); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateProduct: %w", err)
+	}
+	if q.upsertProfileStmt, err = db.PrepareContext(ctx, upsertProfile); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertProfile: %w", err)
+	}
+	if q.usePasswordResetStmt, err = db.PrepareContext(ctx, usePasswordReset); err != nil {
+		return nil, fmt.Errorf("error preparing query UsePasswordReset: %w", err)
+	}
+	if q.usernameOrEmailTakenStmt, err = db.PrepareContext(ctx, usernameOrEmailTaken); err != nil {
+		return nil, fmt.Errorf("error preparing query UsernameOrEmailTaken: %w", err)
+	}
+	return &q, nil
+}
+
+func (q *Queries) Close() error {
+	var err error
+	if q.addStatusHistoryStmt != nil {
+		if cerr := q.addStatusHistoryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addStatusHistoryStmt: %w", cerr)
+		}
+	}
+	if q.addToBagLineStmt != nil {
+		if cerr := q.addToBagLineStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addToBagLineStmt: %w", cerr)
+		}
+	}
+	if q.archiveProductStmt != nil {
+		if cerr := q.archiveProductStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing archiveProductStmt: %w", cerr)
+		}
+	}
+	if q.bestSellersStmt != nil {
+		if cerr := q.bestSellersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing bestSellersStmt: %w", cerr)
+		}
+	}
+	if q.checkoutsSinceStmt != nil {
+		if cerr := q.checkoutsSinceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing checkoutsSinceStmt: %w", cerr)
+		}
+	}
+	if q.clearLoginFailuresStmt != nil {
+		if cerr := q.clearLoginFailuresStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearLoginFailuresStmt: %w", cerr)
+		}
+	}
+	if q.commitSessionStmt != nil {
+		if cerr := q.commitSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing commitSessionStmt: %w", cerr)
+		}
+	}
+	if q.completeCheckoutStmt != nil {
+		if cerr := q.completeCheckoutStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing completeCheckoutStmt: %w", cerr)
+		}
+	}
+	if q.countCategoriesStmt != nil {
+		if cerr := q.countCategoriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countCategoriesStmt: %w", cerr)
+		}
+	}
+	if q.countCheckoutsStmt != nil {
+		if cerr := q.countCheckoutsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countCheckoutsStmt: %w", cerr)
+		}
+	}
+	if q.countLoginFailuresStmt != nil {
+		if cerr := q.countLoginFailuresStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countLoginFailuresStmt: %w", cerr)
+		}
+	}
+	if q.countProductsStmt != nil {
+		if cerr := q.countProductsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countProductsStmt: %w", cerr)
+		}
+	}
+	if q.createCategoryStmt != nil {
+		if cerr := q.createCategoryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createCategoryStmt: %w", cerr)
+		}
+	}
+	if q.createCheckoutStmt != nil {
+		if cerr := q.createCheckoutStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createCheckoutStmt: %w", cerr)
+		}
+	}
+	if q.createImageStmt != nil {
+		if cerr := q.createImageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createImageStmt: %w", cerr)
+		}
+	}
+	if q.createOrderStmt != nil {
+		if cerr := q.createOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createOrderStmt: %w", cerr)
+		}
+	}
+	if q.createOrderLineStmt != nil {
+		if cerr := q.createOrderLineStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createOrderLineStmt: %w", cerr)
+		}
+	}
+	if q.createPasswordResetStmt != nil {
+		if cerr := q.createPasswordResetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createPasswordResetStmt: %w", cerr)
+		}
+	}
+	if q.createProductStmt != nil {
+		if cerr := q.createProductStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createProductStmt: %w", cerr)
+		}
+	}
+	if q.createUserStmt != nil {
+		if cerr := q.createUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createUserStmt: %w", cerr)
+		}
+	}
+	if q.dailySalesStmt != nil {
+		if cerr := q.dailySalesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dailySalesStmt: %w", cerr)
+		}
+	}
+	if q.deleteBagLineStmt != nil {
+		if cerr := q.deleteBagLineStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteBagLineStmt: %w", cerr)
+		}
+	}
+	if q.deleteBagsUpdatedBeforeStmt != nil {
+		if cerr := q.deleteBagsUpdatedBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteBagsUpdatedBeforeStmt: %w", cerr)
+		}
+	}
+	if q.deleteExpiredSessionsStmt != nil {
+		if cerr := q.deleteExpiredSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteExpiredSessionsStmt: %w", cerr)
+		}
+	}
+	if q.deleteProductStmt != nil {
+		if cerr := q.deleteProductStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteProductStmt: %w", cerr)
+		}
+	}
+	if q.deleteSessionStmt != nil {
+		if cerr := q.deleteSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSessionStmt: %w", cerr)
+		}
+	}
+	if q.dueEmailsStmt != nil {
+		if cerr := q.dueEmailsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing dueEmailsStmt: %w", cerr)
+		}
+	}
+	if q.emptyPaidBagStmt != nil {
+		if cerr := q.emptyPaidBagStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing emptyPaidBagStmt: %w", cerr)
+		}
+	}
+	if q.enqueueEmailStmt != nil {
+		if cerr := q.enqueueEmailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing enqueueEmailStmt: %w", cerr)
+		}
+	}
+	if q.eventSeenStmt != nil {
+		if cerr := q.eventSeenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing eventSeenStmt: %w", cerr)
+		}
+	}
+	if q.findSessionStmt != nil {
+		if cerr := q.findSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing findSessionStmt: %w", cerr)
+		}
+	}
+	if q.flaggedOrdersStmt != nil {
+		if cerr := q.flaggedOrdersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing flaggedOrdersStmt: %w", cerr)
+		}
+	}
+	if q.getBagLineQuantityStmt != nil {
+		if cerr := q.getBagLineQuantityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getBagLineQuantityStmt: %w", cerr)
+		}
+	}
+	if q.getCheckoutStmt != nil {
+		if cerr := q.getCheckoutStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getCheckoutStmt: %w", cerr)
+		}
+	}
+	if q.getImageStmt != nil {
+		if cerr := q.getImageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getImageStmt: %w", cerr)
+		}
+	}
+	if q.getOrderByNumberStmt != nil {
+		if cerr := q.getOrderByNumberStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOrderByNumberStmt: %w", cerr)
+		}
+	}
+	if q.getOrderByPIDStmt != nil {
+		if cerr := q.getOrderByPIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOrderByPIDStmt: %w", cerr)
+		}
+	}
+	if q.getProductStmt != nil {
+		if cerr := q.getProductStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getProductStmt: %w", cerr)
+		}
+	}
+	if q.getProductsByIDsStmt != nil {
+		if cerr := q.getProductsByIDsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getProductsByIDsStmt: %w", cerr)
+		}
+	}
+	if q.getProfileStmt != nil {
+		if cerr := q.getProfileStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getProfileStmt: %w", cerr)
+		}
+	}
+	if q.getSettingStmt != nil {
+		if cerr := q.getSettingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSettingStmt: %w", cerr)
+		}
+	}
+	if q.getUserStmt != nil {
+		if cerr := q.getUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getUserStmt: %w", cerr)
+		}
+	}
+	if q.getUserByIDStmt != nil {
+		if cerr := q.getUserByIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getUserByIDStmt: %w", cerr)
+		}
+	}
+	if q.getUserByLoginStmt != nil {
+		if cerr := q.getUserByLoginStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getUserByLoginStmt: %w", cerr)
+		}
+	}
+	if q.getUserByUsernameStmt != nil {
+		if cerr := q.getUserByUsernameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getUserByUsernameStmt: %w", cerr)
+		}
+	}
+	if q.lastEventAtStmt != nil {
+		if cerr := q.lastEventAtStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing lastEventAtStmt: %w", cerr)
+		}
+	}
+	if q.latestCheckoutStmt != nil {
+		if cerr := q.latestCheckoutStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing latestCheckoutStmt: %w", cerr)
+		}
+	}
+	if q.linkOrderToUserStmt != nil {
+		if cerr := q.linkOrderToUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing linkOrderToUserStmt: %w", cerr)
+		}
+	}
+	if q.listAllCategoriesStmt != nil {
+		if cerr := q.listAllCategoriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAllCategoriesStmt: %w", cerr)
+		}
+	}
+	if q.listBagLinesStmt != nil {
+		if cerr := q.listBagLinesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBagLinesStmt: %w", cerr)
+		}
+	}
+	if q.listCategoriesStmt != nil {
+		if cerr := q.listCategoriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCategoriesStmt: %w", cerr)
+		}
+	}
+	if q.listOrderLinesStmt != nil {
+		if cerr := q.listOrderLinesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listOrderLinesStmt: %w", cerr)
+		}
+	}
+	if q.listStatusHistoryStmt != nil {
+		if cerr := q.listStatusHistoryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listStatusHistoryStmt: %w", cerr)
+		}
+	}
+	if q.listUserOrdersStmt != nil {
+		if cerr := q.listUserOrdersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listUserOrdersStmt: %w", cerr)
+		}
+	}
+	if q.makeStaffStmt != nil {
+		if cerr := q.makeStaffStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing makeStaffStmt: %w", cerr)
+		}
+	}
+	if q.markEmailFailedStmt != nil {
+		if cerr := q.markEmailFailedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markEmailFailedStmt: %w", cerr)
+		}
+	}
+	if q.markEmailSentStmt != nil {
+		if cerr := q.markEmailSentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markEmailSentStmt: %w", cerr)
+		}
+	}
+	if q.orderCountsByStatusStmt != nil {
+		if cerr := q.orderCountsByStatusStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing orderCountsByStatusStmt: %w", cerr)
+		}
+	}
+	if q.outboxBacklogStmt != nil {
+		if cerr := q.outboxBacklogStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing outboxBacklogStmt: %w", cerr)
+		}
+	}
+	if q.ownerCountOrdersStmt != nil {
+		if cerr := q.ownerCountOrdersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ownerCountOrdersStmt: %w", cerr)
+		}
+	}
+	if q.ownerGetProductStmt != nil {
+		if cerr := q.ownerGetProductStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ownerGetProductStmt: %w", cerr)
+		}
+	}
+	if q.ownerListOrdersStmt != nil {
+		if cerr := q.ownerListOrdersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ownerListOrdersStmt: %w", cerr)
+		}
+	}
+	if q.ownerListProductsStmt != nil {
+		if cerr := q.ownerListProductsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ownerListProductsStmt: %w", cerr)
+		}
+	}
+	if q.productOrderLinesStmt != nil {
+		if cerr := q.productOrderLinesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing productOrderLinesStmt: %w", cerr)
+		}
+	}
+	if q.putSettingStmt != nil {
+		if cerr := q.putSettingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing putSettingStmt: %w", cerr)
+		}
+	}
+	if q.recentPaymentFailuresStmt != nil {
+		if cerr := q.recentPaymentFailuresStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing recentPaymentFailuresStmt: %w", cerr)
+		}
+	}
+	if q.recordEventStmt != nil {
+		if cerr := q.recordEventStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing recordEventStmt: %w", cerr)
+		}
+	}
+	if q.recordLoginFailureStmt != nil {
+		if cerr := q.recordLoginFailureStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing recordLoginFailureStmt: %w", cerr)
+		}
+	}
+	if q.recordPaymentFailureStmt != nil {
+		if cerr := q.recordPaymentFailureStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing recordPaymentFailureStmt: %w", cerr)
+		}
+	}
+	if q.renameCategoryStmt != nil {
+		if cerr := q.renameCategoryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing renameCategoryStmt: %w", cerr)
+		}
+	}
+	if q.searchProductsStmt != nil {
+		if cerr := q.searchProductsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchProductsStmt: %w", cerr)
+		}
+	}
+	if q.setBagLineQuantityStmt != nil {
+		if cerr := q.setBagLineQuantityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setBagLineQuantityStmt: %w", cerr)
+		}
+	}
+	if q.setOrderStatusStmt != nil {
+		if cerr := q.setOrderStatusStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setOrderStatusStmt: %w", cerr)
+		}
+	}
+	if q.setPasswordStmt != nil {
+		if cerr := q.setPasswordStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setPasswordStmt: %w", cerr)
+		}
+	}
+	if q.touchBagStmt != nil {
+		if cerr := q.touchBagStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing touchBagStmt: %w", cerr)
+		}
+	}
+	if q.updateCheckoutStmt != nil {
+		if cerr := q.updateCheckoutStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateCheckoutStmt: %w", cerr)
+		}
+	}
+	if q.updateProductStmt != nil {
+		if cerr := q.updateProductStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateProductStmt: %w", cerr)
+		}
+	}
+	if q.upsertProfileStmt != nil {
+		if cerr := q.upsertProfileStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertProfileStmt: %w", cerr)
+		}
+	}
+	if q.usePasswordResetStmt != nil {
+		if cerr := q.usePasswordResetStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing usePasswordResetStmt: %w", cerr)
+		}
+	}
+	if q.usernameOrEmailTakenStmt != nil {
+		if cerr := q.usernameOrEmailTakenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing usernameOrEmailTakenStmt: %w", cerr)
+		}
+	}
+	return err
+}
+
+func (q *Queries) exec(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (sql.Result, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).ExecContext(ctx, args...)
+	case stmt != nil:
+		return stmt.ExecContext(ctx, args...)
+	default:
+		return q.db.ExecContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) query(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (*sql.Rows, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryContext(ctx, args...)
+	default:
+		return q.db.QueryContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) *sql.Row {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryRowContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryRowContext(ctx, args...)
+	default:
+		return q.db.QueryRowContext(ctx, query, args...)
+	}
+}
+
 type Queries struct {
-	db DBTX
+	db                          DBTX
+	tx                          *sql.Tx
+	addStatusHistoryStmt        *sql.Stmt
+	addToBagLineStmt            *sql.Stmt
+	archiveProductStmt          *sql.Stmt
+	bestSellersStmt             *sql.Stmt
+	checkoutsSinceStmt          *sql.Stmt
+	clearLoginFailuresStmt      *sql.Stmt
+	commitSessionStmt           *sql.Stmt
+	completeCheckoutStmt        *sql.Stmt
+	countCategoriesStmt         *sql.Stmt
+	countCheckoutsStmt          *sql.Stmt
+	countLoginFailuresStmt      *sql.Stmt
+	countProductsStmt           *sql.Stmt
+	createCategoryStmt          *sql.Stmt
+	createCheckoutStmt          *sql.Stmt
+	createImageStmt             *sql.Stmt
+	createOrderStmt             *sql.Stmt
+	createOrderLineStmt         *sql.Stmt
+	createPasswordResetStmt     *sql.Stmt
+	createProductStmt           *sql.Stmt
+	createUserStmt              *sql.Stmt
+	dailySalesStmt              *sql.Stmt
+	deleteBagLineStmt           *sql.Stmt
+	deleteBagsUpdatedBeforeStmt *sql.Stmt
+	deleteExpiredSessionsStmt   *sql.Stmt
+	deleteProductStmt           *sql.Stmt
+	deleteSessionStmt           *sql.Stmt
+	dueEmailsStmt               *sql.Stmt
+	emptyPaidBagStmt            *sql.Stmt
+	enqueueEmailStmt            *sql.Stmt
+	eventSeenStmt               *sql.Stmt
+	findSessionStmt             *sql.Stmt
+	flaggedOrdersStmt           *sql.Stmt
+	getBagLineQuantityStmt      *sql.Stmt
+	getCheckoutStmt             *sql.Stmt
+	getImageStmt                *sql.Stmt
+	getOrderByNumberStmt        *sql.Stmt
+	getOrderByPIDStmt           *sql.Stmt
+	getProductStmt              *sql.Stmt
+	getProductsByIDsStmt        *sql.Stmt
+	getProfileStmt              *sql.Stmt
+	getSettingStmt              *sql.Stmt
+	getUserStmt                 *sql.Stmt
+	getUserByIDStmt             *sql.Stmt
+	getUserByLoginStmt          *sql.Stmt
+	getUserByUsernameStmt       *sql.Stmt
+	lastEventAtStmt             *sql.Stmt
+	latestCheckoutStmt          *sql.Stmt
+	linkOrderToUserStmt         *sql.Stmt
+	listAllCategoriesStmt       *sql.Stmt
+	listBagLinesStmt            *sql.Stmt
+	listCategoriesStmt          *sql.Stmt
+	listOrderLinesStmt          *sql.Stmt
+	listStatusHistoryStmt       *sql.Stmt
+	listUserOrdersStmt          *sql.Stmt
+	makeStaffStmt               *sql.Stmt
+	markEmailFailedStmt         *sql.Stmt
+	markEmailSentStmt           *sql.Stmt
+	orderCountsByStatusStmt     *sql.Stmt
+	outboxBacklogStmt           *sql.Stmt
+	ownerCountOrdersStmt        *sql.Stmt
+	ownerGetProductStmt         *sql.Stmt
+	ownerListOrdersStmt         *sql.Stmt
+	ownerListProductsStmt       *sql.Stmt
+	productOrderLinesStmt       *sql.Stmt
+	putSettingStmt              *sql.Stmt
+	recentPaymentFailuresStmt   *sql.Stmt
+	recordEventStmt             *sql.Stmt
+	recordLoginFailureStmt      *sql.Stmt
+	recordPaymentFailureStmt    *sql.Stmt
+	renameCategoryStmt          *sql.Stmt
+	searchProductsStmt          *sql.Stmt
+	setBagLineQuantityStmt      *sql.Stmt
+	setOrderStatusStmt          *sql.Stmt
+	setPasswordStmt             *sql.Stmt
+	touchBagStmt                *sql.Stmt
+	updateCheckoutStmt          *sql.Stmt
+	updateProductStmt           *sql.Stmt
+	upsertProfileStmt           *sql.Stmt
+	usePasswordResetStmt        *sql.Stmt
+	usernameOrEmailTakenStmt    *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db: tx,
+		db:                          tx,
+		tx:                          tx,
+		addStatusHistoryStmt:        q.addStatusHistoryStmt,
+		addToBagLineStmt:            q.addToBagLineStmt,
+		archiveProductStmt:          q.archiveProductStmt,
+		bestSellersStmt:             q.bestSellersStmt,
+		checkoutsSinceStmt:          q.checkoutsSinceStmt,
+		clearLoginFailuresStmt:      q.clearLoginFailuresStmt,
+		commitSessionStmt:           q.commitSessionStmt,
+		completeCheckoutStmt:        q.completeCheckoutStmt,
+		countCategoriesStmt:         q.countCategoriesStmt,
+		countCheckoutsStmt:          q.countCheckoutsStmt,
+		countLoginFailuresStmt:      q.countLoginFailuresStmt,
+		countProductsStmt:           q.countProductsStmt,
+		createCategoryStmt:          q.createCategoryStmt,
+		createCheckoutStmt:          q.createCheckoutStmt,
+		createImageStmt:             q.createImageStmt,
+		createOrderStmt:             q.createOrderStmt,
+		createOrderLineStmt:         q.createOrderLineStmt,
+		createPasswordResetStmt:     q.createPasswordResetStmt,
+		createProductStmt:           q.createProductStmt,
+		createUserStmt:              q.createUserStmt,
+		dailySalesStmt:              q.dailySalesStmt,
+		deleteBagLineStmt:           q.deleteBagLineStmt,
+		deleteBagsUpdatedBeforeStmt: q.deleteBagsUpdatedBeforeStmt,
+		deleteExpiredSessionsStmt:   q.deleteExpiredSessionsStmt,
+		deleteProductStmt:           q.deleteProductStmt,
+		deleteSessionStmt:           q.deleteSessionStmt,
+		dueEmailsStmt:               q.dueEmailsStmt,
+		emptyPaidBagStmt:            q.emptyPaidBagStmt,
+		enqueueEmailStmt:            q.enqueueEmailStmt,
+		eventSeenStmt:               q.eventSeenStmt,
+		findSessionStmt:             q.findSessionStmt,
+		flaggedOrdersStmt:           q.flaggedOrdersStmt,
+		getBagLineQuantityStmt:      q.getBagLineQuantityStmt,
+		getCheckoutStmt:             q.getCheckoutStmt,
+		getImageStmt:                q.getImageStmt,
+		getOrderByNumberStmt:        q.getOrderByNumberStmt,
+		getOrderByPIDStmt:           q.getOrderByPIDStmt,
+		getProductStmt:              q.getProductStmt,
+		getProductsByIDsStmt:        q.getProductsByIDsStmt,
+		getProfileStmt:              q.getProfileStmt,
+		getSettingStmt:              q.getSettingStmt,
+		getUserStmt:                 q.getUserStmt,
+		getUserByIDStmt:             q.getUserByIDStmt,
+		getUserByLoginStmt:          q.getUserByLoginStmt,
+		getUserByUsernameStmt:       q.getUserByUsernameStmt,
+		lastEventAtStmt:             q.lastEventAtStmt,
+		latestCheckoutStmt:          q.latestCheckoutStmt,
+		linkOrderToUserStmt:         q.linkOrderToUserStmt,
+		listAllCategoriesStmt:       q.listAllCategoriesStmt,
+		listBagLinesStmt:            q.listBagLinesStmt,
+		listCategoriesStmt:          q.listCategoriesStmt,
+		listOrderLinesStmt:          q.listOrderLinesStmt,
+		listStatusHistoryStmt:       q.listStatusHistoryStmt,
+		listUserOrdersStmt:          q.listUserOrdersStmt,
+		makeStaffStmt:               q.makeStaffStmt,
+		markEmailFailedStmt:         q.markEmailFailedStmt,
+		markEmailSentStmt:           q.markEmailSentStmt,
+		orderCountsByStatusStmt:     q.orderCountsByStatusStmt,
+		outboxBacklogStmt:           q.outboxBacklogStmt,
+		ownerCountOrdersStmt:        q.ownerCountOrdersStmt,
+		ownerGetProductStmt:         q.ownerGetProductStmt,
+		ownerListOrdersStmt:         q.ownerListOrdersStmt,
+		ownerListProductsStmt:       q.ownerListProductsStmt,
+		productOrderLinesStmt:       q.productOrderLinesStmt,
+		putSettingStmt:              q.putSettingStmt,
+		recentPaymentFailuresStmt:   q.recentPaymentFailuresStmt,
+		recordEventStmt:             q.recordEventStmt,
+		recordLoginFailureStmt:      q.recordLoginFailureStmt,
+		recordPaymentFailureStmt:    q.recordPaymentFailureStmt,
+		renameCategoryStmt:          q.renameCategoryStmt,
+		searchProductsStmt:          q.searchProductsStmt,
+		setBagLineQuantityStmt:      q.setBagLineQuantityStmt,
+		setOrderStatusStmt:          q.setOrderStatusStmt,
+		setPasswordStmt:             q.setPasswordStmt,
+		touchBagStmt:                q.touchBagStmt,
+		updateCheckoutStmt:          q.updateCheckoutStmt,
+		updateProductStmt:           q.updateProductStmt,
+		upsertProfileStmt:           q.upsertProfileStmt,
+		usePasswordResetStmt:        q.usePasswordResetStmt,
+		usernameOrEmailTakenStmt:    q.usernameOrEmailTakenStmt,
 	}
 }

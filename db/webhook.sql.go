@@ -15,7 +15,7 @@ SELECT CAST(COUNT(*) AS INTEGER) FROM stripe_events WHERE id = ?
 `
 
 func (q *Queries) EventSeen(ctx context.Context, id string) (int64, error) {
-	row := q.db.QueryRowContext(ctx, eventSeen, id)
+	row := q.queryRow(ctx, q.eventSeenStmt, eventSeen, id)
 	var column_1 int64
 	err := row.Scan(&column_1)
 	return column_1, err
@@ -36,7 +36,7 @@ type RecordEventParams struct {
 
 // Records an event once; 0 rows means it was recorded before.
 func (q *Queries) RecordEvent(ctx context.Context, arg RecordEventParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, recordEvent,
+	result, err := q.exec(ctx, q.recordEventStmt, recordEvent,
 		arg.ID,
 		arg.Type,
 		arg.PaymentIntentID,
@@ -64,7 +64,7 @@ type RecordPaymentFailureParams struct {
 }
 
 func (q *Queries) RecordPaymentFailure(ctx context.Context, arg RecordPaymentFailureParams) error {
-	_, err := q.db.ExecContext(ctx, recordPaymentFailure,
+	_, err := q.exec(ctx, q.recordPaymentFailureStmt, recordPaymentFailure,
 		arg.PaymentIntentID,
 		arg.EventID,
 		arg.Reason,
@@ -85,7 +85,7 @@ type SetOrderStatusParams struct {
 }
 
 func (q *Queries) SetOrderStatus(ctx context.Context, arg SetOrderStatusParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, setOrderStatus, arg.Status, arg.StripePid)
+	result, err := q.exec(ctx, q.setOrderStatusStmt, setOrderStatus, arg.Status, arg.StripePid)
 	if err != nil {
 		return 0, err
 	}

@@ -7,7 +7,7 @@ ON CONFLICT (dedupe_key) DO NOTHING;
 SELECT id, recipient, subject, body, attempts
 FROM outbox
 WHERE sent_at IS NULL AND next_attempt_at <= ?
-ORDER BY id
+ORDER BY next_attempt_at, id
 LIMIT ?;
 
 -- name: MarkEmailSent :exec

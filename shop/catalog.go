@@ -20,6 +20,9 @@ func (app *App) home(w http.ResponseWriter, r *http.Request) {
 	app.render(w, r, http.StatusOK, views.Home(c))
 }
 
+// productsPerPage is how many cards a page of /products/ shows.
+const productsPerPage = 48
+
 // sortKeys are the sorts /products/ knows; any other value is ignored.
 var sortKeys = map[string]bool{"price": true, "rating": true, "name": true, "category": true}
 
@@ -81,6 +84,15 @@ func (app *App) productList(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
+	// A page at a time: 172 cards made a page that took long to draw and
+	// to send, for shoppers who look at the first few rows.
+	list.Total = len(rows)
+	list.Pages = max(1, (len(rows)+productsPerPage-1)/productsPerPage)
+	list.Page = 1
+	if p, err := strconv.Atoi(params.Get("page")); err == nil && p > 1 {
+		list.Page = min(p, list.Pages)
+	}
+	rows = rows[(list.Page-1)*productsPerPage : min(len(rows), list.Page*productsPerPage)]
 	list.Products = make([]views.Product, len(rows))
 	for i, p := range rows {
 		list.Products[i] = app.productView(db.GetProductRow(p))

@@ -1,6 +1,7 @@
 package shop_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -204,5 +205,36 @@ func TestNoInlineScriptsOrStyles(t *testing.T) {
 		if strings.Contains(body, "<script>") || strings.Contains(body, "<style") || strings.Contains(body, " style=") || strings.Contains(body, " onclick=") {
 			t.Errorf("%s has inline script or style", path)
 		}
+	}
+}
+
+func TestProductListPages(t *testing.T) {
+	s := newTestShop(t, defaultConfig())
+	s.loadFixture()
+	for i := range 100 {
+		if _, err := s.pool.Exec(`INSERT INTO products (category_id, sku, name, price) VALUES (2, ?, ?, ?)`,
+			fmt.Sprintf("P-%03d", i), fmt.Sprintf("Pot %03d", i), 100+i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := s.get("/products/?category=b_mugs&sort=price&direction=asc")
+	ids := listedIDs(first.body)
+	if len(ids) != 48 || !strings.Contains(first.body, "102 products found") || !strings.Contains(first.body, "Page 1 of 3") {
+		t.Fatalf("page 1: %d cards", len(ids))
+	}
+	next := regexpFind(t, first.body, `rel="next" href="([^"]+)"`)
+	if !strings.Contains(next, "page=2") || !strings.Contains(next, "sort=price") || !strings.Contains(next, "category=b_mugs") {
+		t.Fatalf("next link %q", next)
+	}
+	last := s.get("/products/?category=b_mugs&sort=price&direction=asc&page=3")
+	if n := len(listedIDs(last.body)); n != 6 || !strings.Contains(last.body, "Page 3 of 3") {
+		t.Fatalf("page 3: %d cards", n)
+	}
+	// Past the end is the last page; nonsense is the first.
+	if n := len(listedIDs(s.get("/products/?category=b_mugs&page=99").body)); n != 6 {
+		t.Fatalf("page 99: %d cards", n)
+	}
+	if n := len(listedIDs(s.get("/products/?page=abc").body)); n != 48 {
+		t.Fatalf("page abc: %d cards", n)
 	}
 }

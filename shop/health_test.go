@@ -62,3 +62,32 @@ func regexpFind(t *testing.T, body, pattern string) string {
 	}
 	return m[1]
 }
+
+func TestTextIsCompressed(t *testing.T) {
+	s := newTestShop(t, defaultConfig())
+	s.loadFixture()
+	home := s.get("/")
+	css := regexpFind(t, home.body, `href="(/static/css/boutique\.css\?v=[0-9a-f]+)"`)
+	for _, path := range []string{"/products/", "/products/1/", css} {
+		req := mustRequest(t, http.MethodGet, s.server.URL+path)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := s.client.Transport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("%s: Content-Encoding %q, Vary %q", path, res.Header.Get("Content-Encoding"), res.Header.Get("Vary"))
+		}
+	}
+	// Without Accept-Encoding, plain.
+	req := mustRequest(t, http.MethodGet, s.server.URL+"/products/")
+	res, err := s.client.Transport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.Header.Get("Content-Encoding") != "" {
+		t.Error("compressed without being asked")
+	}
+}

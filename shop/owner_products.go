@@ -204,6 +204,7 @@ func (app *App) ownerProductCreate(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
+	app.catalogChanged()
 	app.flash(r.Context(), "success", "Added "+in.p.Name)
 	http.Redirect(w, r, views.ProductURL(id), http.StatusSeeOther)
 }
@@ -242,6 +243,7 @@ func (app *App) ownerProductUpdate(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
+	app.catalogChanged()
 	app.flash(r.Context(), "success", "Saved "+in.p.Name)
 	http.Redirect(w, r, "/owner/products/", http.StatusSeeOther)
 }
@@ -288,6 +290,7 @@ func (app *App) ownerProductDelete(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
+	app.catalogChanged()
 	app.flash(r.Context(), "success", msg)
 	http.Redirect(w, r, "/owner/products/", http.StatusSeeOther)
 }
@@ -340,6 +343,7 @@ func (app *App) ownerCategoryCreate(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
+	app.catalogChanged()
 	app.flash(r.Context(), "success", "Added the category "+friendly)
 	http.Redirect(w, r, "/owner/categories/", http.StatusSeeOther)
 }
@@ -360,6 +364,7 @@ func (app *App) ownerCategoryRename(w http.ResponseWriter, r *http.Request) {
 		app.notFound(w, r)
 		return
 	}
+	app.catalogChanged()
 	app.flash(r.Context(), "success", "Renamed the category to "+friendly)
 	http.Redirect(w, r, "/owner/categories/", http.StatusSeeOther)
 }

@@ -52,7 +52,7 @@ func (app *App) Handler() http.Handler {
 	mux.Handle("POST /checkout/wh/{$}", named("POST /checkout/wh/{$}", app.webhook))
 	mux.Handle("/", app.secureCookies(app.sessions.LoadAndSave(app.inSession(app.limitBody(app.csrf(pages))))))
 
-	return app.recoverPanic(app.logRequests(app.secureHeaders(mux)))
+	return app.recoverPanic(app.logRequests(app.secureHeaders(app.compress(mux))))
 }
 
 type routeKey struct{}

@@ -60,6 +60,31 @@ type ProductList struct {
 	Categories []Category // the categories filtered on, as badges
 	Sort       string     // the sort in effect, "" for catalog order
 	Direction  string     // asc or desc
+	Total      int        // products found, on every page
+	Page       int        // from 1
+	Pages      int
+}
+
+// PageURL is this list's page n, with its search, categories and order.
+func (l ProductList) PageURL(n int) string {
+	v := url.Values{}
+	if l.Query != "" {
+		v.Set("q", l.Query)
+	}
+	if len(l.Categories) > 0 {
+		v.Set("category", categoryNames(l.Categories))
+	}
+	if l.Sort != "" {
+		v.Set("sort", l.Sort)
+		v.Set("direction", l.Direction)
+	}
+	if n > 1 {
+		v.Set("page", fmt.Sprint(n))
+	}
+	if len(v) == 0 {
+		return "/products/"
+	}
+	return "/products/?" + v.Encode()
 }
 
 // SortOptions are the choices of the sort select, in its order.

@@ -1,0 +1,433 @@
+// Command bench measures the shop as a shopper and Stripe load it: it
+// builds the real binary, starts it on a temporary database with a
+// 172-product catalog and a fake Stripe, and drives each scenario with 32
+// keep-alive clients for a fixed time, beside a plain net/http baseline
+// page of 30 KB served from this process. It prints one table. Run it with
+// `make bench`.
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"html"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"boutique/cart"
+	"boutique/db"
+	"boutique/payments"
+	"boutique/payments/stripefake"
+)
+
+const (
+	clients  = 32
+	products = 172
+	whSecret = "whsec_bench"
+)
+
+func main() {
+	duration := flag.Duration("d", 5*time.Second, "how long each scenario runs")
+	flag.Parse()
+	if err := bench(*duration); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+type result struct {
+	name     string
+	requests int64
+	failures int64
+	rate     float64
+	p50, p99 time.Duration
+	note     string
+}
+
+func bench(d time.Duration) error {
+	dir, err := os.MkdirTemp("", "boutique-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "boutique")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("building: %w", err)
+	}
+	dbPath := filepath.Join(dir, "shop.db")
+	if out, err := exec.Command(bin, "demo", "-products", strconv.Itoa(products), "-db", dbPath).CombinedOutput(); err != nil {
+		return fmt.Errorf("seeding: %v\n%s", err, out)
+	}
+
+	fake := stripefake.New()
+	defer fake.Close()
+	args := []string{"serve", "-addr", "127.0.0.1:0", "-db", dbPath}
+	profDir := os.Getenv("BENCH_PROFILES")
+	if profDir != "" {
+		args = append(args, "-pprof", "127.0.0.1:6061")
+	}
+	shop := exec.Command(bin, args...)
+	shop.Env = []string{"PATH=/usr/bin:/bin", "STRIPE_PUBLIC_KEY=pk_test_bench", "STRIPE_SECRET_KEY=sk_test_bench",
+		"STRIPE_WH_SECRET=" + whSecret, "STRIPE_API_BASE=" + fake.URL()}
+	stdout, err := shop.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := shop.Start(); err != nil {
+		return err
+	}
+	defer shop.Process.Kill()
+	base, err := waitServing(stdout)
+	if err != nil {
+		return err
+	}
+	var peakRSS atomic.Int64
+	stopRSS := make(chan struct{})
+	go watchRSS(shop.Process.Pid, &peakRSS, stopRSS)
+
+	baseline := startBaseline()
+	defer baseline.Close()
+
+	transport := &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}
+	newClient := func() *http.Client {
+		jar, _ := cookiejar.New(nil)
+		return &http.Client{Transport: transport, Jar: jar, Timeout: 30 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	shoppers := make([]*http.Client, clients)
+	for i := range shoppers {
+		shoppers[i] = newClient()
+	}
+	productURL := func(i int) string { return fmt.Sprintf("%s/products/%d/", base, 1+i%products) }
+
+	var results []result
+	fmt.Fprintf(os.Stderr, "bench: %d clients, %s a scenario\n", clients, d)
+
+	results = append(results, load("GET /products/ (172 products, page 1 of 4)", d, func(c, i int) (int, error) {
+		return get(shoppers[c], base+"/products/")
+	}))
+	results = append(results, load("GET /products/{id}/", d, func(c, i int) (int, error) {
+		return get(shoppers[c], productURL(c*7919+i))
+	}))
+
+	// Each shopper gets a 3-line bag and a CSRF token.
+	tokens := make([]string, clients)
+	for c := range clients {
+		tok, err := csrfToken(shoppers[c], productURL(c))
+		if err != nil {
+			return err
+		}
+		tokens[c] = tok
+		for _, p := range []int{26 + c%7, 34 + c%6, 40 + c%5} {
+			if st, err := post(shoppers[c], fmt.Sprintf("%s/bag/add/%d/", base, p), base, url.Values{"csrf_token": {tok}, "quantity": {"1"}}); err != nil || st != http.StatusSeeOther {
+				return fmt.Errorf("filling a bag: %d %v", st, err)
+			}
+		}
+	}
+	results = append(results, load("GET /bag/ (3 lines)", d, func(c, i int) (int, error) {
+		return get(shoppers[c], base+"/bag/")
+	}))
+
+	// Adds to a second set of sessions, cycling over the unsized products
+	// so no line reaches 99; every accepted add must be in the database.
+	adders := make([]*http.Client, clients)
+	addTokens := make([]string, clients)
+	for c := range adders {
+		adders[c] = newClient()
+		if addTokens[c], err = csrfToken(adders[c], productURL(25)); err != nil {
+			return err
+		}
+	}
+	var accepted atomic.Int64
+	unsized := []int{}
+	for p := 26; p <= 45; p++ {
+		unsized = append(unsized, p)
+	}
+	add := load("POST /bag/add/{id}/", d, func(c, i int) (int, error) {
+		st, err := post(adders[c], fmt.Sprintf("%s/bag/add/%d/", base, unsized[i%len(unsized)]), base,
+			url.Values{"csrf_token": {addTokens[c]}, "quantity": {"1"}})
+		if err == nil && st == http.StatusSeeOther {
+			accepted.Add(1)
+		}
+		return st, err
+	})
+	pool, err := db.Open(context.Background(), dbPath)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	var inBags int64
+	pool.QueryRow(`SELECT COALESCE(SUM(quantity), 0) FROM bag_lines WHERE product_id BETWEEN 26 AND 45`).Scan(&inBags)
+	inBags -= 3 * clients // the 3-line bags above, one of each in 26..45
+	add.note = fmt.Sprintf("%d adds accepted, %d in the bags", accepted.Load(), inBags)
+	if inBags != accepted.Load() {
+		add.note += " — LOST UPDATES"
+	}
+	results = append(results, add)
+
+	results = append(results, load("GET /checkout/ (PaymentIntent reused)", d, func(c, i int) (int, error) {
+		return get(shoppers[c], base+"/checkout/")
+	}))
+
+	// Webhooks: paid PaymentIntents of 3-line bags, one event each, from 4
+	// senders, while 32 shoppers read product pages.
+	lines := []cart.Line{{ProductID: 26, Quantity: 1, UnitPrice: 1600}, {ProductID: 27, Quantity: 2, UnitPrice: 4200}, {ProductID: 1, Size: "M", Quantity: 1, UnitPrice: 2400}}
+	meta := map[string]string{"save_info": "false", "username": ""}
+	payments.PutSplit(meta, "bag", cart.EncodeBag(lines), 0)
+	amount := cart.DefaultRules.Price(lines).GrandTotal
+	buyer := payments.Party{Name: "Bench Shopper", Email: "bench@example.com", Address: payments.Address{Line1: "1 Main St", City: "Cork", Country: "IE"}}
+	const maxEvents = 60000
+	events := make([]stripefake.Event, 0, maxEvents)
+	for range maxEvents {
+		id := fake.AddPaid(amount, "usd", meta, buyer)
+		events = append(events, fake.IntentEvent("payment_intent.succeeded", id))
+	}
+	var next atomic.Int64
+	var acked atomic.Int64
+	send := func(c, i int) (int, error) {
+		k := next.Add(1) - 1
+		if k >= maxEvents {
+			return 0, fmt.Errorf("out of events")
+		}
+		st, err := stripefake.Deliver(context.Background(), &http.Client{Transport: transport}, base+"/checkout/wh/", whSecret, events[k])
+		if err == nil && st == http.StatusOK {
+			acked.Add(1)
+		}
+		return st, err
+	}
+	// (6) the webhook stream on its own, then (7) product pages while the
+	// same stream goes on.
+	whRes := loadN("POST /checkout/wh/ (new orders, 4 senders)", d, 4, send)
+	var readRes result
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		readRes = load("GET /products/{id}/ during webhooks", d, func(c, i int) (int, error) {
+			return get(shoppers[c], productURL(c*7919+i))
+		})
+	}()
+	bg := loadN("(webhooks in the background)", d, 4, send)
+	<-done
+	var orders int64
+	pool.QueryRow(`SELECT COUNT(*) FROM orders WHERE source = 'webhook'`).Scan(&orders)
+	whRes.note = fmt.Sprintf("%d events acknowledged in all, %d orders", acked.Load(), orders)
+	if orders != acked.Load() {
+		whRes.note += " — MISMATCH"
+	}
+	readRes.note = fmt.Sprintf("beside %.0f webhook events/s", bg.rate)
+	results = append(results, whRes, readRes)
+
+	results = append(results, load("baseline: 30 KB page, plain net/http", d, func(c, i int) (int, error) {
+		return get(shoppers[c], baseline.URL)
+	}))
+	close(stopRSS)
+	printTable(results, peakRSS.Load())
+	return nil
+}
+
+// load runs fn from 32 clients for d.
+func load(name string, d time.Duration, fn func(client, i int) (int, error)) result {
+	return loadN(name, d, clients, fn)
+}
+
+func loadN(name string, d time.Duration, n int, fn func(client, i int) (int, error)) result {
+	if dir := os.Getenv("BENCH_PROFILES"); dir != "" && !strings.HasPrefix(name, "(") {
+		// A CPU profile of the shop for most of the scenario.
+		go func() {
+			res, err := http.Get(fmt.Sprintf("http://127.0.0.1:6061/debug/pprof/profile?seconds=%d", max(1, int(d.Seconds())-1)))
+			if err != nil {
+				return
+			}
+			defer res.Body.Close()
+			f, err := os.Create(filepath.Join(dir, strings.NewReplacer("/", "_", " ", "_", "{", "", "}", "").Replace(name)+".pprof"))
+			if err == nil {
+				io.Copy(f, res.Body)
+				f.Close()
+			}
+		}()
+	}
+	var wg sync.WaitGroup
+	lat := make([][]time.Duration, n)
+	var failures atomic.Int64
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	for c := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; time.Now().Before(deadline); i++ {
+				t0 := time.Now()
+				st, err := fn(c, i)
+				lat[c] = append(lat[c], time.Since(t0))
+				if err != nil || st >= 400 {
+					failures.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	took := time.Since(start)
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	r := result{name: name, requests: int64(len(all)), failures: failures.Load()}
+	if len(all) > 0 {
+		r.rate = float64(len(all)) / took.Seconds()
+		r.p50 = all[len(all)/2]
+		r.p99 = all[len(all)*99/100]
+	}
+	fmt.Fprintf(os.Stderr, "bench: %-45s %8.0f req/s\n", name, r.rate)
+	return r
+}
+
+func get(c *http.Client, u string) (int, error) {
+	res, err := c.Get(u)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode, nil
+}
+
+func post(c *http.Client, u, origin string, form url.Values) (int, error) {
+	req, err := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", origin)
+	res, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode, nil
+}
+
+var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+func csrfToken(c *http.Client, page string) (string, error) {
+	res, err := c.Get(page)
+	if err != nil {
+		return "", err
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := csrfField.FindSubmatch(b)
+	if m == nil {
+		return "", fmt.Errorf("no CSRF token on %s (%d)", page, res.StatusCode)
+	}
+	return html.UnescapeString(string(m[1])), nil
+}
+
+var servingURL = regexp.MustCompile(`msg=serving addr=\S+ url=(\S+)/ `)
+
+func waitServing(stdout io.Reader) (string, error) {
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := servingURL.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case found <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	select {
+	case u := <-found:
+		return u, nil
+	case <-time.After(60 * time.Second):
+		return "", fmt.Errorf("the shop did not start within 60s")
+	}
+}
+
+// watchRSS keeps the shop's peak resident memory (VmHWM).
+func watchRSS(pid int, peak *atomic.Int64, stop <-chan struct{}) {
+	t := time.NewTicker(200 * time.Millisecond)
+	defer t.Stop()
+	for {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err == nil {
+			for _, line := range strings.Split(string(b), "\n") {
+				if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+					kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+					if kb*1024 > peak.Load() {
+						peak.Store(kb * 1024)
+					}
+				}
+			}
+		}
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+type baselineServer struct {
+	srv *http.Server
+	URL string
+}
+
+func (b *baselineServer) Close() { b.srv.Close() }
+
+// startBaseline serves a fixed 30 KB HTML page with plain net/http.
+func startBaseline() *baselineServer {
+	var page strings.Builder
+	page.WriteString("<!DOCTYPE html><html><head><title>Baseline</title></head><body>")
+	rng := rand.New(rand.NewPCG(1, 1))
+	for page.Len() < 30<<10-20 {
+		fmt.Fprintf(&page, "<p>Product %d costs %d.%02d</p>", rng.IntN(1000), rng.IntN(200), rng.IntN(100))
+	}
+	page.WriteString("</body></html>")
+	body := []byte(page.String())
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(body)
+	})}
+	go srv.Serve(ln)
+	return &baselineServer{srv: srv, URL: "http://" + ln.Addr().String() + "/"}
+}
+
+func printTable(rs []result, peakRSS int64) {
+	base := rs[len(rs)-1].rate
+	idle := 0.0
+	for _, r := range rs {
+		if r.name == "GET /products/{id}/" {
+			idle = r.rate
+		}
+	}
+	fmt.Printf("\n| scenario | req/s | p50 | p99 | vs baseline | errors | notes |\n|---|---:|---:|---:|---:|---:|---|\n")
+	for _, r := range rs {
+		note := r.note
+		if r.name == "GET /products/{id}/ during webhooks" && idle > 0 {
+			note = fmt.Sprintf("%.0f%% of its idle rate, %s", 100*r.rate/idle, r.note)
+		}
+		fmt.Printf("| %s | %.0f | %s | %s | %.1f%% | %d | %s |\n", r.name, r.rate, r.p50.Round(10*time.Microsecond),
+			r.p99.Round(10*time.Microsecond), 100*r.rate/base, r.failures, note)
+	}
+	fmt.Printf("\nPeak RSS of the shop: %.1f MB\n", float64(peakRSS)/(1<<20))
+}
