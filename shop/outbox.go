@@ -143,6 +143,7 @@ func (app *App) sendDueEmails(ctx context.Context) {
 		if len(due) == 0 {
 			return
 		}
+		var sent []int64
 		for _, m := range due {
 			sendCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			err := app.mailer.Send(sendCtx, m.Recipient, m.Subject, m.Body)
@@ -157,11 +158,23 @@ func (app *App) sendDueEmails(ctx context.Context) {
 				}
 				continue
 			}
-			if err := app.q.MarkEmailSent(context.WithoutCancel(ctx), db.MarkEmailSentParams{SentAt: nullable(sqliteTime(time.Now())), ID: m.ID}); err != nil {
-				app.log.Error("outbox: marking sent failed", "err", err)
-				return
-			}
+			sent = append(sent, m.ID)
 			app.log.Info("email sent", "to", m.Recipient, "subject", m.Subject)
+		}
+		// One write for the batch: under a stream of orders, a write per
+		// email competed with the orders themselves.
+		_, err = app.inTx(context.WithoutCancel(ctx), func(q *db.Queries) (string, error) {
+			now := nullable(sqliteTime(time.Now()))
+			for _, id := range sent {
+				if err := q.MarkEmailSent(ctx, db.MarkEmailSentParams{SentAt: now, ID: id}); err != nil {
+					return "", err
+				}
+			}
+			return "", nil
+		})
+		if err != nil {
+			app.log.Error("outbox: marking sent failed; those emails may go twice", "err", err)
+			return
 		}
 	}
 }
