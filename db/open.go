@@ -36,6 +36,8 @@ var connPragmas = []string{
 	"PRAGMA journal_mode = WAL",
 	"PRAGMA foreign_keys = ON",
 	"PRAGMA synchronous = NORMAL",
+	// Read pages through a memory map rather than a read system call each.
+	"PRAGMA mmap_size = 268435456",
 }
 
 // Open opens (creating if needed) the SQLite database at path. Every
