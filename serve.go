@@ -117,42 +117,41 @@ func runServers(ctx context.Context, log *slog.Logger, app *shop.App, handler ht
 		ln  net.Listener
 	}
 	servers := []server{{newServer(handler), ln}}
-	if n.redirectAddr != "" {
-		rl, err := net.Listen("tcp", n.redirectAddr)
+	// add listens on addr for a side server; on failure every listener
+	// opened so far is closed.
+	add := func(addr string, srv *http.Server) (net.Listener, error) {
+		l, err := net.Listen("tcp", addr)
 		if err != nil {
-			ln.Close()
-			return err
+			for _, s := range servers {
+				s.ln.Close()
+			}
+			return nil, err
 		}
+		servers = append(servers, server{srv, l})
+		return l, nil
+	}
+	if n.redirectAddr != "" {
 		_, httpsPort, _ := net.SplitHostPort(ln.Addr().String())
 		redirect := redirectToHTTPS(httpsPort)
 		if acmeHandler != nil {
 			redirect = acmeHandler(redirect)
 		}
-		servers = append(servers, server{newServer(redirect), rl})
+		rl, err := add(n.redirectAddr, newServer(redirect))
+		if err != nil {
+			return err
+		}
 		log.Info("redirecting plain HTTP to HTTPS", "addr", rl.Addr().String())
 	}
 	if n.metricsAddr != "" {
-		ml, err := net.Listen("tcp", n.metricsAddr)
-		if err != nil {
-			for _, s := range servers {
-				s.ln.Close()
-			}
-			return err
-		}
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", app.MetricsHandler())
-		servers = append(servers, server{newServer(mux), ml})
-		log.Info("serving metrics", "addr", ml.Addr().String(), "url", "http://"+ml.Addr().String()+"/metrics")
-	}
-
-	if n.pprofAddr != "" {
-		pl, err := net.Listen("tcp", n.pprofAddr)
+		ml, err := add(n.metricsAddr, newServer(mux))
 		if err != nil {
-			for _, s := range servers {
-				s.ln.Close()
-			}
 			return err
 		}
+		log.Info("serving metrics", "addr", ml.Addr().String(), "url", "http://"+ml.Addr().String()+"/metrics")
+	}
+	if n.pprofAddr != "" {
 		mux := http.NewServeMux()
 		mux.HandleFunc("/debug/pprof/", pprof.Index)
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
@@ -160,7 +159,10 @@ func runServers(ctx context.Context, log *slog.Logger, app *shop.App, handler ht
 		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 		srv := newServer(mux)
 		srv.WriteTimeout = 0 // a profile takes as long as it is asked to
-		servers = append(servers, server{srv, pl})
+		pl, err := add(n.pprofAddr, srv)
+		if err != nil {
+			return err
+		}
 		log.Info("serving the profiler", "addr", pl.Addr().String())
 	}
 	served := make(chan error, len(servers))

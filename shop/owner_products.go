@@ -183,30 +183,7 @@ func (app *App) ownerProductCreate(w http.ResponseWriter, r *http.Request) {
 		app.renderProductForm(w, r, http.StatusUnprocessableEntity, in.form)
 		return
 	}
-	var id int64
-	_, err := app.inTx(r.Context(), func(q *db.Queries) (string, error) {
-		if in.image != nil {
-			img, err := saveImage(r, q, in.image, in.ctype)
-			if err != nil {
-				return "", err
-			}
-			in.p.ImageID = sql.NullInt64{Int64: img, Valid: true}
-		}
-		var err error
-		id, err = q.CreateProduct(r.Context(), in.p)
-		return "", err
-	})
-	if isUniqueViolation(err) {
-		in.form.Errors["sku"] = "Another product has that SKU."
-		app.renderProductForm(w, r, http.StatusUnprocessableEntity, in.form)
-		return
-	} else if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	app.catalogChanged()
-	app.flash(r.Context(), "success", "Added "+in.p.Name)
-	http.Redirect(w, r, views.ProductURL(id), http.StatusSeeOther)
+	app.saveProduct(w, r, in, 0, sql.NullInt64{})
 }
 
 func (app *App) ownerProductUpdate(w http.ResponseWriter, r *http.Request) {
@@ -222,17 +199,30 @@ func (app *App) ownerProductUpdate(w http.ResponseWriter, r *http.Request) {
 		app.renderProductForm(w, r, http.StatusUnprocessableEntity, in.form)
 		return
 	}
-	_, err = app.inTx(r.Context(), func(q *db.Queries) (string, error) {
-		in.p.ImageID = old.ImageID
+	app.saveProduct(w, r, in, id, old.ImageID)
+}
+
+// saveProduct stores a checked product form, with its picture when one
+// came (else the picture it had): a new product when id is 0, else the
+// product id changed. A SKU another product has comes back as a form error.
+func (app *App) saveProduct(w http.ResponseWriter, r *http.Request, in productInput, id int64, picture sql.NullInt64) {
+	ctx := r.Context()
+	_, err := app.inTx(ctx, func(q *db.Queries) (string, error) {
+		p := in.p
+		p.ImageID = picture
 		if in.image != nil {
 			img, err := saveImage(r, q, in.image, in.ctype)
 			if err != nil {
 				return "", err
 			}
-			in.p.ImageID = sql.NullInt64{Int64: img, Valid: true}
+			p.ImageID = sql.NullInt64{Int64: img, Valid: true}
 		}
-		p := in.p
-		return "", q.UpdateProduct(r.Context(), db.UpdateProductParams{CategoryID: p.CategoryID, Sku: p.Sku, Name: p.Name,
+		if id == 0 {
+			var err error
+			id, err = q.CreateProduct(ctx, p)
+			return "", err
+		}
+		return "", q.UpdateProduct(ctx, db.UpdateProductParams{CategoryID: p.CategoryID, Sku: p.Sku, Name: p.Name,
 			Description: p.Description, HasSizes: p.HasSizes, Price: p.Price, Rating: p.Rating, ImageID: p.ImageID, ID: id})
 	})
 	if isUniqueViolation(err) {
@@ -244,7 +234,12 @@ func (app *App) ownerProductUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	app.catalogChanged()
-	app.flash(r.Context(), "success", "Saved "+in.p.Name)
+	if in.form.ID == 0 {
+		app.flash(ctx, "success", "Added "+in.p.Name)
+		http.Redirect(w, r, views.ProductURL(id), http.StatusSeeOther)
+		return
+	}
+	app.flash(ctx, "success", "Saved "+in.p.Name)
 	http.Redirect(w, r, "/owner/products/", http.StatusSeeOther)
 }
 
