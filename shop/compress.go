@@ -57,7 +57,6 @@ type compressWriter struct {
 	http.ResponseWriter
 	gz      *gzip.Writer
 	decided bool
-	status  int
 }
 
 func (c *compressWriter) decide(status int) {
