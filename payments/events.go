@@ -83,11 +83,30 @@ func VerifyEvent(body []byte, header, secret string, allowOtherVersion bool) (Ev
 	}
 	switch {
 	case strings.HasPrefix(e.Type, "payment_intent."):
-		var pi stripe.PaymentIntent
+		// Only what the shop reads of an event's PaymentIntent; the
+		// billing details are not in it (they are on the latest charge),
+		// so a paid one is fetched again whole.
+		var pi struct {
+			ID               string            `json:"id"`
+			Status           string            `json:"status"`
+			Amount           int64             `json:"amount"`
+			Currency         string            `json:"currency"`
+			Metadata         map[string]string `json:"metadata"`
+			LastPaymentError *struct {
+				Message string `json:"message"`
+				Code    string `json:"code"`
+			} `json:"last_payment_error"`
+		}
 		if err := json.Unmarshal(e.Data.Raw, &pi); err != nil || pi.ID == "" {
 			return ev, fmt.Errorf("%w: payment intent: %v", ErrEventBody, err)
 		}
-		in := FromStripe(&pi)
+		in := Intent{ID: pi.ID, Status: pi.Status, Amount: pi.Amount, Currency: pi.Currency, Metadata: pi.Metadata}
+		if in.Metadata == nil {
+			in.Metadata = map[string]string{}
+		}
+		if e := pi.LastPaymentError; e != nil {
+			in.LastError, in.LastErrorCode = e.Message, e.Code
+		}
 		ev.Intent = &in
 	case strings.HasPrefix(e.Type, "charge.dispute."):
 		var d stripe.Dispute

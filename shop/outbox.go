@@ -124,16 +124,27 @@ func (app *App) runOutbox(interval time.Duration, stop <-chan struct{}) {
 		case <-stop:
 			return
 		case <-app.outboxWake:
+			// Let a burst of orders gather, so that their emails go out
+			// (and are marked sent) as one batch rather than one by one.
+			select {
+			case <-stop:
+				return
+			case <-time.After(outboxGather):
+			}
 		case <-ticker.C:
 		}
 	}
 }
 
+// outboxGather is how long the sender waits after being woken before it
+// sends, so that emails due together go as one batch.
+const outboxGather = 50 * time.Millisecond
+
 // sendDueEmails sends every email that is due, one at a time; a failure
 // is retried later with a doubling delay, up to an hour.
 func (app *App) sendDueEmails(ctx context.Context) {
 	for ctx.Err() == nil {
-		due, err := app.q.DueEmails(ctx, db.DueEmailsParams{NextAttemptAt: sqliteTime(time.Now()), Limit: 20})
+		due, err := app.q.DueEmails(ctx, db.DueEmailsParams{NextAttemptAt: sqliteTime(time.Now()), Limit: 100})
 		if err != nil {
 			if ctx.Err() == nil {
 				app.log.Error("outbox: reading due email failed", "err", err)
@@ -159,7 +170,6 @@ func (app *App) sendDueEmails(ctx context.Context) {
 				continue
 			}
 			sent = append(sent, m.ID)
-			app.log.Info("email sent", "to", m.Recipient, "subject", m.Subject)
 		}
 		// One write for the batch: under a stream of orders, a write per
 		// email competed with the orders themselves.
@@ -175,6 +185,9 @@ func (app *App) sendDueEmails(ctx context.Context) {
 		if err != nil {
 			app.log.Error("outbox: marking sent failed; those emails may go twice", "err", err)
 			return
+		}
+		if len(sent) > 0 {
+			app.log.Info("emails sent", "count", len(sent))
 		}
 	}
 }
