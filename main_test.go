@@ -318,3 +318,28 @@ func TestCreateAdminCreatesThenPromotes(t *testing.T) {
 		t.Fatal("a short password was taken")
 	}
 }
+
+func TestServeWarnsWithoutAWebhookSecret(t *testing.T) {
+	env := func(k string) string {
+		switch k {
+		case "STRIPE_PUBLIC_KEY":
+			return "pk_test_x"
+		case "STRIPE_SECRET_KEY":
+			return "sk_test_x"
+		}
+		return ""
+	}
+	s := startServeWith(t, env, "-db", filepath.Join(t.TempDir(), "shop.db"))
+	if !s.logged("STRIPE_WH_SECRET is not") || !s.logged("WILL GO UNRECORDED") {
+		t.Fatalf("no warning:\n%s", s.logText())
+	}
+	quiet := startServeWith(t, func(k string) string {
+		if k == "STRIPE_WH_SECRET" {
+			return "whsec_x"
+		}
+		return env(k)
+	}, "-db", filepath.Join(t.TempDir(), "shop.db"))
+	if quiet.logged("WILL GO UNRECORDED") {
+		t.Fatal("a warning although the webhook secret is set")
+	}
+}
