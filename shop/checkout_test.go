@@ -520,3 +520,22 @@ func TestOrderFormFieldValidation(t *testing.T) {
 	check("country", "IE", "")
 	check("street_address2", "", "")
 }
+
+// A Stripe error while caching gives the shopper a 400 with a generic
+// message; the detail stays in the log.
+func TestCheckoutCacheStripeErrorIsGeneric(t *testing.T) {
+	s := newCheckoutShop(t)
+	s.add(2, "", 1)
+	secret, tok := s.openCheckout()
+	// Paid already (in another tab), then the bag changes: Stripe refuses
+	// to change a succeeded PaymentIntent's amount.
+	if err := s.fake.Pay(pidOf(secret), shopper, &shopper); err != nil {
+		t.Fatal(err)
+	}
+	s.add(2, "", 1)
+	res := s.cache(secret, tok, false)
+	if res.status != http.StatusBadRequest || !strings.Contains(res.body, "cannot be processed right now") ||
+		strings.Contains(res.body, "payment_intent_unexpected_state") {
+		t.Fatalf("%d %q", res.status, res.body)
+	}
+}
