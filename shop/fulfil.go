@@ -88,6 +88,27 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 			strings.ToUpper(in.Currency), strings.ToUpper(app.cfg.Currency)))
 	}
 
+	// The products the bag names, read before the transaction so that the
+	// write lock is held for the writes alone.
+	ids := make([]int64, len(lines))
+	for i, l := range lines {
+		ids[i] = l.ProductID
+	}
+	idsJSON, _ := json.Marshal(ids)
+	rows, err := app.q.GetProductsByIDs(ctx, string(idsJSON))
+	if err != nil {
+		return db.Order{}, false, err
+	}
+	products := map[int64]db.GetProductsByIDsRow{}
+	for _, p := range rows {
+		products[p.ID] = p
+	}
+	for _, l := range lines {
+		if _, ok := products[l.ProductID]; !ok {
+			reasons = append(reasons, fmt.Sprintf("product #%d is no longer in the catalog", l.ProductID))
+		}
+	}
+
 	tx, err := app.db.BeginTx(ctx, nil)
 	if err != nil {
 		return db.Order{}, false, err
@@ -102,25 +123,6 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 		return existing, false, tx.Commit()
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return db.Order{}, false, err
-	}
-
-	ids := make([]int64, len(lines))
-	for i, l := range lines {
-		ids[i] = l.ProductID
-	}
-	idsJSON, _ := json.Marshal(ids)
-	rows, err := q.GetProductsByIDs(ctx, string(idsJSON))
-	if err != nil {
-		return db.Order{}, false, err
-	}
-	products := map[int64]db.GetProductsByIDsRow{}
-	for _, p := range rows {
-		products[p.ID] = p
-	}
-	for _, l := range lines {
-		if _, ok := products[l.ProductID]; !ok {
-			reasons = append(reasons, fmt.Sprintf("product #%d is no longer in the catalog", l.ProductID))
-		}
 	}
 
 	var review sql.NullString
