@@ -6,7 +6,6 @@ package payments
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -176,15 +175,6 @@ func address(a *stripe.Address) Address {
 		return Address{}
 	}
 	return Address{Line1: a.Line1, Line2: a.Line2, City: a.City, PostalCode: a.PostalCode, State: a.State, Country: a.Country}
-}
-
-// StripeMessage is the message of a Stripe API error, "" for other errors.
-func StripeMessage(err error) string {
-	var se *stripe.Error
-	if errors.As(err, &se) {
-		return se.Msg
-	}
-	return ""
 }
 
 // stripeLogger sends stripe-go's own log lines to slog.

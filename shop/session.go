@@ -1,7 +1,6 @@
 package shop
 
 import (
-	"boutique/db"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"boutique/db"
 	"boutique/views"
 )
 
@@ -65,7 +65,7 @@ func (s sessionStore) Delete(token string) error { return s.DeleteCtx(context.Ba
 
 // newSessions keeps sessions in the shop's own SQLite file (table
 // sessions), so a restart keeps every shopper's bag. Expired sessions go
-// in the hourly cleanup.
+// in cleanBags's regular sweep.
 func newSessions(q *db.Queries, log *slog.Logger) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = sessionStore{q}

@@ -104,11 +104,6 @@ func CategoryURL(names ...string) string {
 	return "/products/?" + url.Values{"category": {strings.Join(names, ",")}}.Encode()
 }
 
-// SortURL lists every product in an order.
-func SortURL(sort, direction string) string {
-	return "/products/?" + url.Values{"sort": {sort}, "direction": {direction}}.Encode()
-}
-
 // Stars renders a rating in tenths as "4.4 / 5".
 func Stars(tenths int64) string {
 	if tenths < 0 {
@@ -284,7 +279,6 @@ type OrderLine struct {
 
 // Checkout routes.
 const (
-	CheckoutURL          = "/checkout/"
 	CacheCheckoutDataURL = "/checkout/cache_checkout_data/"
 	ValidateFieldURL     = "/checkout/validate/"
 )
