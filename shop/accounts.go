@@ -37,20 +37,20 @@ const (
 // takes as long whether or not the account exists.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such account"), bcrypt.MinCost)
 
-// currentUser is the signed-in user, if any.
+// currentUser is the signed-in user, if any, looked up once per request.
 func (app *App) currentUser(r *http.Request) (db.GetUserRow, bool) {
-	if !hasSession(r) {
+	st := requestSession(r)
+	if st == nil {
 		return db.GetUserRow{}, false
 	}
-	id := app.sessions.GetInt64(r.Context(), userIDKey)
-	if id == 0 {
-		return db.GetUserRow{}, false
+	if !st.userLooked {
+		st.userLooked = true
+		if id := app.sessions.GetInt64(r.Context(), userIDKey); id != 0 {
+			u, err := app.q.GetUser(r.Context(), id)
+			st.user, st.signedIn = u, err == nil
+		}
 	}
-	u, err := app.q.GetUser(r.Context(), id)
-	if err != nil {
-		return db.GetUserRow{}, false
-	}
-	return u, true
+	return st.user, st.signedIn
 }
 
 // requireUser sends a guest to log in, coming back here after.
@@ -68,7 +68,15 @@ func (app *App) logIn(ctx context.Context, userID int64) error {
 		return err
 	}
 	app.sessions.Put(ctx, userIDKey, userID)
+	forgetUser(ctx)
 	return nil
+}
+
+// forgetUser drops the request's remembered user after a log-in or out.
+func forgetUser(ctx context.Context) {
+	if st := sessionOf(ctx); st != nil {
+		*st = sessionState{}
+	}
 }
 
 func (app *App) hashPassword(pw string) (string, error) {
@@ -298,6 +306,7 @@ func (app *App) logout(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
+	forgetUser(ctx)
 	app.flash(ctx, "success", "You have logged out.")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"boutique/db"
 	"context"
 	"fmt"
 	"net/http"
@@ -149,17 +150,31 @@ func (app *App) limitBody(next http.Handler) http.Handler {
 
 type sessionCtxKey struct{}
 
+// sessionState is what a request that went through the session middleware
+// learns once and may need again: the signed-in user, looked up at most
+// once per request (the layout, the handler and staffOnly all ask).
+type sessionState struct {
+	userLooked bool
+	user       db.GetUserRow
+	signedIn   bool
+}
+
 // inSession marks requests that went through the session middleware, so
 // that pages drawn for other routes (a 404 for a missing file) know not to
 // reach for a session.
 func (app *App) inSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionCtxKey{}, true)))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionCtxKey{}, &sessionState{})))
 	})
 }
 
-func hasSession(r *http.Request) bool {
-	return r.Context().Value(sessionCtxKey{}) != nil
+func hasSession(r *http.Request) bool { return requestSession(r) != nil }
+
+func requestSession(r *http.Request) *sessionState { return sessionOf(r.Context()) }
+
+func sessionOf(ctx context.Context) *sessionState {
+	st, _ := ctx.Value(sessionCtxKey{}).(*sessionState)
+	return st
 }
 
 // isHTMX says whether htmx made the request.
