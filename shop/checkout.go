@@ -82,12 +82,8 @@ func (app *App) checkoutIntent(ctx context.Context, bagID string, rows []db.List
 			if in.Amount == total && strings.EqualFold(in.Currency, app.cfg.Currency) {
 				return in, nil, nil
 			}
-			meta := map[string]string{}
-			parts := payments.PutSplit(meta, "bag", cart.EncodeBag(lines), int(ck.BagParts))
-			if in, err = app.pay.Update(ctx, in.ID, total, meta); err != nil {
-				return in, nil, err
-			}
-			return in, nil, app.q.UpdateCheckout(ctx, db.UpdateCheckoutParams{Amount: total, BagParts: int64(parts), PaymentIntentID: in.ID})
+			in, err = app.sendBag(ctx, in.ID, ck.BagParts, lines, total, true, map[string]string{})
+			return in, nil, err
 		}
 		// Canceled, or in a state that cannot take a new amount: start a
 		// new PaymentIntent.
@@ -109,6 +105,33 @@ func (app *App) checkoutIntent(ctx context.Context, bagID string, rows []db.List
 		PaymentIntentID: in.ID, BagID: bagID, Amount: total, Currency: app.cfg.Currency, BagParts: int64(parts),
 	})
 	return in, nil, err
+}
+
+var (
+	// errBagTooLarge is a bag that does not fit in Stripe's metadata.
+	errBagTooLarge = errors.New("the bag does not fit in the payment's metadata")
+	// errStripeUpdate is Stripe refusing or failing the update.
+	errStripeUpdate = errors.New("stripe did not take the update")
+)
+
+// sendBag puts the bag, with meta's other keys, in a PaymentIntent's
+// metadata (clearing the pieces of a longer bag sent before), and the new
+// total as its amount when it changed; then it records what the checkout
+// holds now.
+func (app *App) sendBag(ctx context.Context, pid string, prevParts int64, lines []cart.Line, total int64, amountChanged bool, meta map[string]string) (payments.Intent, error) {
+	parts := payments.PutSplit(meta, "bag", cart.EncodeBag(lines), int(prevParts))
+	if len(meta) > payments.MaxMetadataKeys {
+		return payments.Intent{}, errBagTooLarge
+	}
+	amount := int64(0)
+	if amountChanged {
+		amount = total
+	}
+	in, err := app.pay.Update(ctx, pid, amount, meta)
+	if err != nil {
+		return in, fmt.Errorf("%w: %w", errStripeUpdate, err)
+	}
+	return in, app.q.UpdateCheckout(ctx, db.UpdateCheckoutParams{Amount: total, BagParts: int64(parts), PaymentIntentID: pid})
 }
 
 // renderCheckout draws the checkout page with the form as typed (nil for
@@ -210,22 +233,16 @@ func (app *App) cacheCheckoutData(w http.ResponseWriter, r *http.Request) {
 		"save_info": fmt.Sprint(r.PostFormValue("save_info") == "true" && username != ""),
 		"username":  username,
 	}
-	parts := payments.PutSplit(meta, "bag", cart.EncodeBag(lines), int(ck.BagParts))
-	if len(meta) > payments.MaxMetadataKeys {
+	changed := total != ck.Amount
+	switch _, err := app.sendBag(ctx, ck.PaymentIntentID, ck.BagParts, lines, total, changed, meta); {
+	case errors.Is(err, errBagTooLarge):
 		refuse("Your bag is too large for one order. Please split it into smaller orders.")
 		return
-	}
-	changed := total != ck.Amount
-	amount := int64(0)
-	if changed {
-		amount = total
-	}
-	if _, err := app.pay.Update(ctx, ck.PaymentIntentID, amount, meta); err != nil {
+	case errors.Is(err, errStripeUpdate):
 		app.log.Error("cache_checkout_data: stripe update", "payment_intent", ck.PaymentIntentID, "err", err)
 		refuse(msgStripeFailed)
 		return
-	}
-	if err := app.q.UpdateCheckout(ctx, db.UpdateCheckoutParams{Amount: total, BagParts: int64(parts), PaymentIntentID: ck.PaymentIntentID}); err != nil {
+	case err != nil:
 		app.serverError(w, r, err)
 		return
 	}
