@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"golang.org/x/crypto/bcrypt"
 
 	"boutique/db"
@@ -110,13 +111,10 @@ func accountField(name, label, kind, autocomplete, value, msg string) views.Fiel
 }
 
 func (app *App) renderAccount(w http.ResponseWriter, r *http.Request, status int, f views.AccountForm, msgs ...views.Message) {
-	c, err := app.chrome(r, f.Title)
-	if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	c.Messages = append(c.Messages, msgs...)
-	app.render(w, r, status, views.AccountPage(c, f))
+	app.renderPage(w, r, status, f.Title, func(c views.Chrome) templ.Component {
+		c.Messages = append(c.Messages, msgs...)
+		return views.AccountPage(c, f)
+	})
 }
 
 // --- sign up ---

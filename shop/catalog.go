@@ -9,15 +9,12 @@ import (
 
 	"boutique/db"
 	"boutique/views"
+
+	"github.com/a-h/templ"
 )
 
 func (app *App) home(w http.ResponseWriter, r *http.Request) {
-	c, err := app.chrome(r, "")
-	if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	app.render(w, r, http.StatusOK, views.Home(c))
+	app.renderPage(w, r, http.StatusOK, "", func(c views.Chrome) templ.Component { return views.Home(c) })
 }
 
 // productsPerPage is how many cards a page of /products/ shows.

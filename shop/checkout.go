@@ -15,6 +15,8 @@ import (
 	"boutique/db"
 	"boutique/payments"
 	"boutique/views"
+
+	"github.com/a-h/templ"
 )
 
 // Messages the checkout shows.
@@ -372,12 +374,9 @@ func (app *App) checkoutSuccess(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
-	c, err := app.chrome(r, "Thank you")
-	if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	app.render(w, r, http.StatusOK, views.SuccessPage(c, app.orderView(order, lines), false))
+	app.renderPage(w, r, http.StatusOK, "Thank you", func(c views.Chrome) templ.Component {
+		return views.SuccessPage(c, app.orderView(order, lines), false)
+	})
 }
 
 func (app *App) orderView(o db.Order, lines []db.OrderLineItem) views.Order {

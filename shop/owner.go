@@ -69,15 +69,6 @@ func (app *App) staffOnly(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-func (app *App) renderOwner(w http.ResponseWriter, r *http.Request, status int, title string, page func(views.Chrome) templ.Component) {
-	c, err := app.chrome(r, title)
-	if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	app.render(w, r, status, page(c))
-}
-
 func (app *App) ownerDashboard(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := time.Now().UTC()
@@ -133,7 +124,7 @@ func (app *App) ownerDashboard(w http.ResponseWriter, r *http.Request) {
 	for _, c := range counts {
 		d.Counts = append(d.Counts, views.StatusCount{Status: c.Status, Orders: c.Orders})
 	}
-	app.renderOwner(w, r, http.StatusOK, "Dashboard", func(c views.Chrome) templ.Component { return views.OwnerDashboard(c, d) })
+	app.renderPage(w, r, http.StatusOK, "Dashboard", func(c views.Chrome) templ.Component { return views.OwnerDashboard(c, d) })
 }
 
 func maxInt(a, b int64) int64 {
@@ -189,7 +180,7 @@ func (app *App) ownerPayments(w http.ResponseWriter, r *http.Request) {
 	if app.cfg.StripeWHSecret == "" {
 		p.Warning = "STRIPE_WH_SECRET is not set: the webhook cannot verify Stripe's events. " + p.Warning
 	}
-	app.renderOwner(w, r, http.StatusOK, "Payments health", func(c views.Chrome) templ.Component { return views.OwnerPayments(c, p) })
+	app.renderPage(w, r, http.StatusOK, "Payments health", func(c views.Chrome) templ.Component { return views.OwnerPayments(c, p) })
 }
 
 // stripeDashboardURL links a PaymentIntent in Stripe's dashboard.

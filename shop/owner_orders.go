@@ -47,7 +47,7 @@ func (app *App) ownerOrders(w http.ResponseWriter, r *http.Request) {
 		v.Rows = append(v.Rows, views.OwnerOrderRow{Number: o.OrderNumber, Date: orderDate(o.CreatedAt), Name: o.FullName.String,
 			Email: o.Email.String, GrandTotal: cart.Format(o.GrandTotal, o.Currency), Status: o.Status, Flagged: o.ReviewReason.Valid})
 	}
-	app.renderOwner(w, r, http.StatusOK, "Orders", func(c views.Chrome) templ.Component { return views.OwnerOrderList(c, v) })
+	app.renderPage(w, r, http.StatusOK, "Orders", func(c views.Chrome) templ.Component { return views.OwnerOrderList(c, v) })
 }
 
 func (app *App) ownerOrder(w http.ResponseWriter, r *http.Request) {
@@ -78,7 +78,7 @@ func (app *App) ownerOrder(w http.ResponseWriter, r *http.Request) {
 			v.Account = u.Username + " (" + u.Email + ")"
 		}
 	}
-	app.renderOwner(w, r, http.StatusOK, "Order "+o.OrderNumber[:8], func(c views.Chrome) templ.Component { return views.OwnerOrderPage(c, v) })
+	app.renderPage(w, r, http.StatusOK, "Order "+o.OrderNumber[:8], func(c views.Chrome) templ.Component { return views.OwnerOrderPage(c, v) })
 }
 
 // ownerOrderShip marks a paid order shipped, with a tracking note, and

@@ -37,7 +37,7 @@ func (app *App) ownerProducts(w http.ResponseWriter, r *http.Request) {
 		out = append(out, views.OwnerProductRow{ID: p.ID, SKU: p.Sku, Name: p.Name, Price: app.money(p.Price),
 			Category: p.CategoryFriendlyName, Archived: p.ArchivedAt.Valid, ImageURL: imageURL(p.ImageID)})
 	}
-	app.renderOwner(w, r, http.StatusOK, "Products", func(c views.Chrome) templ.Component { return views.OwnerProducts(c, out) })
+	app.renderPage(w, r, http.StatusOK, "Products", func(c views.Chrome) templ.Component { return views.OwnerProducts(c, out) })
 }
 
 func (app *App) productFormView(r *http.Request, f views.ProductForm) (views.ProductForm, error) {
@@ -57,7 +57,7 @@ func (app *App) renderProductForm(w http.ResponseWriter, r *http.Request, status
 		app.serverError(w, r, err)
 		return
 	}
-	app.renderOwner(w, r, status, "Product", func(c views.Chrome) templ.Component { return views.OwnerProductForm(c, f) })
+	app.renderPage(w, r, status, "Product", func(c views.Chrome) templ.Component { return views.OwnerProductForm(c, f) })
 }
 
 func (app *App) ownerProductNew(w http.ResponseWriter, r *http.Request) {
@@ -259,7 +259,7 @@ func (app *App) ownerProductDeletePage(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
-	app.renderOwner(w, r, http.StatusOK, "Delete "+p.Name, func(c views.Chrome) templ.Component { return views.OwnerDeleteProduct(c, id, p.Name, n) })
+	app.renderPage(w, r, http.StatusOK, "Delete "+p.Name, func(c views.Chrome) templ.Component { return views.OwnerDeleteProduct(c, id, p.Name, n) })
 }
 
 // ownerProductDelete deletes a product no order names, and archives one
@@ -302,7 +302,7 @@ func (app *App) renderCategories(w http.ResponseWriter, r *http.Request, status 
 	for _, c := range cats {
 		out = append(out, views.OwnerCategory{ID: c.ID, Name: c.Name, FriendlyName: c.FriendlyName})
 	}
-	app.renderOwner(w, r, status, "Categories", func(c views.Chrome) templ.Component { return views.OwnerCategories(c, out, errMsg) })
+	app.renderPage(w, r, status, "Categories", func(c views.Chrome) templ.Component { return views.OwnerCategories(c, out, errMsg) })
 }
 
 func (app *App) ownerCategories(w http.ResponseWriter, r *http.Request) {

@@ -9,6 +9,8 @@ import (
 	"boutique/cart"
 	"boutique/db"
 	"boutique/views"
+
+	"github.com/a-h/templ"
 )
 
 // profileFields are the order form's delivery fields, which a profile
@@ -119,12 +121,9 @@ func (app *App) orderHistory(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
-	c, err := app.chrome(r, "Order "+number[:8])
-	if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	app.render(w, r, http.StatusOK, views.SuccessPage(c, app.orderView(order, lines), true))
+	app.renderPage(w, r, http.StatusOK, "Order "+number[:8], func(c views.Chrome) templ.Component {
+		return views.SuccessPage(c, app.orderView(order, lines), true)
+	})
 }
 
 // canSeeOrder says whether this request may see an order's confirmation:

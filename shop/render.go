@@ -21,6 +21,17 @@ func (app *App) render(w http.ResponseWriter, r *http.Request, status int, c tem
 	}
 }
 
+// renderPage draws a page in the layout: the chrome for the title, then
+// the page made from it.
+func (app *App) renderPage(w http.ResponseWriter, r *http.Request, status int, title string, page func(views.Chrome) templ.Component) {
+	c, err := app.chrome(r, title)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	app.render(w, r, status, page(c))
+}
+
 // writeHTML renders c in full and only then writes the status and the body;
 // on a render error it has written nothing.
 func writeHTML(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
