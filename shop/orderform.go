@@ -2,7 +2,6 @@ package shop
 
 import (
 	"net/http"
-	"net/mail"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -57,8 +56,8 @@ func (f orderField) check(raw string) (string, string) {
 	}
 	switch f.name {
 	case "email":
-		if a, err := mail.ParseAddress(v); err != nil || a.Address != v || !strings.Contains(v[strings.LastIndexByte(v, '@')+1:], ".") {
-			return v, "Enter an email address such as name@example.com."
+		if msg := checkEmail(v); msg != "" {
+			return v, msg
 		}
 	case "country":
 		if countries.Name(v) == "" {
