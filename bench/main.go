@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -57,6 +58,33 @@ type result struct {
 	rate     float64
 	p50, p99 time.Duration
 	note     string
+	// CPU the shop and this process (load generator, baseline and fake
+	// Stripe) used during the scenario, in cores.
+	shopCPU, benchCPU float64
+}
+
+// shopPID is the shop's process, for its CPU time.
+var shopPID int
+
+// cpuSeconds is the user+system CPU time a process has used, from
+// /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s on Linux).
+func cpuSeconds(pid string) float64 {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name, field 2, is in parentheses and may hold spaces.
+	s := string(b)
+	if i := strings.LastIndexByte(s, ')'); i >= 0 {
+		s = s[i+1:]
+	}
+	f := strings.Fields(s)
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) / 100
 }
 
 func bench(d time.Duration) error {
@@ -94,6 +122,7 @@ func bench(d time.Duration) error {
 	if err := shop.Start(); err != nil {
 		return err
 	}
+	shopPID = shop.Process.Pid
 	defer shop.Process.Kill()
 	base, err := waitServing(stdout)
 	if err != nil {
@@ -112,9 +141,12 @@ func bench(d time.Duration) error {
 		return &http.Client{Transport: transport, Jar: jar, Timeout: 30 * time.Second,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
+	// Readers only read product pages, in (1), (2) and (7), so that (2)
+	// and (7) ask for the same pages; shoppers fill bags for (3) and (5).
+	readers := make([]*http.Client, clients)
 	shoppers := make([]*http.Client, clients)
 	for i := range shoppers {
-		shoppers[i] = newClient()
+		readers[i], shoppers[i] = newClient(), newClient()
 	}
 	productURL := func(i int) string { return fmt.Sprintf("%s/products/%d/", base, 1+i%products) }
 
@@ -122,10 +154,10 @@ func bench(d time.Duration) error {
 	fmt.Fprintf(os.Stderr, "bench: %d clients, %s a scenario\n", clients, d)
 
 	results = append(results, load("GET /products/ (172 products, page 1 of 4)", d, func(c, i int) (int, error) {
-		return get(shoppers[c], base+"/products/")
+		return get(readers[c], base+"/products/")
 	}))
 	results = append(results, load("GET /products/{id}/", d, func(c, i int) (int, error) {
-		return get(shoppers[c], productURL(c*7919+i))
+		return get(readers[c], productURL(c*7919+i))
 	}))
 
 	// Each shopper gets a 3-line bag and a CSRF token.
@@ -223,7 +255,7 @@ func bench(d time.Duration) error {
 	go func() {
 		defer close(done)
 		readRes = load("GET /products/{id}/ during webhooks", d, func(c, i int) (int, error) {
-			return get(shoppers[c], productURL(c*7919+i))
+			return get(readers[c], productURL(c*7919+i))
 		})
 	}()
 	bg := loadN("(webhooks in the background)", d, 4, send)
@@ -259,17 +291,25 @@ func loadN(name string, d time.Duration, n int, fn func(client, i int) (int, err
 				return
 			}
 			defer res.Body.Close()
-			f, err := os.Create(filepath.Join(dir, strings.NewReplacer("/", "_", " ", "_", "{", "", "}", "").Replace(name)+".pprof"))
+			f, err := os.Create(filepath.Join(dir, profileName(name)+".pprof"))
 			if err == nil {
 				io.Copy(f, res.Body)
 				f.Close()
 			}
 		}()
+		// And one of this process (load generator, baseline, fake Stripe).
+		if f, err := os.Create(filepath.Join(dir, "bench-"+profileName(name)+".pprof")); err == nil {
+			defer f.Close()
+			if pprof.StartCPUProfile(f) == nil {
+				defer pprof.StopCPUProfile()
+			}
+		}
 	}
 	var wg sync.WaitGroup
 	lat := make([][]time.Duration, n)
 	var failures atomic.Int64
 	deadline := time.Now().Add(d)
+	shop0, self0 := cpuSeconds(strconv.Itoa(shopPID)), cpuSeconds("self")
 	start := time.Now()
 	for c := range n {
 		wg.Add(1)
@@ -287,9 +327,11 @@ func loadN(name string, d time.Duration, n int, fn func(client, i int) (int, err
 	}
 	wg.Wait()
 	took := time.Since(start)
+	shopCPU := (cpuSeconds(strconv.Itoa(shopPID)) - shop0) / took.Seconds()
+	benchCPU := (cpuSeconds("self") - self0) / took.Seconds()
 	all := slices.Concat(lat...)
 	slices.Sort(all)
-	r := result{name: name, requests: int64(len(all)), failures: failures.Load()}
+	r := result{name: name, requests: int64(len(all)), failures: failures.Load(), shopCPU: shopCPU, benchCPU: benchCPU}
 	if len(all) > 0 {
 		r.rate = float64(len(all)) / took.Seconds()
 		r.p50 = all[len(all)/2]
@@ -297,6 +339,11 @@ func loadN(name string, d time.Duration, n int, fn func(client, i int) (int, err
 	}
 	fmt.Fprintf(os.Stderr, "bench: %-45s %8.0f req/s\n", name, r.rate)
 	return r
+}
+
+// profileName is a scenario's name as a file name.
+func profileName(scenario string) string {
+	return strings.NewReplacer("/", "_", " ", "_", "{", "", "}", "", "(", "", ")", "", ",", "", ":", "").Replace(scenario)
 }
 
 func get(c *http.Client, u string) (int, error) {
@@ -430,14 +477,14 @@ func printTable(rs []result, peakRSS int64) {
 			idle = r.rate
 		}
 	}
-	fmt.Printf("\n| scenario | req/s | p50 | p99 | vs baseline | errors | notes |\n|---|---:|---:|---:|---:|---:|---|\n")
+	fmt.Printf("\n| scenario | req/s | p50 | p99 | vs baseline | errors | CPU shop/bench | notes |\n|---|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range rs {
 		note := r.note
 		if r.name == "GET /products/{id}/ during webhooks" && idle > 0 {
 			note = fmt.Sprintf("%.0f%% of its idle rate, %s", 100*r.rate/idle, r.note)
 		}
-		fmt.Printf("| %s | %.0f | %s | %s | %.1f%% | %d | %s |\n", r.name, r.rate, r.p50.Round(10*time.Microsecond),
-			r.p99.Round(10*time.Microsecond), 100*r.rate/base, r.failures, note)
+		fmt.Printf("| %s | %.0f | %s | %s | %.1f%% | %d | %.2f/%.2f | %s |\n", r.name, r.rate, r.p50.Round(10*time.Microsecond),
+			r.p99.Round(10*time.Microsecond), 100*r.rate/base, r.failures, r.shopCPU, r.benchCPU, note)
 	}
 	fmt.Printf("\nPeak RSS of the shop: %.1f MB\n", float64(peakRSS)/(1<<20))
 }

@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -570,6 +571,8 @@ func Deliver(ctx context.Context, client *http.Client, url, secret string, ev Ev
 	if err != nil {
 		return 0, err
 	}
+	// Read to the end so that the connection is kept alive for the next.
+	io.Copy(io.Discard, res.Body)
 	res.Body.Close()
 	return res.StatusCode, nil
 }
