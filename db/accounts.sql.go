@@ -165,20 +165,6 @@ func (q *Queries) GetUserByUsername(ctx context.Context, username string) (GetUs
 	return i, err
 }
 
-const linkOrderToUser = `-- name: LinkOrderToUser :exec
-UPDATE orders SET user_id = ? WHERE id = ?
-`
-
-type LinkOrderToUserParams struct {
-	UserID sql.NullInt64
-	ID     int64
-}
-
-func (q *Queries) LinkOrderToUser(ctx context.Context, arg LinkOrderToUserParams) error {
-	_, err := q.exec(ctx, q.linkOrderToUserStmt, linkOrderToUser, arg.UserID, arg.ID)
-	return err
-}
-
 const listUserOrders = `-- name: ListUserOrders :many
 SELECT o.order_number, o.created_at, o.grand_total, o.currency, o.status,
        CAST(COALESCE((SELECT SUM(quantity) FROM order_line_items WHERE order_id = o.id), 0) AS INTEGER) AS items

@@ -90,3 +90,34 @@ func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
 }
 
 func (c connector) Driver() driver.Driver { return c.drv }
+
+// writerAutocheckpoint is how many pages the WAL may reach before the
+// writer's connection checkpoints at a commit (SQLite's default is 1,000).
+// A process that checkpoints in the background (Checkpoint) keeps the WAL
+// well below it; this is the backstop should that fall behind.
+const writerAutocheckpoint = 4000
+
+// WriterConn takes a connection from the pool for a process's one writer to
+// keep. It checkpoints only as a backstop: the writer's process is expected
+// to call Checkpoint in the background, so that commits do not wait for the
+// WAL to be copied back. Close it to give it back.
+func WriterConn(ctx context.Context, pool *sql.DB) (*sql.Conn, error) {
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", writerAutocheckpoint)); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return conn, nil
+}
+
+// Checkpoint copies as much of the WAL into the database file as it can
+// without waiting for readers or the writer (a passive checkpoint).
+func Checkpoint(ctx context.Context, pool *sql.DB) error {
+	// A query, not an Exec: it must not take the shop's write lock, and it
+	// answers with a row (busy, pages in the WAL, pages copied).
+	var busy, walPages, copied int
+	return pool.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &walPages, &copied)
+}

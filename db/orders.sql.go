@@ -16,15 +16,16 @@ INSERT INTO orders (
     full_name, email, phone_number, country, postcode, town_or_city,
     street_address1, street_address2, county,
     original_bag, order_total, delivery_cost, grand_total, amount_paid, currency,
-    review_reason, save_info, username
+    review_reason, save_info, username, user_id
 ) VALUES (
     ?, ?, ?,
     ?, ?, ?, ?, ?, ?,
     ?, ?, ?,
     ?, ?, ?, ?, ?, ?,
-    ?, ?, ?
+    ?, ?, ?, ?
 )
-RETURNING id, created_at
+ON CONFLICT (stripe_pid) DO NOTHING
+RETURNING id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at, user_id
 `
 
 type CreateOrderParams struct {
@@ -49,14 +50,12 @@ type CreateOrderParams struct {
 	ReviewReason   sql.NullString
 	SaveInfo       int64
 	Username       sql.NullString
+	UserID         sql.NullInt64
 }
 
-type CreateOrderRow struct {
-	ID        int64
-	CreatedAt string
-}
-
-func (q *Queries) CreateOrder(ctx context.Context, arg CreateOrderParams) (CreateOrderRow, error) {
+// Records the order of a PaymentIntent, once: when one is recorded for it
+// already, nothing is written and no row comes back.
+func (q *Queries) CreateOrder(ctx context.Context, arg CreateOrderParams) (Order, error) {
 	row := q.queryRow(ctx, q.createOrderStmt, createOrder,
 		arg.OrderNumber,
 		arg.StripePid,
@@ -79,9 +78,36 @@ func (q *Queries) CreateOrder(ctx context.Context, arg CreateOrderParams) (Creat
 		arg.ReviewReason,
 		arg.SaveInfo,
 		arg.Username,
+		arg.UserID,
 	)
-	var i CreateOrderRow
-	err := row.Scan(&i.ID, &i.CreatedAt)
+	var i Order
+	err := row.Scan(
+		&i.ID,
+		&i.OrderNumber,
+		&i.StripePid,
+		&i.Status,
+		&i.Source,
+		&i.FullName,
+		&i.Email,
+		&i.PhoneNumber,
+		&i.Country,
+		&i.Postcode,
+		&i.TownOrCity,
+		&i.StreetAddress1,
+		&i.StreetAddress2,
+		&i.County,
+		&i.OriginalBag,
+		&i.OrderTotal,
+		&i.DeliveryCost,
+		&i.GrandTotal,
+		&i.AmountPaid,
+		&i.Currency,
+		&i.ReviewReason,
+		&i.SaveInfo,
+		&i.Username,
+		&i.CreatedAt,
+		&i.UserID,
+	)
 	return i, err
 }
 

@@ -165,9 +165,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.latestCheckoutStmt, err = db.PrepareContext(ctx, latestCheckout); err != nil {
 		return nil, fmt.Errorf("error preparing query LatestCheckout: %w", err)
 	}
-	if q.linkOrderToUserStmt, err = db.PrepareContext(ctx, linkOrderToUser); err != nil {
-		return nil, fmt.Errorf("error preparing query LinkOrderToUser: %w", err)
-	}
 	if q.listAllCategoriesStmt, err = db.PrepareContext(ctx, listAllCategories); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAllCategories: %w", err)
 	}
@@ -504,11 +501,6 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing latestCheckoutStmt: %w", cerr)
 		}
 	}
-	if q.linkOrderToUserStmt != nil {
-		if cerr := q.linkOrderToUserStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing linkOrderToUserStmt: %w", cerr)
-		}
-	}
 	if q.listAllCategoriesStmt != nil {
 		if cerr := q.listAllCategoriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAllCategoriesStmt: %w", cerr)
@@ -755,7 +747,6 @@ type Queries struct {
 	getUserByUsernameStmt       *sql.Stmt
 	lastEventAtStmt             *sql.Stmt
 	latestCheckoutStmt          *sql.Stmt
-	linkOrderToUserStmt         *sql.Stmt
 	listAllCategoriesStmt       *sql.Stmt
 	listBagLinesStmt            *sql.Stmt
 	listCategoriesStmt          *sql.Stmt
@@ -841,7 +832,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getUserByUsernameStmt:       q.getUserByUsernameStmt,
 		lastEventAtStmt:             q.lastEventAtStmt,
 		latestCheckoutStmt:          q.latestCheckoutStmt,
-		linkOrderToUserStmt:         q.linkOrderToUserStmt,
 		listAllCategoriesStmt:       q.listAllCategoriesStmt,
 		listBagLinesStmt:            q.listBagLinesStmt,
 		listCategoriesStmt:          q.listCategoriesStmt,

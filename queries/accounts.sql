@@ -38,9 +38,6 @@ ON CONFLICT (user_id) DO UPDATE SET
     default_postcode = excluded.default_postcode,
     default_country = excluded.default_country;
 
--- name: LinkOrderToUser :exec
-UPDATE orders SET user_id = ? WHERE id = ?;
-
 -- name: ListUserOrders :many
 SELECT o.order_number, o.created_at, o.grand_total, o.currency, o.status,
        CAST(COALESCE((SELECT SUM(quantity) FROM order_line_items WHERE order_id = o.id), 0) AS INTEGER) AS items

@@ -5,20 +5,23 @@ SELECT * FROM orders WHERE stripe_pid = ?;
 SELECT * FROM orders WHERE order_number = ?;
 
 -- name: CreateOrder :one
+-- Records the order of a PaymentIntent, once: when one is recorded for it
+-- already, nothing is written and no row comes back.
 INSERT INTO orders (
     order_number, stripe_pid, source,
     full_name, email, phone_number, country, postcode, town_or_city,
     street_address1, street_address2, county,
     original_bag, order_total, delivery_cost, grand_total, amount_paid, currency,
-    review_reason, save_info, username
+    review_reason, save_info, username, user_id
 ) VALUES (
     ?, ?, ?,
     ?, ?, ?, ?, ?, ?,
     ?, ?, ?,
     ?, ?, ?, ?, ?, ?,
-    ?, ?, ?
+    ?, ?, ?, ?
 )
-RETURNING id, created_at;
+ON CONFLICT (stripe_pid) DO NOTHING
+RETURNING *;
 
 -- name: CreateOrderLine :exec
 INSERT INTO order_line_items (

@@ -35,6 +35,10 @@ type App struct {
 	navCache atomic.Pointer[[]views.Category]
 	// draining is set when the shop is shutting down: /readyz says so.
 	draining atomic.Bool
+	// writes are the writer's queue (writer.go); commits counts its
+	// transactions, for the background checkpoints.
+	writes  chan *writeJob
+	commits atomic.Int64
 	// outboxWake tells the email sender there is mail to send.
 	outboxWake chan struct{}
 	stop       chan struct{} // closed by Close: background work ends
@@ -71,7 +75,15 @@ func New(pool *sql.DB, log *slog.Logger, cfg Config) (*App, error) {
 	}
 	app.outboxWake = make(chan struct{}, 1)
 	app.stop = make(chan struct{})
-	app.sessions = newSessions(q, log)
+	app.writes = make(chan *writeJob)
+	conn, err := db.WriterConn(context.Background(), pool)
+	if err != nil {
+		q.Close()
+		return nil, fmt.Errorf("taking the writer's connection: %w", err)
+	}
+	app.run(func(stop <-chan struct{}) { app.runWriter(conn, stop) })
+	app.run(app.runCheckpoints)
+	app.sessions = newSessions(sessionStore{q: q, write: app.write}, log)
 	app.run(func(stop <-chan struct{}) { app.cleanBags(10*time.Minute, stop) })
 	app.run(func(stop <-chan struct{}) { app.runOutbox(min(app.cfg.OutboxRetry, time.Minute), stop) })
 	return app, nil

@@ -167,23 +167,16 @@ func (app *App) bagAdd(w http.ResponseWriter, r *http.Request) {
 // line grows in a single statement, so adds that arrive together all
 // count; one that would pass the line's limit changes nothing.
 func (app *App) addToBag(ctx context.Context, bagID string, productID int64, size string, qty int64) error {
-	tx, err := app.db.BeginTx(ctx, nil)
-	if err != nil {
+	return app.write(ctx, func(ctx context.Context, q *db.Queries) error {
+		if err := q.TouchBag(ctx, bagID); err != nil {
+			return err
+		}
+		_, err := q.AddToBagLine(ctx, db.AddToBagLineParams{BagID: bagID, ProductID: productID, Size: size, Quantity: qty})
+		if errors.Is(err, sql.ErrNoRows) {
+			return errLineFull
+		}
 		return err
-	}
-	defer tx.Rollback()
-	q := app.q.WithTx(tx)
-	if err := q.TouchBag(ctx, bagID); err != nil {
-		return err
-	}
-	_, err = q.AddToBagLine(ctx, db.AddToBagLineParams{BagID: bagID, ProductID: productID, Size: size, Quantity: qty})
-	if errors.Is(err, sql.ErrNoRows) {
-		return errLineFull
-	}
-	if err != nil {
-		return err
-	}
-	return tx.Commit()
+	})
 }
 
 // bagAdjust is POST /bag/adjust/{id}/: quantity (0 removes), product_size.
@@ -235,13 +228,16 @@ func (app *App) changeLine(w http.ResponseWriter, r *http.Request, decide func(n
 	bagID := app.bagID(ctx)
 	key := db.DeleteBagLineParams{BagID: bagID, ProductID: product.ID, Size: size}
 	var changed int64
-	if qty == 0 {
-		changed, err = app.q.DeleteBagLine(ctx, key)
-	} else {
-		changed, err = app.q.SetBagLineQuantity(ctx, db.SetBagLineQuantityParams{
-			Quantity: qty, BagID: bagID, ProductID: product.ID, Size: size,
-		})
-	}
+	err = app.write(ctx, func(ctx context.Context, q *db.Queries) (err error) {
+		if qty == 0 {
+			changed, err = q.DeleteBagLine(ctx, key)
+		} else {
+			changed, err = q.SetBagLineQuantity(ctx, db.SetBagLineQuantityParams{
+				Quantity: qty, BagID: bagID, ProductID: product.ID, Size: size,
+			})
+		}
+		return err
+	})
 	if err != nil {
 		app.serverError(w, r, err)
 		return

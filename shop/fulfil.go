@@ -109,22 +109,6 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 		}
 	}
 
-	tx, err := app.db.BeginTx(ctx, nil)
-	if err != nil {
-		return db.Order{}, false, err
-	}
-	defer tx.Rollback()
-	q := app.q.WithTx(tx)
-
-	if existing, err := q.GetOrderByPID(ctx, in.ID); err == nil {
-		if err := recordEvent(ctx, q, ev, in.ID, "already recorded"); err != nil {
-			return db.Order{}, false, err
-		}
-		return existing, false, tx.Commit()
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return db.Order{}, false, err
-	}
-
 	var review sql.NullString
 	if len(reasons) > 0 {
 		review = sql.NullString{String: strings.Join(reasons, "; "), Valid: true}
@@ -133,37 +117,11 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 	if in.Metadata["save_info"] == "true" {
 		saveInfo = 1
 	}
-	orderID, err := q.CreateOrder(ctx, db.CreateOrderParams{
-		OrderNumber:    newOrderNumber(),
-		StripePid:      in.ID,
-		Source:         source,
-		FullName:       nullable(d.FullName),
-		Email:          nullable(d.Email),
-		PhoneNumber:    nullable(d.Phone),
-		Country:        nullable(d.Country),
-		Postcode:       nullable(d.Postcode),
-		TownOrCity:     nullable(d.Town),
-		StreetAddress1: nullable(d.Street1),
-		StreetAddress2: nullable(d.Street2),
-		County:         nullable(d.County),
-		OriginalBag:    bagJSON,
-		OrderTotal:     totals.Total,
-		DeliveryCost:   totals.Delivery,
-		GrandTotal:     totals.GrandTotal,
-		AmountPaid:     in.Amount,
-		Currency:       strings.ToLower(in.Currency),
-		ReviewReason:   review,
-		SaveInfo:       saveInfo,
-		Username:       nullable(in.Metadata["username"]),
-	})
-	if err != nil {
-		return db.Order{}, false, err
-	}
+	username := in.Metadata["username"]
 	orderLines := make([]db.CreateOrderLineParams, 0, len(lines))
 	for _, l := range lines {
 		p, ok := products[l.ProductID]
 		line := db.CreateOrderLineParams{
-			OrderID:       orderID.ID,
 			ProductID:     sql.NullInt64{Int64: l.ProductID, Valid: ok},
 			ProductSize:   nullable(l.Size),
 			Quantity:      l.Quantity,
@@ -175,61 +133,107 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 		if !ok {
 			line.ProductName = fmt.Sprintf("Product #%d (no longer in the catalog)", l.ProductID)
 		}
-		if err := q.CreateOrderLine(ctx, line); err != nil {
-			return db.Order{}, false, err
-		}
 		orderLines = append(orderLines, line)
 	}
-	// The shopper's account, named in the metadata when they checked out
-	// signed in: the order is theirs, and when they ticked the box at the
-	// moment of paying, its delivery details become their defaults. This
-	// runs once, in whichever path records the order first.
-	if username := in.Metadata["username"]; username != "" {
-		u, err := q.GetUserByUsername(ctx, username)
-		switch {
-		case err == nil:
-			if err := q.LinkOrderToUser(ctx, db.LinkOrderToUserParams{UserID: sql.NullInt64{Int64: u.ID, Valid: true}, ID: orderID.ID}); err != nil {
-				return db.Order{}, false, err
+
+	var order db.Order
+	var created, noAccount bool
+	err = app.write(ctx, func(ctx context.Context, q *db.Queries) error {
+		created, noAccount = false, false
+		// The shopper's account, named in the metadata when they checked
+		// out signed in: the order is theirs.
+		var userID sql.NullInt64
+		if username != "" {
+			u, err := q.GetUserByUsername(ctx, username)
+			switch {
+			case err == nil:
+				userID = sql.NullInt64{Int64: u.ID, Valid: true}
+			case errors.Is(err, sql.ErrNoRows):
+				noAccount = true
+			default:
+				return err
 			}
-			if saveInfo == 1 {
-				if err := saveProfile(ctx, q, u.ID, d); err != nil {
-					return db.Order{}, false, err
-				}
-			}
-		case errors.Is(err, sql.ErrNoRows):
-			app.log.Warn("order names an account that does not exist", "username", username, "payment_intent", in.ID)
-		default:
-			return db.Order{}, false, err
 		}
-	}
-	// The checkout is done and the bag it paid for is empty, whichever
-	// path got here first and whether or not the shopper comes back.
-	if err := q.CompleteCheckout(ctx, in.ID); err != nil {
-		return db.Order{}, false, err
-	}
-	if err := q.EmptyPaidBag(ctx, in.ID); err != nil {
-		return db.Order{}, false, err
-	}
-	order, err := q.GetOrderByPID(ctx, in.ID)
+		var err error
+		order, err = q.CreateOrder(ctx, db.CreateOrderParams{
+			OrderNumber:    newOrderNumber(),
+			StripePid:      in.ID,
+			Source:         source,
+			FullName:       nullable(d.FullName),
+			Email:          nullable(d.Email),
+			PhoneNumber:    nullable(d.Phone),
+			Country:        nullable(d.Country),
+			Postcode:       nullable(d.Postcode),
+			TownOrCity:     nullable(d.Town),
+			StreetAddress1: nullable(d.Street1),
+			StreetAddress2: nullable(d.Street2),
+			County:         nullable(d.County),
+			OriginalBag:    bagJSON,
+			OrderTotal:     totals.Total,
+			DeliveryCost:   totals.Delivery,
+			GrandTotal:     totals.GrandTotal,
+			AmountPaid:     in.Amount,
+			Currency:       strings.ToLower(in.Currency),
+			ReviewReason:   review,
+			SaveInfo:       saveInfo,
+			Username:       nullable(username),
+			UserID:         userID,
+		})
+		if errors.Is(err, sql.ErrNoRows) {
+			// Recorded before, by this path or another.
+			if order, err = q.GetOrderByPID(ctx, in.ID); err != nil {
+				return err
+			}
+			return recordEvent(ctx, q, ev, in.ID, "already recorded")
+		}
+		if err != nil {
+			return err
+		}
+		created = true
+		for i := range orderLines {
+			orderLines[i].OrderID = order.ID
+			if err := q.CreateOrderLine(ctx, orderLines[i]); err != nil {
+				return err
+			}
+		}
+		// When the shopper ticked the box at the moment of paying, the
+		// order's delivery details become their defaults. This runs once,
+		// in whichever path records the order first.
+		if userID.Valid && saveInfo == 1 {
+			if err := saveProfile(ctx, q, userID.Int64, d); err != nil {
+				return err
+			}
+		}
+		// The checkout is done and the bag it paid for is empty, whichever
+		// path got here first and whether or not the shopper comes back.
+		if err := q.CompleteCheckout(ctx, in.ID); err != nil {
+			return err
+		}
+		if err := q.EmptyPaidBag(ctx, in.ID); err != nil {
+			return err
+		}
+		if order.Email.Valid {
+			subject, body := app.confirmationEmail(order, orderLines)
+			if err := q.EnqueueEmail(ctx, db.EnqueueEmailParams{
+				DedupeKey: "order-confirmation:" + order.OrderNumber,
+				Recipient: order.Email.String, Subject: subject, Body: body,
+			}); err != nil {
+				return err
+			}
+		}
+		return recordEvent(ctx, q, ev, in.ID, "created")
+	})
 	if err != nil {
 		return db.Order{}, false, err
 	}
-	if order.Email.Valid {
-		subject, body := app.confirmationEmail(order, orderLines)
-		if err := q.EnqueueEmail(ctx, db.EnqueueEmailParams{
-			DedupeKey: "order-confirmation:" + order.OrderNumber,
-			Recipient: order.Email.String, Subject: subject, Body: body,
-		}); err != nil {
-			return db.Order{}, false, err
-		}
-	} else {
+	if !created {
+		return order, false, nil
+	}
+	if noAccount {
+		app.log.Warn("order names an account that does not exist", "username", username, "payment_intent", in.ID)
+	}
+	if !order.Email.Valid {
 		app.log.Warn("order has no email address: no confirmation sent", "order", order.OrderNumber)
-	}
-	if err := recordEvent(ctx, q, ev, in.ID, "created"); err != nil {
-		return db.Order{}, false, err
-	}
-	if err := tx.Commit(); err != nil {
-		return db.Order{}, false, err
 	}
 	app.wakeOutbox()
 	app.metrics.orders.Inc(source)

@@ -34,8 +34,12 @@ const sessionLifetime = 14 * 24 * time.Hour
 
 // sessionStore keeps scs's sessions in the shop's SQLite file, in the table
 // and format of scs's sqlite3store, through prepared statements: the
-// store's own unprepared lookup was an eighth of a page's time.
-type sessionStore struct{ q *db.Queries }
+// store's own unprepared lookup was an eighth of a page's time. Its writes
+// go through the shop's writer.
+type sessionStore struct {
+	q     *db.Queries
+	write func(ctx context.Context, work func(ctx context.Context, q *db.Queries) error) error
+}
 
 func (s sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	b, err := s.q.FindSession(ctx, token)
@@ -46,11 +50,13 @@ func (s sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, 
 }
 
 func (s sessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	return s.q.CommitSession(ctx, db.CommitSessionParams{Token: token, Data: b, Expiry: expiry.UTC().Format("2006-01-02T15:04:05.999")})
+	return s.write(ctx, func(ctx context.Context, q *db.Queries) error {
+		return q.CommitSession(ctx, db.CommitSessionParams{Token: token, Data: b, Expiry: expiry.UTC().Format("2006-01-02T15:04:05.999")})
+	})
 }
 
 func (s sessionStore) DeleteCtx(ctx context.Context, token string) error {
-	return s.q.DeleteSession(ctx, token)
+	return s.write(ctx, func(ctx context.Context, q *db.Queries) error { return q.DeleteSession(ctx, token) })
 }
 
 func (s sessionStore) Find(token string) ([]byte, bool, error) {
@@ -66,9 +72,9 @@ func (s sessionStore) Delete(token string) error { return s.DeleteCtx(context.Ba
 // newSessions keeps sessions in the shop's own SQLite file (table
 // sessions), so a restart keeps every shopper's bag. Expired sessions go
 // in cleanBags's regular sweep.
-func newSessions(q *db.Queries, log *slog.Logger) *scs.SessionManager {
+func newSessions(store sessionStore, log *slog.Logger) *scs.SessionManager {
 	sm := scs.New()
-	sm.Store = sessionStore{q}
+	sm.Store = store
 	sm.Codec = sessionCodec{}
 	sm.Lifetime = sessionLifetime
 	sm.Cookie.Name = "boutique_session"

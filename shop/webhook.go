@@ -169,19 +169,19 @@ func (app *App) recordOnly(ctx context.Context, ev payments.Event, paymentIntent
 	})
 }
 
-// inTx runs work in one immediate transaction and commits when it
-// succeeds.
+// inTx runs work in a write transaction (see write) and gives its outcome
+// once that has committed.
 func (app *App) inTx(ctx context.Context, work func(q *db.Queries) (string, error)) (string, error) {
-	tx, err := app.db.BeginTx(ctx, nil)
+	var out string
+	err := app.write(ctx, func(_ context.Context, q *db.Queries) error {
+		var err error
+		out, err = work(q)
+		return err
+	})
 	if err != nil {
 		return "", err
 	}
-	defer tx.Rollback()
-	out, err := work(app.q.WithTx(tx))
-	if err != nil {
-		return "", err
-	}
-	return out, tx.Commit()
+	return out, nil
 }
 
 // webhookOutcome folds an outcome into a few values for the metrics.

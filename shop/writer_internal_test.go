@@ -1,0 +1,196 @@
+package shop
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"boutique/cart"
+	"boutique/db"
+	"boutique/db/dbtest"
+)
+
+func writerApp(t *testing.T) (*App, *sql.DB, string) {
+	t.Helper()
+	path := t.TempDir() + "/shop.db"
+	pool := dbtest.OpenFile(t, path)
+	app, err := New(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Currency: "usd", Delivery: cart.DefaultRules, StripeJSURL: DefaultStripeJSURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(app.Close)
+	return app, pool, path
+}
+
+// bagKey is a bag id (32 characters) made from a short name.
+func bagKey(name string) string { return fmt.Sprintf("%032s", name) }
+
+func bagExists(t *testing.T, pool *sql.DB, name string) bool {
+	t.Helper()
+	id := bagKey(name)
+	var n int
+	if err := pool.QueryRow(`SELECT COUNT(*) FROM bags WHERE id = ?`, id).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n == 1
+}
+
+func touchJob(ctx context.Context, name string, fail error) *writeJob {
+	return &writeJob{ctx: ctx, done: make(chan error, 1), work: func(ctx context.Context, q *db.Queries) error {
+		if err := q.TouchBag(ctx, bagKey(name)); err != nil {
+			return err
+		}
+		return fail
+	}}
+}
+
+func TestWriterBatchUndoesOnlyTheWriteThatFailed(t *testing.T) {
+	app, pool, _ := writerApp(t)
+	conn, err := db.WriterConn(context.Background(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+
+	boom := errors.New("boom")
+	gaveUp, cancel := context.WithCancel(context.Background())
+	cancel()
+	bg := context.Background()
+	jobs := []*writeJob{
+		touchJob(bg, "a", nil),
+		touchJob(bg, "b", boom),    // writes, then fails: its write is undone
+		touchJob(gaveUp, "c", nil), // its caller gave up: never runs
+		touchJob(bg, "d", nil),
+	}
+	app.commitBatch(conn, jobs)
+
+	want := []error{nil, boom, context.Canceled, nil}
+	for i, job := range jobs {
+		if err := <-job.done; !errors.Is(err, want[i]) {
+			t.Errorf("job %d answered %v, want %v", i, err, want[i])
+		}
+	}
+	for id, want := range map[string]bool{"a": true, "b": false, "c": false, "d": true} {
+		if got := bagExists(t, pool, id); got != want {
+			t.Errorf("bag %s exists: %v, want %v", id, got, want)
+		}
+	}
+}
+
+func TestWriterLoneWriteThatFailsLeavesNothing(t *testing.T) {
+	app, pool, _ := writerApp(t)
+	conn, err := db.WriterConn(context.Background(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	boom := errors.New("boom")
+	job := touchJob(context.Background(), "lone", boom)
+	app.commitBatch(conn, []*writeJob{job})
+	if err := <-job.done; !errors.Is(err, boom) {
+		t.Fatalf("answered %v, want boom", err)
+	}
+	if bagExists(t, pool, "lone") {
+		t.Fatal("the failed write was committed")
+	}
+}
+
+// Writes that arrive while one is running go in together, and each is
+// answered only once it is in the database.
+func TestWriterGathersWaitingWrites(t *testing.T) {
+	app, pool, _ := writerApp(t)
+	ctx := context.Background()
+	release := make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- app.write(ctx, func(ctx context.Context, q *db.Queries) error {
+			<-release
+			return q.TouchBag(ctx, bagKey("first"))
+		})
+	}()
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("bag-%02d", i)
+			if err := app.write(ctx, func(ctx context.Context, q *db.Queries) error { return q.TouchBag(ctx, bagKey(id)) }); err != nil {
+				errs <- err
+				return
+			}
+			if !bagExists(t, pool, id) {
+				errs <- fmt.Errorf("%s answered before it was committed", id)
+			}
+		}()
+	}
+	time.Sleep(100 * time.Millisecond) // the 20 queue behind the first
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if c := app.commits.Load(); c >= 1+n {
+		t.Errorf("%d commits for %d writes: the waiting writes were not gathered", c, 1+n)
+	}
+}
+
+func TestWriteAfterCloseIsRefused(t *testing.T) {
+	app, _, _ := writerApp(t)
+	app.Close()
+	done := make(chan error, 1)
+	go func() {
+		done <- app.write(context.Background(), func(ctx context.Context, q *db.Queries) error { return q.TouchBag(ctx, bagKey("late")) })
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, errShuttingDown) {
+			t.Fatalf("write after Close: %v, want errShuttingDown", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a write after Close did not return within 5s")
+	}
+}
+
+// Commits do not copy the WAL back into the database file themselves (not
+// below the backstop); the background checkpoints do.
+func TestBackgroundCheckpointCopiesTheWAL(t *testing.T) {
+	app, _, path := writerApp(t)
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	before := size()
+	data := []byte(strings.Repeat("x", 2000))
+	for i := range 100 {
+		err := app.write(context.Background(), func(ctx context.Context, q *db.Queries) error {
+			return q.CommitSession(ctx, db.CommitSessionParams{Token: fmt.Sprintf("t%03d", i), Data: data, Expiry: "2999-01-01T00:00:00"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for size() <= before {
+		if time.Now().After(deadline) {
+			t.Fatalf("the database file is still %d bytes 10s after 200 KB of writes: no checkpoint", before)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
