@@ -184,7 +184,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if (net_.tlsCert == "") != (net_.tlsKey == "") || (net_.tlsCert != "" && net_.domain != "") {
 		return errors.New("serve: give -tls-cert and -tls-key together, or -domain, not both")
 	}
-	log := slog.New(slog.NewTextHandler(stdout, nil))
+	// Under load, a write system call for every log line was a few per
+	// cent of a request; lines that come together are written together.
+	logOut := newLogWriter(stdout, 50*time.Millisecond)
+	defer logOut.Flush()
+	log := slog.New(slog.NewTextHandler(logOut, nil))
 	if cfg.StripeSecretKey != "" && cfg.StripeWHSecret == "" {
 		log.Warn("!!! STRIPE_SECRET_KEY is set but STRIPE_WH_SECRET is not: the webhook cannot verify Stripe's events, " +
 			"so paid orders whose shopper closes the tab before the confirmation page WILL GO UNRECORDED. " +

@@ -149,7 +149,20 @@ func (s *server) stop(t *testing.T) {
 func (s *server) logText() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.logText()
+	return strings.Join(s.log, "\n")
+}
+
+// waitLogged is logged for a line that may still be on its way: lines that
+// follow each other closely are written together (logWriter).
+func (s *server) waitLogged(substr string) bool {
+	deadline := time.Now().Add(5 * time.Second)
+	for !s.logged(substr) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return true
 }
 
 func (s *server) logged(substr string) bool {
@@ -177,7 +190,7 @@ func TestServeKeepsItsDataAcrossRestarts(t *testing.T) {
 	if n < 40 {
 		t.Fatalf("the demo catalog shows %d products, want at least 40", n)
 	}
-	if !first.logged("demo catalog loaded") || !first.logged("msg=request method=GET path=/products/ status=200 duration=") {
+	if !first.logged("demo catalog loaded") || !first.waitLogged("msg=request method=GET path=/products/ status=200 duration=") {
 		t.Fatalf("log lacks the seeding or the request line:\n%s", first.logText())
 	}
 	first.stop(t)
