@@ -51,10 +51,13 @@ func (r *Registry) Counter(name, help string, labels ...string) *CounterVec {
 }
 
 // Inc adds one for the label values, given in the order of the names.
-func (c *CounterVec) Inc(values ...string) {
+func (c *CounterVec) Inc(values ...string) { c.Add(1, values...) }
+
+// Add adds n for the label values.
+func (c *CounterVec) Add(n uint64, values ...string) {
 	key := labelString(c.labels, values)
 	c.mu.Lock()
-	c.values[key]++
+	c.values[key] += n
 	c.mu.Unlock()
 }
 

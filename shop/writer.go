@@ -138,9 +138,13 @@ func (app *App) commitBatch(conn *sql.Conn, batch []*writeJob) {
 		return
 	}
 	err = tx.Commit()
+	outcome := "failed"
 	if err == nil {
 		app.commits.Add(1)
+		outcome = "committed"
 	}
+	app.metrics.writeTxs.Inc(outcome)
+	app.metrics.writes.Add(uint64(len(done)), outcome)
 	for _, job := range done {
 		job.done <- err
 	}
@@ -172,7 +176,7 @@ func savepoint(ctx context.Context, tx *sql.Tx, stmt string) error {
 
 // checkpointEvery is how often the WAL is copied back into the database
 // file while writes come in.
-const checkpointEvery = 200 * time.Millisecond
+const checkpointEvery = 50 * time.Millisecond
 
 // runCheckpoints copies the WAL back into the database file in the
 // background, so that a commit never waits for it: the writer's own
