@@ -85,27 +85,14 @@ func VerifyEvent(body []byte, header, secret string, allowOtherVersion bool) (Ev
 	case strings.HasPrefix(e.Type, "payment_intent."):
 		// Only what the shop reads of an event's PaymentIntent; the
 		// billing details are not in it (they are on the latest charge),
-		// so a paid one is fetched again whole.
-		var pi struct {
-			ID               string            `json:"id"`
-			Status           string            `json:"status"`
-			Amount           int64             `json:"amount"`
-			Currency         string            `json:"currency"`
-			Metadata         map[string]string `json:"metadata"`
-			LastPaymentError *struct {
-				Message string `json:"message"`
-				Code    string `json:"code"`
-			} `json:"last_payment_error"`
-		}
+		// so a paid one is fetched again.
+		var pi wireIntent
 		if err := json.Unmarshal(e.Data.Raw, &pi); err != nil || pi.ID == "" {
 			return ev, fmt.Errorf("%w: payment intent: %v", ErrEventBody, err)
 		}
-		in := Intent{ID: pi.ID, Status: pi.Status, Amount: pi.Amount, Currency: pi.Currency, Metadata: pi.Metadata}
-		if in.Metadata == nil {
-			in.Metadata = map[string]string{}
-		}
-		if e := pi.LastPaymentError; e != nil {
-			in.LastError, in.LastErrorCode = e.Message, e.Code
+		in, err := pi.intent()
+		if err != nil {
+			return ev, fmt.Errorf("%w: payment intent: %v", ErrEventBody, err)
 		}
 		ev.Intent = &in
 	case strings.HasPrefix(e.Type, "charge.dispute."):

@@ -3,8 +3,10 @@ package payments_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stripe/stripe-go/v76"
 
 	"boutique/cart"
 	"boutique/payments"
@@ -115,6 +119,28 @@ func TestRequestsAgainstStripeMock(t *testing.T) {
 	}
 	if got.ID == "" || got.Status == "" {
 		t.Fatalf("retrieve returned %+v", got)
+	}
+	// The shop's one-pass decode of that answer reads what stripe-go's
+	// full decode reads.
+	req, err := http.NewRequest(http.MethodGet, base+"/v1/payment_intents/"+in.ID+"?expand[]=latest_charge", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth("sk_test_123", "")
+	req.Header.Set("Stripe-Version", payments.APIVersion)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	var pi stripe.PaymentIntent
+	if err := json.Unmarshal(raw, &pi); err != nil {
+		t.Fatalf("stripe-mock's answer: %v\n%s", err, raw)
+	}
+	if want := payments.FromStripe(&pi); want.ID != got.ID || want.Status != got.Status || want.Amount != got.Amount ||
+		want.Billing != got.Billing || (want.Shipping == nil) != (got.Shipping == nil) {
+		t.Fatalf("retrieve read %+v; stripe-go reads the same answer as %+v", got, want)
 	}
 
 	list, err := c.ListSince(ctx, time.Now().Add(-72*time.Hour))

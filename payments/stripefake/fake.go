@@ -272,12 +272,6 @@ func (f *Fake) retrieve(w http.ResponseWriter, r *http.Request) {
 	if !checkAuth(w, r) {
 		return
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	in, ok := f.pathIntent(w, r)
-	if !ok {
-		return
-	}
 	expand := false
 	for k, vs := range r.URL.Query() {
 		// stripe-go writes expand[0]=...; curl users write expand[]=...
@@ -287,7 +281,19 @@ func (f *Fake) retrieve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	writeJSON(w, in.json(expand))
+	// Encoded under the lock, sent after it: a slow reader must not hold
+	// up every other request.
+	f.mu.Lock()
+	in, ok := f.pathIntent(w, r)
+	var body []byte
+	if ok {
+		body, _ = json.Marshal(in.json(expand))
+	}
+	f.mu.Unlock()
+	if ok {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(append(body, '\n'))
+	}
 }
 
 // metadata applies metadata[key]=value pairs to old; an empty value
