@@ -47,13 +47,20 @@ func (q *Queries) DeleteSession(ctx context.Context, token string) error {
 
 const findSession = `-- name: FindSession :one
 
-SELECT data FROM sessions WHERE token = ? AND julianday('now') < expiry
+SELECT data, CAST((expiry - 2440587.5) * 86400 AS INTEGER) AS expires_unix
+FROM sessions WHERE token = ? AND julianday('now') < expiry
 `
 
+type FindSessionRow struct {
+	Data        []byte
+	ExpiresUnix int64
+}
+
 // The session store, over the same table scs's sqlite3store uses.
-func (q *Queries) FindSession(ctx context.Context, token string) ([]byte, error) {
+// A live session's data, and when it expires in Unix seconds.
+func (q *Queries) FindSession(ctx context.Context, token string) (FindSessionRow, error) {
 	row := q.queryRow(ctx, q.findSessionStmt, findSession, token)
-	var data []byte
-	err := row.Scan(&data)
-	return data, err
+	var i FindSessionRow
+	err := row.Scan(&i.Data, &i.ExpiresUnix)
+	return i, err
 }

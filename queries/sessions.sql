@@ -1,7 +1,9 @@
 -- The session store, over the same table scs's sqlite3store uses.
 
 -- name: FindSession :one
-SELECT data FROM sessions WHERE token = ? AND julianday('now') < expiry;
+-- A live session's data, and when it expires in Unix seconds.
+SELECT data, CAST((expiry - 2440587.5) * 86400 AS INTEGER) AS expires_unix
+FROM sessions WHERE token = ? AND julianday('now') < expiry;
 
 -- name: CommitSession :exec
 REPLACE INTO sessions (token, data, expiry) VALUES (?, ?, julianday(CAST(@expiry AS TEXT)));

@@ -49,11 +49,28 @@ func TestSignUpLogInLogOut(t *testing.T) {
 	if page := s.get("/profile/"); page.status != http.StatusOK || !strings.Contains(page.body, "Signed in as <strong>ada</strong>") {
 		t.Fatalf("profile after sign-up: %d", page.status)
 	}
+	signedIn := s.sessionCookie()
 	if res := s.logOut(); res.status != http.StatusSeeOther {
 		t.Fatalf("log out: %d", res.status)
 	}
 	if res := s.get("/profile/"); res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/accounts/login/") {
 		t.Fatalf("profile after log-out: %d %q", res.status, res.header.Get("Location"))
+	}
+	// The signed-in session is gone for good: its old cookie, replayed,
+	// signs nobody in.
+	replay, err := http.NewRequest(http.MethodGet, s.server.URL+"/profile/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replay.AddCookie(&http.Cookie{Name: "boutique_session", Value: signedIn})
+	bare := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	replayed, err := bare.Do(replay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replayed.Body.Close()
+	if replayed.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the logged-out session's cookie still opens the profile: %d", replayed.StatusCode)
 	}
 
 	for _, login := range []string{"ada", "ADA@example.com"} {

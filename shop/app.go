@@ -33,6 +33,7 @@ type App struct {
 	mailer   Mailer
 	metrics  *shopMetrics
 	navCache atomic.Pointer[[]views.Category]
+	products *productCache
 	// draining is set when the shop is shutting down: /readyz says so.
 	draining atomic.Bool
 	// writes are the writer's queue (writer.go); commits counts its
@@ -58,7 +59,7 @@ func New(pool *sql.DB, log *slog.Logger, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("preparing queries: %w", err)
 	}
-	app := &App{db: pool, q: q, log: log, cfg: cfg, csp: csp}
+	app := &App{db: pool, q: q, log: log, cfg: cfg, csp: csp, products: newProductCache()}
 	app.metrics = newMetrics(app.q)
 	if cfg.PaymentsEnabled() {
 		app.pay = payments.New(payments.Config{SecretKey: cfg.StripeSecretKey, APIBase: cfg.StripeAPIBase, Log: log})
@@ -83,7 +84,7 @@ func New(pool *sql.DB, log *slog.Logger, cfg Config) (*App, error) {
 	}
 	app.run(func(stop <-chan struct{}) { app.runWriter(conn, stop) })
 	app.run(app.runCheckpoints)
-	app.sessions = newSessions(sessionStore{q: q, write: app.write}, log)
+	app.sessions = newSessions(sessionStore{q: q, write: app.write, cache: newSessionCache()}, log)
 	app.run(func(stop <-chan struct{}) { app.cleanBags(10*time.Minute, stop) })
 	app.run(func(stop <-chan struct{}) { app.runOutbox(min(app.cfg.OutboxRetry, time.Minute), stop) })
 	return app, nil

@@ -283,7 +283,7 @@ func (app *App) bagProduct(w http.ResponseWriter, r *http.Request) (db.GetProduc
 	const msg = "That product isn't in our catalog any more."
 	id, ok := pathID(r)
 	if ok {
-		p, err := app.q.GetProduct(r.Context(), id)
+		p, err := app.product(r.Context(), id)
 		if err == nil {
 			return p, true
 		}

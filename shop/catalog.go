@@ -103,7 +103,7 @@ func (app *App) productDetail(w http.ResponseWriter, r *http.Request) {
 		app.notFound(w, r)
 		return
 	}
-	row, err := app.q.GetProduct(r.Context(), id)
+	row, err := app.product(r.Context(), id)
 	if err != nil {
 		app.fail(w, r, err)
 		return

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"boutique/cart"
@@ -88,58 +89,64 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 			strings.ToUpper(in.Currency), strings.ToUpper(app.cfg.Currency)))
 	}
 
-	// The products the bag names, read before the transaction so that the
-	// write lock is held for the writes alone.
-	ids := make([]int64, len(lines))
-	for i, l := range lines {
-		ids[i] = l.ProductID
-	}
-	idsJSON, _ := json.Marshal(ids)
-	rows, err := app.q.GetProductsByIDs(ctx, string(idsJSON))
-	if err != nil {
-		return db.Order{}, false, err
-	}
-	products := map[int64]db.GetProductsByIDsRow{}
-	for _, p := range rows {
-		products[p.ID] = p
-	}
-	for _, l := range lines {
-		if _, ok := products[l.ProductID]; !ok {
-			reasons = append(reasons, fmt.Sprintf("product #%d is no longer in the catalog", l.ProductID))
-		}
-	}
-
-	var review sql.NullString
-	if len(reasons) > 0 {
-		review = sql.NullString{String: strings.Join(reasons, "; "), Valid: true}
-	}
 	saveInfo := int64(0)
 	if in.Metadata["save_info"] == "true" {
 		saveInfo = 1
 	}
 	username := in.Metadata["username"]
-	orderLines := make([]db.CreateOrderLineParams, 0, len(lines))
-	for _, l := range lines {
-		p, ok := products[l.ProductID]
-		line := db.CreateOrderLineParams{
-			ProductID:     sql.NullInt64{Int64: l.ProductID, Valid: ok},
-			ProductSize:   nullable(l.Size),
-			Quantity:      l.Quantity,
-			UnitPrice:     l.UnitPrice,
-			LineitemTotal: l.Subtotal(),
-			ProductName:   p.Name,
-			Sku:           p.Sku,
-		}
-		if !ok {
-			line.ProductName = fmt.Sprintf("Product #%d (no longer in the catalog)", l.ProductID)
-		}
-		orderLines = append(orderLines, line)
+	ids := make([]int64, len(lines))
+	for i, l := range lines {
+		ids[i] = l.ProductID
 	}
+	idsJSON, _ := json.Marshal(ids)
 
 	var order db.Order
+	var orderLines []db.CreateOrderLineParams
 	var created, noAccount bool
+	var review sql.NullString
 	err = app.write(ctx, func(ctx context.Context, q *db.Queries) error {
 		created, noAccount = false, false
+		// The products the bag names, as they are now: each line keeps
+		// its product's name and SKU. Those in the catalog are usually in
+		// the product cache; the database answers for the others.
+		products := make(map[int64]db.GetProductsByIDsRow, len(ids))
+		for _, id := range ids {
+			if p, ok, _ := app.products.get(id); ok {
+				products[id] = db.GetProductsByIDsRow{ID: p.ID, Sku: p.Sku, Name: p.Name}
+			}
+		}
+		if len(products) < len(ids) {
+			rows, err := q.GetProductsByIDs(ctx, string(idsJSON))
+			if err != nil {
+				return err
+			}
+			for _, p := range rows {
+				products[p.ID] = p
+			}
+		}
+		reasons := slices.Clip(reasons)
+		orderLines = orderLines[:0]
+		for _, l := range lines {
+			p, ok := products[l.ProductID]
+			line := db.CreateOrderLineParams{
+				ProductID:     sql.NullInt64{Int64: l.ProductID, Valid: ok},
+				ProductSize:   nullable(l.Size),
+				Quantity:      l.Quantity,
+				UnitPrice:     l.UnitPrice,
+				LineitemTotal: l.Subtotal(),
+				ProductName:   p.Name,
+				Sku:           p.Sku,
+			}
+			if !ok {
+				line.ProductName = fmt.Sprintf("Product #%d (no longer in the catalog)", l.ProductID)
+				reasons = append(reasons, fmt.Sprintf("product #%d is no longer in the catalog", l.ProductID))
+			}
+			orderLines = append(orderLines, line)
+		}
+		review = sql.NullString{}
+		if len(reasons) > 0 {
+			review = sql.NullString{String: strings.Join(reasons, "; "), Valid: true}
+		}
 		// The shopper's account, named in the metadata when they checked
 		// out signed in: the order is theirs.
 		var userID sql.NullInt64

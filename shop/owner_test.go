@@ -2,6 +2,7 @@ package shop_test
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -252,11 +253,25 @@ func TestOwnerCategories(t *testing.T) {
 	if res := s.post("/owner/categories/", form("csrf_token", tok, "friendly_name", "garden outdoors"), false); res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("a duplicate: %d", res.status)
 	}
+	// A product of the category, seen before the rename, shows the new name
+	// after it.
+	var pid int64
+	if err := s.pool.QueryRow(`SELECT id FROM products WHERE category_id = 1 AND archived_at IS NULL LIMIT 1`).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	productPage := fmt.Sprintf("/products/%d/", pid)
+	s.get(productPage)
 	if res := s.post("/owner/categories/1/", form("csrf_token", tok, "friendly_name", "Shirts & Blouses"), false); res.status != http.StatusSeeOther {
 		t.Fatalf("rename: %d", res.status)
 	}
 	if !strings.Contains(s.get("/").body, "Shirts &amp; Blouses") {
 		t.Fatal("the rename is not in the navigation")
+	}
+	page := s.get(productPage).body
+	crumbs := page[strings.Index(page, `class="breadcrumbs"`):]
+	crumbs = crumbs[:strings.Index(crumbs, "</nav>")]
+	if !strings.Contains(crumbs, ">Shirts &amp; Blouses</a>") {
+		t.Fatal("the product page still shows the category's old name")
 	}
 }
 

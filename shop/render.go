@@ -116,7 +116,10 @@ func (app *App) categories(r *http.Request) ([]views.Category, error) {
 
 // catalogChanged drops what is kept in memory about the catalog; every
 // handler that changes products or categories calls it.
-func (app *App) catalogChanged() { app.navCache.Store(nil) }
+func (app *App) catalogChanged() {
+	app.navCache.Store(nil)
+	app.products.clear()
+}
 
 // serverError is the one path for failures: it logs the request and the
 // cause, and shows the shopper a generic page that gives nothing away.

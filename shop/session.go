@@ -39,24 +39,48 @@ const sessionLifetime = 14 * 24 * time.Hour
 type sessionStore struct {
 	q     *db.Queries
 	write func(ctx context.Context, work func(ctx context.Context, q *db.Queries) error) error
+	cache *sessionCache
 }
 
 func (s sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	b, err := s.q.FindSession(ctx, token)
+	b, ok, writes := s.cache.get(token, time.Now())
+	if ok {
+		return b, true, nil
+	}
+	row, err := s.q.FindSession(ctx, token)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
-	return b, err == nil, err
+	if err != nil {
+		return nil, false, err
+	}
+	s.cache.fill(token, row.Data, time.Unix(row.ExpiresUnix, 0), writes)
+	return row.Data, true, nil
 }
 
+// CommitCtx writes a session, and keeps it in the cache in the same turn
+// of the writer, so that the cache follows the order of the commits.
 func (s sessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	return s.write(ctx, func(ctx context.Context, q *db.Queries) error {
-		return q.CommitSession(ctx, db.CommitSessionParams{Token: token, Data: b, Expiry: expiry.UTC().Format("2006-01-02T15:04:05.999")})
+	err := s.write(ctx, func(ctx context.Context, q *db.Queries) error {
+		err := q.CommitSession(ctx, db.CommitSessionParams{Token: token, Data: b, Expiry: expiry.UTC().Format("2006-01-02T15:04:05.999")})
+		if err == nil {
+			s.cache.put(token, b, expiry)
+		}
+		return err
 	})
+	if err != nil {
+		// Not committed after all: the database has it right.
+		s.cache.forget(token)
+	}
+	return err
 }
 
 func (s sessionStore) DeleteCtx(ctx context.Context, token string) error {
-	return s.write(ctx, func(ctx context.Context, q *db.Queries) error { return q.DeleteSession(ctx, token) })
+	s.cache.forget(token)
+	return s.write(ctx, func(ctx context.Context, q *db.Queries) error {
+		s.cache.forget(token)
+		return q.DeleteSession(ctx, token)
+	})
 }
 
 func (s sessionStore) Find(token string) ([]byte, bool, error) {

@@ -1,0 +1,73 @@
+package shop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"boutique/db"
+)
+
+func TestSessionCacheKeepsTheNewestWrite(t *testing.T) {
+	c := newSessionCache()
+	now := time.Now()
+	later := now.Add(time.Hour)
+	// A request reads the session from the database (a miss)...
+	_, ok, writes := c.get("tok", now)
+	if ok {
+		t.Fatal("an empty cache had the session")
+	}
+	// ...another writes a newer version before the first keeps its read.
+	c.put("tok", []byte("new"), later)
+	c.fill("tok", []byte("old"), later, writes)
+	if b, ok, _ := c.get("tok", now); !ok || string(b) != "new" {
+		t.Fatalf("got %q %v, want the newer write", b, ok)
+	}
+	// A read with no write since is kept.
+	_, _, writes = c.get("other", now)
+	c.fill("other", []byte("read"), later, writes)
+	if b, ok, _ := c.get("other", now); !ok || string(b) != "read" {
+		t.Fatalf("got %q %v, want the read kept", b, ok)
+	}
+}
+
+func TestSessionCacheForgetsExpiredAndStaysBounded(t *testing.T) {
+	c := newSessionCache()
+	now := time.Now()
+	c.put("old", []byte("x"), now.Add(-time.Second))
+	if _, ok, _ := c.get("old", now); ok {
+		t.Fatal("an expired session was found")
+	}
+	for i := range maxCachedSessions + 100 {
+		c.put(fmt.Sprint(i), []byte("x"), now.Add(time.Hour))
+	}
+	if n := len(c.m); n > maxCachedSessions {
+		t.Fatalf("%d sessions kept, want at most %d", n, maxCachedSessions)
+	}
+}
+
+// A session write that does not commit leaves nothing in the cache: the
+// next read goes to the database.
+func TestSessionStoreForgetsAWriteThatFailed(t *testing.T) {
+	app, _, _ := writerApp(t)
+	cache := newSessionCache()
+	failing := sessionStore{q: app.q, cache: cache,
+		write: func(ctx context.Context, work func(ctx context.Context, q *db.Queries) error) error {
+			// The work runs (and puts the session in the cache), then the
+			// commit fails.
+			return app.write(ctx, func(ctx context.Context, q *db.Queries) error {
+				return errors.Join(work(ctx, q), errors.New("the commit failed"))
+			})
+		}}
+	if err := failing.CommitCtx(context.Background(), "tok", []byte("data"), time.Now().Add(time.Hour)); err == nil {
+		t.Fatal("the failed write was reported done")
+	}
+	if _, ok, _ := cache.get("tok", time.Now()); ok {
+		t.Fatal("a write that failed is in the cache")
+	}
+	if _, found, err := failing.FindCtx(context.Background(), "tok"); err != nil || found {
+		t.Fatalf("found %v, %v: the failed write is visible", found, err)
+	}
+}
