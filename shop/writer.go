@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	"boutique/db"
@@ -108,7 +109,7 @@ func (app *App) commitBatch(conn *sql.Conn, batch []*writeJob) {
 			continue
 		}
 		if alone {
-			if err := job.work(context.WithoutCancel(job.ctx), q); err != nil {
+			if err := app.runJob(job, q); err != nil {
 				tx.Rollback()
 				job.done <- err
 				return
@@ -116,7 +117,7 @@ func (app *App) commitBatch(conn *sql.Conn, batch []*writeJob) {
 			done = append(done, job)
 			break
 		}
-		failed, err := inSavepoint(ctx, tx, q, job)
+		failed, err := app.inSavepoint(ctx, tx, q, job)
 		if err != nil {
 			// The transaction itself is broken: nothing in it holds.
 			tx.Rollback()
@@ -142,6 +143,11 @@ func (app *App) commitBatch(conn *sql.Conn, batch []*writeJob) {
 	if err == nil {
 		app.commits.Add(1)
 		outcome = "committed"
+	} else {
+		// Leave the connection out of any transaction the failed commit
+		// may have left open, for the next batch.
+		conn.ExecContext(ctx, "ROLLBACK")
+		app.log.Error("write transaction failed to commit; its writes are undone", "err", err)
 	}
 	app.metrics.writeTxs.Inc(outcome)
 	app.metrics.writes.Add(uint64(len(done)), outcome)
@@ -153,11 +159,11 @@ func (app *App) commitBatch(conn *sql.Conn, batch []*writeJob) {
 // inSavepoint runs a job in a savepoint of the transaction. When the job
 // fails, it is answered with its error and its writes are undone (failed);
 // err is a failure of the transaction itself.
-func inSavepoint(ctx context.Context, tx *sql.Tx, q *db.Queries, job *writeJob) (failed bool, err error) {
+func (app *App) inSavepoint(ctx context.Context, tx *sql.Tx, q *db.Queries, job *writeJob) (failed bool, err error) {
 	if err := savepoint(ctx, tx, "SAVEPOINT w"); err != nil {
 		return false, err
 	}
-	if werr := job.work(context.WithoutCancel(job.ctx), q); werr != nil {
+	if werr := app.runJob(job, q); werr != nil {
 		job.done <- werr
 		if err := savepoint(ctx, tx, "ROLLBACK TO w"); err != nil {
 			return true, err
@@ -165,6 +171,18 @@ func inSavepoint(ctx context.Context, tx *sql.Tx, q *db.Queries, job *writeJob) 
 		return true, savepoint(ctx, tx, "RELEASE w")
 	}
 	return false, savepoint(ctx, tx, "RELEASE w")
+}
+
+// runJob runs a job's work. A panic in it fails that job alone, as a panic
+// in a handler fails its request alone, instead of ending the writer.
+func (app *App) runJob(job *writeJob, q *db.Queries) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			app.log.Error("panic in a write", "panic", p, "stack", string(debug.Stack()))
+			err = fmt.Errorf("panic in a write: %v", p)
+		}
+	}()
+	return job.work(context.WithoutCancel(job.ctx), q)
 }
 
 func savepoint(ctx context.Context, tx *sql.Tx, stmt string) error {

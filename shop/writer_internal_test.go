@@ -194,3 +194,44 @@ func TestBackgroundCheckpointCopiesTheWAL(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// A write that panics fails alone; the writer and the writes beside it go
+// on.
+func TestWriterSurvivesAPanickingWrite(t *testing.T) {
+	app, pool, _ := writerApp(t)
+	conn, err := db.WriterConn(context.Background(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	bg := context.Background()
+	bad := &writeJob{ctx: bg, done: make(chan error, 1), work: func(ctx context.Context, q *db.Queries) error {
+		if err := q.TouchBag(ctx, bagKey("bad")); err != nil {
+			return err
+		}
+		var m map[string]int
+		m["boom"]++ // panics
+		return nil
+	}}
+	jobs := []*writeJob{touchJob(bg, "before", nil), bad, touchJob(bg, "after", nil)}
+	app.commitBatch(conn, jobs)
+	if err := <-jobs[1].done; err == nil || !strings.Contains(err.Error(), "panic") {
+		t.Fatalf("the panicking write answered %v", err)
+	}
+	for _, j := range []int{0, 2} {
+		if err := <-jobs[j].done; err != nil {
+			t.Fatalf("job %d beside the panic: %v", j, err)
+		}
+	}
+	if !bagExists(t, pool, "before") || !bagExists(t, pool, "after") || bagExists(t, pool, "bad") {
+		t.Fatal("the batch around the panic did not commit as it should")
+	}
+	// A lone panicking write, through the running writer.
+	err = app.write(bg, func(ctx context.Context, q *db.Queries) error { panic("alone") })
+	if err == nil {
+		t.Fatal("a lone panicking write was reported done")
+	}
+	if err := app.write(bg, func(ctx context.Context, q *db.Queries) error { return q.TouchBag(ctx, bagKey("later")) }); err != nil {
+		t.Fatalf("the writer stopped after a panic: %v", err)
+	}
+}
