@@ -56,15 +56,34 @@ func (q *Queries) CreateCheckout(ctx context.Context, arg CreateCheckoutParams) 
 	return err
 }
 
-const emptyPaidBag = `-- name: EmptyPaidBag :exec
+const emptyPaidBag = `-- name: EmptyPaidBag :many
 DELETE FROM bag_lines
 WHERE bag_id = (SELECT bag_id FROM checkouts WHERE payment_intent_id = ?)
+RETURNING bag_id
 `
 
-// Empties the bag a payment was for.
-func (q *Queries) EmptyPaidBag(ctx context.Context, paymentIntentID string) error {
-	_, err := q.exec(ctx, q.emptyPaidBagStmt, emptyPaidBag, paymentIntentID)
-	return err
+// Empties the bag a payment was for; its id comes back once a line.
+func (q *Queries) EmptyPaidBag(ctx context.Context, paymentIntentID string) ([]string, error) {
+	rows, err := q.query(ctx, q.emptyPaidBagStmt, emptyPaidBag, paymentIntentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var bag_id string
+		if err := rows.Scan(&bag_id); err != nil {
+			return nil, err
+		}
+		items = append(items, bag_id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const getCheckout = `-- name: GetCheckout :one

@@ -29,7 +29,8 @@ WHERE payment_intent_id = ?;
 UPDATE checkouts SET completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 WHERE payment_intent_id = ?;
 
--- name: EmptyPaidBag :exec
--- Empties the bag a payment was for.
+-- name: EmptyPaidBag :many
+-- Empties the bag a payment was for; its id comes back once a line.
 DELETE FROM bag_lines
-WHERE bag_id = (SELECT bag_id FROM checkouts WHERE payment_intent_id = ?);
+WHERE bag_id = (SELECT bag_id FROM checkouts WHERE payment_intent_id = ?)
+RETURNING bag_id;

@@ -20,9 +20,16 @@ import (
 // loadBag reads a bag's lines with the products' current prices and
 // prices it. An empty id is an empty bag.
 func (app *App) loadBag(ctx context.Context, bagID string) (views.Bag, error) {
-	rows, err := app.bagRows(ctx, bagID)
-	if err != nil {
-		return views.Bag{}, err
+	if bagID == "" {
+		return app.pricedBag(nil), nil
+	}
+	rows, ok, writes := app.bags.get(bagID)
+	if !ok {
+		var err error
+		if rows, err = app.bagRows(ctx, bagID); err != nil {
+			return views.Bag{}, err
+		}
+		app.bags.fill(bagID, rows, writes)
 	}
 	return app.pricedBag(rows), nil
 }
@@ -167,7 +174,9 @@ func (app *App) bagAdd(w http.ResponseWriter, r *http.Request) {
 // line grows in a single statement, so adds that arrive together all
 // count; one that would pass the line's limit changes nothing.
 func (app *App) addToBag(ctx context.Context, bagID string, productID int64, size string, qty int64) error {
+	defer app.bags.forget(bagID)
 	return app.write(ctx, func(ctx context.Context, q *db.Queries) error {
+		app.bags.forget(bagID)
 		if err := q.TouchBag(ctx, bagID); err != nil {
 			return err
 		}
@@ -229,6 +238,7 @@ func (app *App) changeLine(w http.ResponseWriter, r *http.Request, decide func(n
 	key := db.DeleteBagLineParams{BagID: bagID, ProductID: product.ID, Size: size}
 	var changed int64
 	err = app.write(ctx, func(ctx context.Context, q *db.Queries) (err error) {
+		app.bags.forget(bagID)
 		if qty == 0 {
 			changed, err = q.DeleteBagLine(ctx, key)
 		} else {
@@ -238,6 +248,7 @@ func (app *App) changeLine(w http.ResponseWriter, r *http.Request, decide func(n
 		}
 		return err
 	})
+	app.bags.forget(bagID)
 	if err != nil {
 		app.serverError(w, r, err)
 		return

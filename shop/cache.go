@@ -138,3 +138,57 @@ func (app *App) product(ctx context.Context, id int64) (db.GetProductRow, error)
 	app.products.put(p, gen)
 	return p, nil
 }
+
+// maxCachedBags bounds the bag cache as maxCachedSessions does sessions.
+const maxCachedBags = 20000
+
+// bagCache holds bags' lines as ListBagLines reads them, for the pages
+// that show the bag (every page, in its header). A write to a bag forgets
+// it twice: in the writer's turn, and again once the write has committed
+// (or failed), so that a read that came between the two is not kept. The
+// checkout always reads the bag from the database.
+type bagCache struct {
+	mu     sync.Mutex
+	m      map[string][]db.ListBagLinesRow
+	writes uint64 // as sessionCache.writes
+}
+
+func newBagCache() *bagCache { return &bagCache{m: map[string][]db.ListBagLinesRow{}} }
+
+func (c *bagCache) get(bagID string) ([]db.ListBagLinesRow, bool, uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	rows, ok := c.m[bagID]
+	return rows, ok, c.writes
+}
+
+func (c *bagCache) fill(bagID string, rows []db.ListBagLinesRow, writes uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.writes != writes {
+		return
+	}
+	if _, ok := c.m[bagID]; !ok && len(c.m) >= maxCachedBags {
+		for k := range c.m {
+			delete(c.m, k)
+			break
+		}
+	}
+	c.m[bagID] = rows
+}
+
+func (c *bagCache) forget(bagIDs ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.writes++
+	for _, id := range bagIDs {
+		delete(c.m, id)
+	}
+}
+
+func (c *bagCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.writes++
+	clear(c.m)
+}

@@ -71,3 +71,29 @@ func TestSessionStoreForgetsAWriteThatFailed(t *testing.T) {
 		t.Fatalf("found %v, %v: the failed write is visible", found, err)
 	}
 }
+
+// A bag read between a write's two forgets (in the writer's turn, and after
+// the commit) is not kept: it may be the bag as it was before the write.
+func TestBagCacheDropsAReadMadeDuringAWrite(t *testing.T) {
+	c := newBagCache()
+	old := []db.ListBagLinesRow{{ProductID: 1, Quantity: 1}}
+	c.forget("bag") // the write, in the writer's turn
+	_, ok, writes := c.get("bag")
+	if ok {
+		t.Fatal("a forgotten bag was found")
+	}
+	c.forget("bag") // the write has committed
+	c.fill("bag", old, writes)
+	if _, ok, _ := c.get("bag"); ok {
+		t.Fatal("a read made before the commit was kept after it")
+	}
+	_, _, writes = c.get("bag")
+	c.fill("bag", old, writes)
+	if rows, ok, _ := c.get("bag"); !ok || len(rows) != 1 {
+		t.Fatal("a read with no write since was not kept")
+	}
+	c.clear()
+	if _, ok, _ := c.get("bag"); ok {
+		t.Fatal("clear kept a bag")
+	}
+}

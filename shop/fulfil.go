@@ -103,6 +103,7 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 	var order db.Order
 	var orderLines []db.CreateOrderLineParams
 	var created, noAccount bool
+	var emptied []string // the bag the payment emptied, for the bag cache
 	var review sql.NullString
 	err = app.write(ctx, func(ctx context.Context, q *db.Queries) error {
 		created, noAccount = false, false
@@ -216,9 +217,11 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 		if err := q.CompleteCheckout(ctx, in.ID); err != nil {
 			return err
 		}
-		if err := q.EmptyPaidBag(ctx, in.ID); err != nil {
+		emptied, err = q.EmptyPaidBag(ctx, in.ID)
+		if err != nil {
 			return err
 		}
+		app.bags.forget(emptied...)
 		if order.Email.Valid {
 			subject, body := app.confirmationEmail(order, orderLines)
 			if err := q.EnqueueEmail(ctx, db.EnqueueEmailParams{
@@ -230,6 +233,9 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 		}
 		return recordEvent(ctx, q, ev, in.ID, "created")
 	})
+	if len(emptied) > 0 {
+		app.bags.forget(emptied...)
+	}
 	if err != nil {
 		return db.Order{}, false, err
 	}

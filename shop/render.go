@@ -119,6 +119,7 @@ func (app *App) categories(r *http.Request) ([]views.Category, error) {
 func (app *App) catalogChanged() {
 	app.navCache.Store(nil)
 	app.products.clear()
+	app.bags.clear()
 }
 
 // serverError is the one path for failures: it logs the request and the

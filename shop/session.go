@@ -176,6 +176,7 @@ func (app *App) cleanBags(interval time.Duration, stop <-chan struct{}) {
 			if err != nil {
 				app.log.Warn("cleaning old bags failed", "err", err)
 			} else if n > 0 {
+				app.bags.clear()
 				app.log.Info("old bags deleted", "count", n)
 			}
 		}
