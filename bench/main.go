@@ -537,7 +537,7 @@ func printTable(rs []result, peakRSS int64) {
 			note = fmt.Sprintf("%.0f%% of its idle rate, %s", 100*r.rate/idle, r.note)
 		}
 		perRequest := "–"
-		if r.rate > 0 && r.shopCPU > 0.005 {
+		if r.rate > 0 && r.shopCPU > 0.05 {
 			perRequest = fmt.Sprintf("%.0f µs", 1e6*r.shopCPU/r.rate)
 		}
 		fmt.Printf("| %s | %.0f | %s | %s | %.1f%% | %d | %.2f/%.2f | %s | %s |\n", r.name, r.rate, r.p50.Round(10*time.Microsecond),
