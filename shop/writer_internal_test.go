@@ -18,7 +18,7 @@ import (
 	"boutique/db/dbtest"
 )
 
-func writerApp(t *testing.T) (*App, *sql.DB, string) {
+func writerApp(t testing.TB) (*App, *sql.DB, string) {
 	t.Helper()
 	path := t.TempDir() + "/shop.db"
 	pool := dbtest.OpenFile(t, path)
