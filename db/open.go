@@ -38,6 +38,7 @@ var connPragmas = []string{
 	"PRAGMA synchronous = NORMAL",
 	// Read pages through a memory map rather than a read system call each.
 	"PRAGMA mmap_size = 268435456",
+	"PRAGMA temp_store = MEMORY",
 }
 
 // Open opens (creating if needed) the SQLite database at path. Every

@@ -16,13 +16,13 @@ INSERT INTO orders (
     full_name, email, phone_number, country, postcode, town_or_city,
     street_address1, street_address2, county,
     original_bag, order_total, delivery_cost, grand_total, amount_paid, currency,
-    review_reason, save_info, username, user_id
+    review_reason, save_info, username, user_id, created_at
 ) VALUES (
     ?, ?, ?,
     ?, ?, ?, ?, ?, ?,
     ?, ?, ?,
     ?, ?, ?, ?, ?, ?,
-    ?, ?, ?, ?
+    ?, ?, ?, ?, ?
 )
 ON CONFLICT (stripe_pid) DO NOTHING
 RETURNING id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at, user_id
@@ -51,6 +51,7 @@ type CreateOrderParams struct {
 	SaveInfo       int64
 	Username       sql.NullString
 	UserID         sql.NullInt64
+	CreatedAt      string
 }
 
 // Records the order of a PaymentIntent, once: when one is recorded for it
@@ -79,6 +80,7 @@ func (q *Queries) CreateOrder(ctx context.Context, arg CreateOrderParams) (Order
 		arg.SaveInfo,
 		arg.Username,
 		arg.UserID,
+		arg.CreatedAt,
 	)
 	var i Order
 	err := row.Scan(

@@ -61,24 +61,29 @@ func (q *Queries) DueEmails(ctx context.Context, arg DueEmailsParams) ([]DueEmai
 }
 
 const enqueueEmail = `-- name: EnqueueEmail :exec
-INSERT INTO outbox (dedupe_key, recipient, subject, body)
-VALUES (?, ?, ?, ?)
+INSERT INTO outbox (dedupe_key, recipient, subject, body, next_attempt_at, created_at)
+VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (dedupe_key) DO NOTHING
 `
 
 type EnqueueEmailParams struct {
-	DedupeKey string
-	Recipient string
-	Subject   string
-	Body      string
+	DedupeKey     string
+	Recipient     string
+	Subject       string
+	Body          string
+	NextAttemptAt string
+	CreatedAt     string
 }
 
+// The email is due at once: next_attempt_at is created_at.
 func (q *Queries) EnqueueEmail(ctx context.Context, arg EnqueueEmailParams) error {
 	_, err := q.exec(ctx, q.enqueueEmailStmt, enqueueEmail,
 		arg.DedupeKey,
 		arg.Recipient,
 		arg.Subject,
 		arg.Body,
+		arg.NextAttemptAt,
+		arg.CreatedAt,
 	)
 	return err
 }

@@ -22,8 +22,8 @@ func (q *Queries) EventSeen(ctx context.Context, id string) (int64, error) {
 }
 
 const recordEvent = `-- name: RecordEvent :execrows
-INSERT INTO stripe_events (id, type, payment_intent_id, outcome)
-VALUES (?, ?, ?, ?)
+INSERT INTO stripe_events (id, type, payment_intent_id, outcome, received_at)
+VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (id) DO NOTHING
 `
 
@@ -32,6 +32,7 @@ type RecordEventParams struct {
 	Type            string
 	PaymentIntentID sql.NullString
 	Outcome         string
+	ReceivedAt      string
 }
 
 // Records an event once; 0 rows means it was recorded before.
@@ -41,6 +42,7 @@ func (q *Queries) RecordEvent(ctx context.Context, arg RecordEventParams) (int64
 		arg.Type,
 		arg.PaymentIntentID,
 		arg.Outcome,
+		arg.ReceivedAt,
 	)
 	if err != nil {
 		return 0, err

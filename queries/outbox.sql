@@ -1,6 +1,7 @@
 -- name: EnqueueEmail :exec
-INSERT INTO outbox (dedupe_key, recipient, subject, body)
-VALUES (?, ?, ?, ?)
+-- The email is due at once: next_attempt_at is created_at.
+INSERT INTO outbox (dedupe_key, recipient, subject, body, next_attempt_at, created_at)
+VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (dedupe_key) DO NOTHING;
 
 -- name: DueEmails :many

@@ -1,7 +1,7 @@
 -- name: RecordEvent :execrows
 -- Records an event once; 0 rows means it was recorded before.
-INSERT INTO stripe_events (id, type, payment_intent_id, outcome)
-VALUES (?, ?, ?, ?)
+INSERT INTO stripe_events (id, type, payment_intent_id, outcome, received_at)
+VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (id) DO NOTHING;
 
 -- name: EventSeen :one

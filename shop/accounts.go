@@ -403,6 +403,7 @@ func (app *App) passwordReset(w http.ResponseWriter, r *http.Request) {
 			return "", q.EnqueueEmail(ctx, db.EnqueueEmailParams{
 				DedupeKey: "password-reset:" + tokenHash(token), Recipient: u.Email,
 				Subject: "Reset your Boutique password", Body: body,
+				NextAttemptAt: sqliteTime(time.Now()), CreatedAt: sqliteTime(time.Now()),
 			})
 		})
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"boutique/cart"
 	"boutique/db"
@@ -186,6 +187,7 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 			SaveInfo:       saveInfo,
 			Username:       nullable(username),
 			UserID:         userID,
+			CreatedAt:      sqliteTime(time.Now()),
 		})
 		if errors.Is(err, sql.ErrNoRows) {
 			// Recorded before, by this path or another.
@@ -227,6 +229,7 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 			if err := q.EnqueueEmail(ctx, db.EnqueueEmailParams{
 				DedupeKey: "order-confirmation:" + order.OrderNumber,
 				Recipient: order.Email.String, Subject: subject, Body: body,
+				NextAttemptAt: order.CreatedAt, CreatedAt: order.CreatedAt,
 			}); err != nil {
 				return err
 			}
@@ -272,6 +275,7 @@ func recordEvent(ctx context.Context, q *db.Queries, ev *stripeEvent, paymentInt
 	if ev == nil {
 		return nil
 	}
-	_, err := q.RecordEvent(ctx, db.RecordEventParams{ID: ev.ID, Type: ev.Type, PaymentIntentID: nullable(paymentIntentID), Outcome: outcome})
+	_, err := q.RecordEvent(ctx, db.RecordEventParams{ID: ev.ID, Type: ev.Type, PaymentIntentID: nullable(paymentIntentID),
+		Outcome: outcome, ReceivedAt: sqliteTime(time.Now())})
 	return err
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -121,7 +122,8 @@ func (app *App) ownerOrderShip(w http.ResponseWriter, r *http.Request) {
 		}
 		body += fmt.Sprintf("\nQuestions? Write to us at %s and quote your order number.\n\nBoutique\n", app.cfg.ContactEmail)
 		return "", q.EnqueueEmail(ctx, db.EnqueueEmailParams{DedupeKey: "order-shipped:" + o.OrderNumber, Recipient: o.Email.String,
-			Subject: "Your Boutique order " + o.OrderNumber + " has shipped", Body: body})
+			Subject: "Your Boutique order " + o.OrderNumber + " has shipped", Body: body,
+			NextAttemptAt: sqliteTime(time.Now()), CreatedAt: sqliteTime(time.Now())})
 	})
 	if err != nil {
 		app.serverError(w, r, err)
