@@ -35,6 +35,7 @@ type App struct {
 	navCache atomic.Pointer[[]views.Category]
 	products *productCache
 	bags     *bagCache
+	lists    *listCache
 	// draining is set when the shop is shutting down: /readyz says so.
 	draining atomic.Bool
 	// writes are the writer's queue (writer.go); commits counts its
@@ -60,7 +61,7 @@ func New(pool *sql.DB, log *slog.Logger, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("preparing queries: %w", err)
 	}
-	app := &App{db: pool, q: q, log: log, cfg: cfg, csp: csp, products: newProductCache(), bags: newBagCache()}
+	app := &App{db: pool, q: q, log: log, cfg: cfg, csp: csp, products: newProductCache(), bags: newBagCache(), lists: newListCache()}
 	app.metrics = newMetrics(app.q)
 	if cfg.PaymentsEnabled() {
 		app.pay = payments.New(payments.Config{SecretKey: cfg.StripeSecretKey, APIBase: cfg.StripeAPIBase, Log: log})

@@ -192,3 +192,64 @@ func (c *bagCache) clear() {
 	c.writes++
 	clear(c.m)
 }
+
+// maxCachedLists bounds the list cache: a list of the whole catalog is a
+// few hundred bytes a product.
+const maxCachedLists = 32
+
+// listCache holds the catalog lists SearchProducts makes, by search,
+// categories and sort, until the owner changes the catalog: the list was
+// over half of a /products/ page's time.
+type listCache struct {
+	mu  sync.Mutex
+	m   map[db.SearchProductsParams][]db.SearchProductsRow
+	gen uint64 // as productCache.gen
+}
+
+func newListCache() *listCache {
+	return &listCache{m: map[db.SearchProductsParams][]db.SearchProductsRow{}}
+}
+
+func (c *listCache) get(p db.SearchProductsParams) ([]db.SearchProductsRow, bool, uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	rows, ok := c.m[p]
+	return rows, ok, c.gen
+}
+
+func (c *listCache) put(p db.SearchProductsParams, rows []db.SearchProductsRow, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if _, ok := c.m[p]; !ok && len(c.m) >= maxCachedLists {
+		for k := range c.m {
+			delete(c.m, k)
+			break
+		}
+	}
+	c.m[p] = rows
+}
+
+func (c *listCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.m)
+	c.gen++
+}
+
+// searchProducts is SearchProducts through the list cache. The rows are
+// shared: callers must not change them.
+func (app *App) searchProducts(ctx context.Context, p db.SearchProductsParams) ([]db.SearchProductsRow, error) {
+	rows, ok, gen := app.lists.get(p)
+	if ok {
+		return rows, nil
+	}
+	rows, err := app.q.SearchProducts(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	app.lists.put(p, rows, gen)
+	return rows, nil
+}

@@ -71,7 +71,7 @@ func (app *App) productList(w http.ResponseWriter, r *http.Request) {
 		descending = 1
 	}
 
-	rows, err := app.q.SearchProducts(r.Context(), db.SearchProductsParams{
+	rows, err := app.searchProducts(r.Context(), db.SearchProductsParams{
 		Query:      list.Query,
 		Categories: strings.Join(wanted, ","),
 		Sort:       list.Sort,

@@ -127,6 +127,10 @@ func (s *testShop) count(query string, args ...any) int {
 
 func TestOwnerAddsEditsAndDeletesProducts(t *testing.T) {
 	s := staffShop(t)
+	// Lists seen before each change show it after it.
+	if strings.Contains(s.get("/products/?q=tumbler").body, "Sea Glass Tumbler") {
+		t.Fatal("setup: the product is listed before it is added")
+	}
 	tok := s.csrfToken("/owner/products/new/")
 	fields := map[string]string{"csrf_token": tok, "category": "1", "sku": "NEW-1", "name": "Sea Glass Tumbler",
 		"description": "Recycled glass.", "price": "18.50", "rating": "4.5"}
@@ -162,6 +166,9 @@ func TestOwnerAddsEditsAndDeletesProducts(t *testing.T) {
 	}
 	if page := s.get(loc).body; !strings.Contains(page, "$19.00") || !strings.Contains(page, img[1]) {
 		t.Fatal("the edit did not take, or lost the picture")
+	}
+	if !strings.Contains(s.get("/products/?q=tumbler").body, "Sea Glass Tumbler, Large") {
+		t.Fatal("the list still shows the product as it was")
 	}
 	// Delete: no order names it, so it is gone.
 	if res := s.post("/owner/products/"+id+"/delete/", form("csrf_token", tok), false); res.status != http.StatusSeeOther {

@@ -120,6 +120,7 @@ func (app *App) catalogChanged() {
 	app.navCache.Store(nil)
 	app.products.clear()
 	app.bags.clear()
+	app.lists.clear()
 }
 
 // serverError is the one path for failures: it logs the request and the
