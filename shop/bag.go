@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/justinas/nosurf"
@@ -23,13 +24,14 @@ func (app *App) loadBag(ctx context.Context, bagID string) (views.Bag, error) {
 	if bagID == "" {
 		return app.pricedBag(nil), nil
 	}
-	rows, ok, writes := app.bags.get(bagID)
+	now := time.Now()
+	rows, ok, writes := app.bags.get(bagID, now)
 	if !ok {
 		var err error
 		if rows, err = app.bagRows(ctx, bagID); err != nil {
 			return views.Bag{}, err
 		}
-		app.bags.fill(bagID, rows, writes)
+		app.bags.fill(bagID, rows, writes, now)
 	}
 	return app.pricedBag(rows), nil
 }

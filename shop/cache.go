@@ -142,6 +142,16 @@ func (app *App) product(ctx context.Context, id int64) (db.GetProductRow, error)
 // maxCachedBags bounds the bag cache as maxCachedSessions does sessions.
 const maxCachedBags = 20000
 
+// bagCacheFor is how long a bag is kept without a write to it: long enough
+// for a shopper's browsing, short enough that a bag another process empties
+// (boutique reconcile recording a paid order) leaves the header soon.
+const bagCacheFor = 10 * time.Second
+
+type cachedBag struct {
+	rows    []db.ListBagLinesRow
+	fetched time.Time
+}
+
 // bagCache holds bags' lines as ListBagLines reads them, for the pages
 // that show the bag (every page, in its header). A write to a bag forgets
 // it twice: in the writer's turn, and again once the write has committed
@@ -149,20 +159,24 @@ const maxCachedBags = 20000
 // checkout always reads the bag from the database.
 type bagCache struct {
 	mu     sync.Mutex
-	m      map[string][]db.ListBagLinesRow
+	m      map[string]cachedBag
 	writes uint64 // as sessionCache.writes
 }
 
-func newBagCache() *bagCache { return &bagCache{m: map[string][]db.ListBagLinesRow{}} }
+func newBagCache() *bagCache { return &bagCache{m: map[string]cachedBag{}} }
 
-func (c *bagCache) get(bagID string) ([]db.ListBagLinesRow, bool, uint64) {
+func (c *bagCache) get(bagID string, now time.Time) ([]db.ListBagLinesRow, bool, uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	rows, ok := c.m[bagID]
-	return rows, ok, c.writes
+	b, ok := c.m[bagID]
+	if ok && now.Sub(b.fetched) >= bagCacheFor {
+		delete(c.m, bagID)
+		ok = false
+	}
+	return b.rows, ok, c.writes
 }
 
-func (c *bagCache) fill(bagID string, rows []db.ListBagLinesRow, writes uint64) {
+func (c *bagCache) fill(bagID string, rows []db.ListBagLinesRow, writes uint64, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.writes != writes {
@@ -174,7 +188,7 @@ func (c *bagCache) fill(bagID string, rows []db.ListBagLinesRow, writes uint64) 
 			break
 		}
 	}
-	c.m[bagID] = rows
+	c.m[bagID] = cachedBag{rows: rows, fetched: now}
 }
 
 func (c *bagCache) forget(bagIDs ...string) {

@@ -76,24 +76,30 @@ func TestSessionStoreForgetsAWriteThatFailed(t *testing.T) {
 // the commit) is not kept: it may be the bag as it was before the write.
 func TestBagCacheDropsAReadMadeDuringAWrite(t *testing.T) {
 	c := newBagCache()
+	now := time.Now()
 	old := []db.ListBagLinesRow{{ProductID: 1, Quantity: 1}}
 	c.forget("bag") // the write, in the writer's turn
-	_, ok, writes := c.get("bag")
+	_, ok, writes := c.get("bag", now)
 	if ok {
 		t.Fatal("a forgotten bag was found")
 	}
 	c.forget("bag") // the write has committed
-	c.fill("bag", old, writes)
-	if _, ok, _ := c.get("bag"); ok {
+	c.fill("bag", old, writes, now)
+	if _, ok, _ := c.get("bag", now); ok {
 		t.Fatal("a read made before the commit was kept after it")
 	}
-	_, _, writes = c.get("bag")
-	c.fill("bag", old, writes)
-	if rows, ok, _ := c.get("bag"); !ok || len(rows) != 1 {
+	_, _, writes = c.get("bag", now)
+	c.fill("bag", old, writes, now)
+	if rows, ok, _ := c.get("bag", now); !ok || len(rows) != 1 {
 		t.Fatal("a read with no write since was not kept")
 	}
+	// Another process may change a bag: it is read again after a while.
+	if _, ok, _ := c.get("bag", now.Add(bagCacheFor)); ok {
+		t.Fatal("a bag was kept past bagCacheFor")
+	}
+	c.fill("bag", old, writes, now)
 	c.clear()
-	if _, ok, _ := c.get("bag"); ok {
+	if _, ok, _ := c.get("bag", now); ok {
 		t.Fatal("clear kept a bag")
 	}
 }
