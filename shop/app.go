@@ -33,9 +33,9 @@ type App struct {
 	mailer   Mailer
 	metrics  *shopMetrics
 	navCache atomic.Pointer[[]views.Category]
-	products *productCache
+	products *catalogCache[int64, db.GetProductRow]
+	lists    *catalogCache[db.SearchProductsParams, []db.SearchProductsRow]
 	bags     *bagCache
-	lists    *listCache
 	// draining is set when the shop is shutting down: /readyz says so.
 	draining atomic.Bool
 	// writes are the writer's queue (writer.go); commits counts its
@@ -61,7 +61,9 @@ func New(pool *sql.DB, log *slog.Logger, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("preparing queries: %w", err)
 	}
-	app := &App{db: pool, q: q, log: log, cfg: cfg, csp: csp, products: newProductCache(), bags: newBagCache(), lists: newListCache()}
+	app := &App{db: pool, q: q, log: log, cfg: cfg, csp: csp, bags: newBagCache(),
+		products: newCatalogCache[int64, db.GetProductRow](maxCachedProducts),
+		lists:    newCatalogCache[db.SearchProductsParams, []db.SearchProductsRow](maxCachedLists)}
 	app.metrics = newMetrics(app.q)
 	if cfg.PaymentsEnabled() {
 		app.pay = payments.New(payments.Config{SecretKey: cfg.StripeSecretKey, APIBase: cfg.StripeAPIBase, Log: log})

@@ -72,13 +72,20 @@ func (c *sessionCache) put(token string, data []byte, expires time.Time) {
 }
 
 func (c *sessionCache) keep(token string, data []byte, expires time.Time) {
-	if _, ok := c.m[token]; !ok && len(c.m) >= maxCachedSessions {
-		for k := range c.m {
-			delete(c.m, k)
-			break
-		}
-	}
+	makeRoom(c.m, token, maxCachedSessions)
 	c.m[token] = cachedSession{data: data, expires: expires}
+}
+
+// makeRoom drops an arbitrary entry of m when key is new and m holds max
+// entries already.
+func makeRoom[K comparable, V any](m map[K]V, key K, max int) {
+	if _, ok := m[key]; ok || len(m) < max {
+		return
+	}
+	for k := range m {
+		delete(m, k)
+		return
+	}
 }
 
 func (c *sessionCache) forget(token string) {
@@ -88,42 +95,51 @@ func (c *sessionCache) forget(token string) {
 	delete(c.m, token)
 }
 
-// productCache holds the catalog's products by id, as GetProduct reads
-// them, until the owner changes the catalog.
-type productCache struct {
-	mu sync.Mutex
-	m  map[int64]db.GetProductRow
-	// gen counts the catalog's changes: a row read from the database
+// catalogCache holds what is read of the catalog (products by id, lists
+// by search) until the owner changes the catalog, max entries at most.
+type catalogCache[K comparable, V any] struct {
+	mu  sync.Mutex
+	m   map[K]V
+	max int
+	// gen counts the catalog's changes: a value read from the database
 	// before a change is not kept after it.
 	gen uint64
 }
 
-func newProductCache() *productCache { return &productCache{m: map[int64]db.GetProductRow{}} }
-
-// get is a product kept, and the generation to fill it with.
-func (c *productCache) get(id int64) (db.GetProductRow, bool, uint64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p, ok := c.m[id]
-	return p, ok, c.gen
+func newCatalogCache[K comparable, V any](max int) *catalogCache[K, V] {
+	return &catalogCache[K, V]{m: map[K]V{}, max: max}
 }
 
-// put keeps a product read at generation gen, unless the catalog has
-// changed since.
-func (c *productCache) put(p db.GetProductRow, gen uint64) {
+// get is a value kept, and the generation to fill it with.
+func (c *catalogCache[K, V]) get(k K) (V, bool, uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen == c.gen {
-		c.m[p.ID] = p
+	v, ok := c.m[k]
+	return v, ok, c.gen
+}
+
+// put keeps a value read at generation gen, unless the catalog has changed
+// since.
+func (c *catalogCache[K, V]) put(k K, v V, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
 	}
+	makeRoom(c.m, k, c.max)
+	c.m[k] = v
 }
 
-func (c *productCache) clear() {
+func (c *catalogCache[K, V]) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	clear(c.m)
 	c.gen++
 }
+
+// maxCachedProducts bounds the product cache far above a small shop's
+// catalog.
+const maxCachedProducts = 10000
 
 // product is GetProduct through the product cache.
 func (app *App) product(ctx context.Context, id int64) (db.GetProductRow, error) {
@@ -135,7 +151,7 @@ func (app *App) product(ctx context.Context, id int64) (db.GetProductRow, error)
 	if err != nil {
 		return p, err
 	}
-	app.products.put(p, gen)
+	app.products.put(id, p, gen)
 	return p, nil
 }
 
@@ -182,12 +198,7 @@ func (c *bagCache) fill(bagID string, rows []db.ListBagLinesRow, writes uint64, 
 	if c.writes != writes {
 		return
 	}
-	if _, ok := c.m[bagID]; !ok && len(c.m) >= maxCachedBags {
-		for k := range c.m {
-			delete(c.m, k)
-			break
-		}
-	}
+	makeRoom(c.m, bagID, maxCachedBags)
 	c.m[bagID] = cachedBag{rows: rows, fetched: now}
 }
 
@@ -208,50 +219,9 @@ func (c *bagCache) clear() {
 }
 
 // maxCachedLists bounds the list cache: a list of the whole catalog is a
-// few hundred bytes a product.
+// few hundred bytes a product. Lists were over half of a /products/ page's
+// time.
 const maxCachedLists = 32
-
-// listCache holds the catalog lists SearchProducts makes, by search,
-// categories and sort, until the owner changes the catalog: the list was
-// over half of a /products/ page's time.
-type listCache struct {
-	mu  sync.Mutex
-	m   map[db.SearchProductsParams][]db.SearchProductsRow
-	gen uint64 // as productCache.gen
-}
-
-func newListCache() *listCache {
-	return &listCache{m: map[db.SearchProductsParams][]db.SearchProductsRow{}}
-}
-
-func (c *listCache) get(p db.SearchProductsParams) ([]db.SearchProductsRow, bool, uint64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	rows, ok := c.m[p]
-	return rows, ok, c.gen
-}
-
-func (c *listCache) put(p db.SearchProductsParams, rows []db.SearchProductsRow, gen uint64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if gen != c.gen {
-		return
-	}
-	if _, ok := c.m[p]; !ok && len(c.m) >= maxCachedLists {
-		for k := range c.m {
-			delete(c.m, k)
-			break
-		}
-	}
-	c.m[p] = rows
-}
-
-func (c *listCache) clear() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	clear(c.m)
-	c.gen++
-}
 
 // searchProducts is SearchProducts through the list cache. The rows are
 // shared: callers must not change them.

@@ -30,6 +30,18 @@ func writerApp(t testing.TB) (*App, *sql.DB, string) {
 	return app, pool, path
 }
 
+// writerConn is a writer's connection of its own for a test that runs
+// batches by hand, beside the app's.
+func writerConn(t *testing.T, pool *sql.DB) *sql.Conn {
+	t.Helper()
+	conn, err := db.WriterConn(context.Background(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
 // bagKey is a bag id (32 characters) made from a short name.
 func bagKey(name string) string { return fmt.Sprintf("%032s", name) }
 
@@ -54,11 +66,7 @@ func touchJob(ctx context.Context, name string, fail error) *writeJob {
 
 func TestWriterBatchUndoesOnlyTheWriteThatFailed(t *testing.T) {
 	app, pool, _ := writerApp(t)
-	conn, err := db.WriterConn(context.Background(), pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := writerConn(t, pool)
 
 	boom := errors.New("boom")
 	gaveUp, cancel := context.WithCancel(context.Background())
@@ -87,11 +95,7 @@ func TestWriterBatchUndoesOnlyTheWriteThatFailed(t *testing.T) {
 
 func TestWriterLoneWriteThatFailsLeavesNothing(t *testing.T) {
 	app, pool, _ := writerApp(t)
-	conn, err := db.WriterConn(context.Background(), pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := writerConn(t, pool)
 	boom := errors.New("boom")
 	job := touchJob(context.Background(), "lone", boom)
 	app.commitBatch(conn, []*writeJob{job})
@@ -199,11 +203,7 @@ func TestBackgroundCheckpointCopiesTheWAL(t *testing.T) {
 // on.
 func TestWriterSurvivesAPanickingWrite(t *testing.T) {
 	app, pool, _ := writerApp(t)
-	conn, err := db.WriterConn(context.Background(), pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := writerConn(t, pool)
 	bg := context.Background()
 	bad := &writeJob{ctx: bg, done: make(chan error, 1), work: func(ctx context.Context, q *db.Queries) error {
 		if err := q.TouchBag(ctx, bagKey("bad")); err != nil {
@@ -227,7 +227,7 @@ func TestWriterSurvivesAPanickingWrite(t *testing.T) {
 		t.Fatal("the batch around the panic did not commit as it should")
 	}
 	// A lone panicking write, through the running writer.
-	err = app.write(bg, func(ctx context.Context, q *db.Queries) error { panic("alone") })
+	err := app.write(bg, func(ctx context.Context, q *db.Queries) error { panic("alone") })
 	if err == nil {
 		t.Fatal("a lone panicking write was reported done")
 	}
