@@ -8,12 +8,15 @@ import (
 	"boutique/db"
 )
 
-// Two small caches in front of the database for what nearly every page
-// reads: the shopper's session and the product shown. A read from SQLite,
-// warm as it may be, was an eighth of a product page's time each. Both
-// are filled from the database and kept right by the only process that
-// writes what they hold: the shop itself (no command changes sessions or
-// products while it runs, see the README).
+// Small caches in front of the database for what nearly every page reads:
+// the shopper's session, the product shown, the catalog list and the bag in
+// the header. A read from SQLite, warm as it may be, was an eighth of a
+// product page's time each, and a write anywhere made the next read on
+// every other connection start cold. They are filled from the database and
+// kept right by the only process that writes what they hold: the shop
+// itself (see the README for the commands to run while it is stopped); the
+// bag, which boutique reconcile may empty from another process, is kept 10
+// seconds at most.
 
 // maxCachedSessions bounds the session cache; past it an arbitrary entry
 // makes room (a session that leaves is read from the database again).
