@@ -391,7 +391,7 @@ func (app *App) passwordReset(w http.ResponseWriter, r *http.Request) {
 		rand.Read(raw[:])
 		token := base64.RawURLEncoding.EncodeToString(raw[:])
 		link := app.baseURL(r) + "/accounts/password/reset/" + token + "/"
-		_, err := app.inTx(ctx, func(q *db.Queries) (string, error) {
+		_, err := app.inTx(ctx, func(ctx context.Context, q *db.Queries) (string, error) {
 			if err := q.CreatePasswordReset(ctx, db.CreatePasswordResetParams{
 				TokenHash: tokenHash(token), UserID: u.ID, ExpiresAt: sqliteTime(time.Now().Add(resetLinkLifetime)),
 			}); err != nil {
@@ -475,7 +475,7 @@ func (app *App) passwordResetConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The link is spent and the password set together, or neither.
-	_, err = app.inTx(ctx, func(q *db.Queries) (string, error) {
+	_, err = app.inTx(ctx, func(ctx context.Context, q *db.Queries) (string, error) {
 		userID, err := q.UsePasswordReset(ctx, db.UsePasswordResetParams{Now: nullable(sqliteTime(time.Now())), TokenHash: tokenHash(token)})
 		if err != nil {
 			return "", err

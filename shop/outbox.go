@@ -173,7 +173,7 @@ func (app *App) sendDueEmails(ctx context.Context) {
 		}
 		// One write for the batch: under a stream of orders, a write per
 		// email competed with the orders themselves.
-		_, err = app.inTx(context.WithoutCancel(ctx), func(q *db.Queries) (string, error) {
+		_, err = app.inTx(context.WithoutCancel(ctx), func(ctx context.Context, q *db.Queries) (string, error) {
 			now := nullable(sqliteTime(time.Now()))
 			for _, id := range sent {
 				if err := q.MarkEmailSent(ctx, db.MarkEmailSentParams{SentAt: now, ID: id}); err != nil {

@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"net/http"
@@ -102,7 +103,7 @@ func (app *App) ownerOrderShip(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/owner/orders/"+number+"/", http.StatusSeeOther)
 		return
 	}
-	_, err = app.inTx(ctx, func(q *db.Queries) (string, error) {
+	_, err = app.inTx(ctx, func(ctx context.Context, q *db.Queries) (string, error) {
 		n, err := q.SetOrderStatus(ctx, db.SetOrderStatusParams{Status: "shipped", StripePid: o.StripePid})
 		if err != nil {
 			return "", err

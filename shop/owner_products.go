@@ -2,6 +2,7 @@ package shop
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -172,9 +173,9 @@ func (app *App) readProductForm(w http.ResponseWriter, r *http.Request, id int64
 }
 
 // saveImage stores a picture and returns its id.
-func saveImage(r *http.Request, q *db.Queries, data []byte, ctype string) (int64, error) {
+func saveImage(ctx context.Context, q *db.Queries, data []byte, ctype string) (int64, error) {
 	sum := sha256.Sum256(data)
-	return q.CreateImage(r.Context(), db.CreateImageParams{ContentType: ctype, Sha256: hex.EncodeToString(sum[:]), Data: bytes.Clone(data)})
+	return q.CreateImage(ctx, db.CreateImageParams{ContentType: ctype, Sha256: hex.EncodeToString(sum[:]), Data: bytes.Clone(data)})
 }
 
 func (app *App) ownerProductCreate(w http.ResponseWriter, r *http.Request) {
@@ -207,11 +208,11 @@ func (app *App) ownerProductUpdate(w http.ResponseWriter, r *http.Request) {
 // product id changed. A SKU another product has comes back as a form error.
 func (app *App) saveProduct(w http.ResponseWriter, r *http.Request, in productInput, id int64, picture sql.NullInt64) {
 	ctx := r.Context()
-	_, err := app.inTx(ctx, func(q *db.Queries) (string, error) {
+	_, err := app.inTx(ctx, func(ctx context.Context, q *db.Queries) (string, error) {
 		p := in.p
 		p.ImageID = picture
 		if in.image != nil {
-			img, err := saveImage(r, q, in.image, in.ctype)
+			img, err := saveImage(ctx, q, in.image, in.ctype)
 			if err != nil {
 				return "", err
 			}
@@ -271,15 +272,15 @@ func (app *App) ownerProductDelete(w http.ResponseWriter, r *http.Request) {
 		app.fail(w, r, err)
 		return
 	}
-	msg, err := app.inTx(r.Context(), func(q *db.Queries) (string, error) {
-		n, err := q.ProductOrderLines(r.Context(), sql.NullInt64{Int64: id, Valid: true})
+	msg, err := app.inTx(r.Context(), func(ctx context.Context, q *db.Queries) (string, error) {
+		n, err := q.ProductOrderLines(ctx, sql.NullInt64{Int64: id, Valid: true})
 		if err != nil {
 			return "", err
 		}
 		if n > 0 {
-			return "Archived " + p.Name + ": orders name it, so it stays for them but leaves the catalog.", q.ArchiveProduct(r.Context(), id)
+			return "Archived " + p.Name + ": orders name it, so it stays for them but leaves the catalog.", q.ArchiveProduct(ctx, id)
 		}
-		return "Deleted " + p.Name, q.DeleteProduct(r.Context(), id)
+		return "Deleted " + p.Name, q.DeleteProduct(ctx, id)
 	})
 	if err != nil {
 		app.serverError(w, r, err)

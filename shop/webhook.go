@@ -135,7 +135,7 @@ func (app *App) paymentFailed(ctx context.Context, ev payments.Event) (string, e
 	if !isOurs(in) {
 		return app.recordOnly(ctx, ev, in.ID, "not ours")
 	}
-	return app.inTx(ctx, func(q *db.Queries) (string, error) {
+	return app.inTx(ctx, func(ctx context.Context, q *db.Queries) (string, error) {
 		reason := firstNonEmpty(in.LastError, "the payment failed")
 		if err := q.RecordPaymentFailure(ctx, db.RecordPaymentFailureParams{
 			PaymentIntentID: in.ID, EventID: ev.ID, Reason: reason, Code: nullable(in.LastErrorCode),
@@ -149,7 +149,7 @@ func (app *App) paymentFailed(ctx context.Context, ev payments.Event) (string, e
 
 // setOrderStatus records a refund or dispute on the order it concerns.
 func (app *App) setOrderStatus(ctx context.Context, ev payments.Event, paymentIntentID, status string) (string, error) {
-	return app.inTx(ctx, func(q *db.Queries) (string, error) {
+	return app.inTx(ctx, func(ctx context.Context, q *db.Queries) (string, error) {
 		n, err := q.SetOrderStatus(ctx, db.SetOrderStatusParams{Status: status, StripePid: paymentIntentID})
 		if err != nil {
 			return "", err
@@ -164,18 +164,20 @@ func (app *App) setOrderStatus(ctx context.Context, ev payments.Event, paymentIn
 
 // recordOnly logs an event that changes nothing but the event log.
 func (app *App) recordOnly(ctx context.Context, ev payments.Event, paymentIntentID, outcome string) (string, error) {
-	return app.inTx(ctx, func(q *db.Queries) (string, error) {
+	return app.inTx(ctx, func(ctx context.Context, q *db.Queries) (string, error) {
 		return outcome, recordEvent(ctx, q, &stripeEvent{ev.ID, ev.Type}, paymentIntentID, outcome)
 	})
 }
 
 // inTx runs work in a write transaction (see write) and gives its outcome
 // once that has committed.
-func (app *App) inTx(ctx context.Context, work func(q *db.Queries) (string, error)) (string, error) {
+// work must run its statements with the context it is given, not one of
+// its own: see write.
+func (app *App) inTx(ctx context.Context, work func(ctx context.Context, q *db.Queries) (string, error)) (string, error) {
 	var out string
-	err := app.write(ctx, func(_ context.Context, q *db.Queries) error {
+	err := app.write(ctx, func(ctx context.Context, q *db.Queries) error {
 		var err error
-		out, err = work(q)
+		out, err = work(ctx, q)
 		return err
 	})
 	if err != nil {

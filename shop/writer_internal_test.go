@@ -235,3 +235,27 @@ func TestWriterSurvivesAPanickingWrite(t *testing.T) {
 		t.Fatalf("the writer stopped after a panic: %v", err)
 	}
 }
+
+// A caller that gives up once its write has begun does not interrupt it:
+// the work runs with a context that cannot be cancelled, so the statements
+// of the others in its transaction are not undone with it.
+func TestWriteOutlivesItsCallersCancel(t *testing.T) {
+	app, pool, _ := writerApp(t)
+	conn := writerConn(t, pool)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	job := &writeJob{ctx: ctx, done: make(chan error, 1), work: func(wctx context.Context, q *db.Queries) error {
+		cancel() // the shopper closes the tab mid-write
+		return q.TouchBag(wctx, bagKey("kept"))
+	}}
+	other := touchJob(context.Background(), "other", nil)
+	app.commitBatch(conn, []*writeJob{job, other})
+	for _, j := range []*writeJob{job, other} {
+		if err := <-j.done; err != nil {
+			t.Fatalf("answered %v", err)
+		}
+	}
+	if !bagExists(t, pool, "kept") || !bagExists(t, pool, "other") {
+		t.Fatal("a cancel during a write undid writes")
+	}
+}
