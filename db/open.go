@@ -94,14 +94,16 @@ func (c connector) Driver() driver.Driver { return c.drv }
 
 // writerAutocheckpoint is how many pages the WAL may reach before the
 // writer's connection checkpoints at a commit (SQLite's default is 1,000).
-// A process that checkpoints in the background (Checkpoint) keeps the WAL
-// well below it; this is the backstop should that fall behind.
+// A process that checkpoints in the background (Checkpoint) has copied most
+// of the WAL by then; but a passive checkpoint cannot finish while writes
+// keep coming, so under a steady stream this is where the WAL starts over.
 const writerAutocheckpoint = 4000
 
 // WriterConn takes a connection from the pool for a process's one writer to
-// keep. It checkpoints only as a backstop: the writer's process is expected
-// to call Checkpoint in the background, so that commits do not wait for the
-// WAL to be copied back. Close it to give it back.
+// keep. Its commits checkpoint only past writerAutocheckpoint: the writer's
+// process is expected to call Checkpoint in the background, so that
+// commits seldom wait for the WAL to be copied back. Close it to give it
+// back.
 func WriterConn(ctx context.Context, pool *sql.DB) (*sql.Conn, error) {
 	conn, err := pool.Conn(ctx)
 	if err != nil {
