@@ -2,8 +2,10 @@
 // builds the real binary, starts it on a temporary database with a
 // 172-product catalog and a fake Stripe, and drives each scenario with 32
 // keep-alive clients for a fixed time, beside a plain net/http baseline
-// page of 30 KB served from this process. It prints one table. Run it with
-// `make bench`.
+// page of 30 KB served from this process. It prints one table: rates,
+// latencies, the ratio to the baseline, the CPU the shop and this process
+// used, and the shop's CPU time a request. Run it with `make bench`;
+// BENCH_PROFILES=dir also saves CPU profiles of both for each scenario.
 package main
 
 import (
