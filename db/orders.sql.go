@@ -10,22 +10,21 @@ import (
 	"database/sql"
 )
 
-const createOrder = `-- name: CreateOrder :one
+const createOrder = `-- name: CreateOrder :execresult
 INSERT INTO orders (
-    order_number, stripe_pid, source,
+    status, order_number, stripe_pid, source,
     full_name, email, phone_number, country, postcode, town_or_city,
     street_address1, street_address2, county,
     original_bag, order_total, delivery_cost, grand_total, amount_paid, currency,
     review_reason, save_info, username, user_id, created_at
 ) VALUES (
-    ?, ?, ?,
+    'paid', ?, ?, ?,
     ?, ?, ?, ?, ?, ?,
     ?, ?, ?,
     ?, ?, ?, ?, ?, ?,
     ?, ?, ?, ?, ?
 )
 ON CONFLICT (stripe_pid) DO NOTHING
-RETURNING id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at, user_id
 `
 
 type CreateOrderParams struct {
@@ -54,10 +53,11 @@ type CreateOrderParams struct {
 	CreatedAt      string
 }
 
-// Records the order of a PaymentIntent, once: when one is recorded for it
-// already, nothing is written and no row comes back.
-func (q *Queries) CreateOrder(ctx context.Context, arg CreateOrderParams) (Order, error) {
-	row := q.queryRow(ctx, q.createOrderStmt, createOrder,
+// Records the order of a PaymentIntent, paid, once: when one is recorded
+// for it already, nothing is written (no row affected). No RETURNING: SQLite
+// would buffer the row in a temporary table, and the caller knows it all.
+func (q *Queries) CreateOrder(ctx context.Context, arg CreateOrderParams) (sql.Result, error) {
+	return q.exec(ctx, q.createOrderStmt, createOrder,
 		arg.OrderNumber,
 		arg.StripePid,
 		arg.Source,
@@ -82,35 +82,6 @@ func (q *Queries) CreateOrder(ctx context.Context, arg CreateOrderParams) (Order
 		arg.UserID,
 		arg.CreatedAt,
 	)
-	var i Order
-	err := row.Scan(
-		&i.ID,
-		&i.OrderNumber,
-		&i.StripePid,
-		&i.Status,
-		&i.Source,
-		&i.FullName,
-		&i.Email,
-		&i.PhoneNumber,
-		&i.Country,
-		&i.Postcode,
-		&i.TownOrCity,
-		&i.StreetAddress1,
-		&i.StreetAddress2,
-		&i.County,
-		&i.OriginalBag,
-		&i.OrderTotal,
-		&i.DeliveryCost,
-		&i.GrandTotal,
-		&i.AmountPaid,
-		&i.Currency,
-		&i.ReviewReason,
-		&i.SaveInfo,
-		&i.Username,
-		&i.CreatedAt,
-		&i.UserID,
-	)
-	return i, err
 }
 
 const createOrderLine = `-- name: CreateOrderLine :exec

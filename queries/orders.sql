@@ -4,24 +4,24 @@ SELECT * FROM orders WHERE stripe_pid = ?;
 -- name: GetOrderByNumber :one
 SELECT * FROM orders WHERE order_number = ?;
 
--- name: CreateOrder :one
--- Records the order of a PaymentIntent, once: when one is recorded for it
--- already, nothing is written and no row comes back.
+-- name: CreateOrder :execresult
+-- Records the order of a PaymentIntent, paid, once: when one is recorded
+-- for it already, nothing is written (no row affected). No RETURNING: SQLite
+-- would buffer the row in a temporary table, and the caller knows it all.
 INSERT INTO orders (
-    order_number, stripe_pid, source,
+    status, order_number, stripe_pid, source,
     full_name, email, phone_number, country, postcode, town_or_city,
     street_address1, street_address2, county,
     original_bag, order_total, delivery_cost, grand_total, amount_paid, currency,
     review_reason, save_info, username, user_id, created_at
 ) VALUES (
-    ?, ?, ?,
+    'paid', ?, ?, ?,
     ?, ?, ?, ?, ?, ?,
     ?, ?, ?,
     ?, ?, ?, ?, ?, ?,
     ?, ?, ?, ?, ?
 )
-ON CONFLICT (stripe_pid) DO NOTHING
-RETURNING *;
+ON CONFLICT (stripe_pid) DO NOTHING;
 
 -- name: CreateOrderLine :exec
 INSERT INTO order_line_items (

@@ -163,8 +163,7 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 				return err
 			}
 		}
-		var err error
-		order, err = q.CreateOrder(ctx, db.CreateOrderParams{
+		params := db.CreateOrderParams{
 			OrderNumber:    newOrderNumber(),
 			StripePid:      in.ID,
 			Source:         source,
@@ -188,17 +187,25 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 			Username:       nullable(username),
 			UserID:         userID,
 			CreatedAt:      sqliteTime(time.Now()),
-		})
-		if errors.Is(err, sql.ErrNoRows) {
+		}
+		res, err := q.CreateOrder(ctx, params)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
 			// Recorded before, by this path or another.
 			if order, err = q.GetOrderByPID(ctx, in.ID); err != nil {
 				return err
 			}
 			return recordEvent(ctx, q, ev, in.ID, "already recorded")
 		}
+		id, err := res.LastInsertId()
 		if err != nil {
 			return err
 		}
+		order = newOrder(id, params)
 		created = true
 		for i := range orderLines {
 			orderLines[i].OrderID = order.ID
@@ -256,6 +263,20 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 	app.log.Info("order recorded", "order", order.OrderNumber, "payment_intent", in.ID, "source", source,
 		"grand_total", order.GrandTotal, "review", review.String)
 	return order, true, nil
+}
+
+// newOrder is the order CreateOrder has just written, as the database now
+// holds it (TestFulfilReturnsTheOrderAsStored checks they agree).
+func newOrder(id int64, p db.CreateOrderParams) db.Order {
+	return db.Order{
+		ID: id, OrderNumber: p.OrderNumber, StripePid: p.StripePid, Status: "paid", Source: p.Source,
+		FullName: p.FullName, Email: p.Email, PhoneNumber: p.PhoneNumber, Country: p.Country,
+		Postcode: p.Postcode, TownOrCity: p.TownOrCity, StreetAddress1: p.StreetAddress1,
+		StreetAddress2: p.StreetAddress2, County: p.County, OriginalBag: p.OriginalBag,
+		OrderTotal: p.OrderTotal, DeliveryCost: p.DeliveryCost, GrandTotal: p.GrandTotal,
+		AmountPaid: p.AmountPaid, Currency: p.Currency, ReviewReason: p.ReviewReason,
+		SaveInfo: p.SaveInfo, Username: p.Username, CreatedAt: p.CreatedAt, UserID: p.UserID,
+	}
 }
 
 // newOrderNumber is 32 upper-case hex characters from 128 random bits.
