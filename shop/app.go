@@ -36,6 +36,7 @@ type App struct {
 	products *catalogCache[int64, db.GetProductRow]
 	lists    *catalogCache[db.SearchProductsParams, []db.SearchProductsRow]
 	bags     *bagCache
+	events   *recentEvents
 	// draining is set when the shop is shutting down: /readyz says so.
 	draining atomic.Bool
 	// writes are the writer's queue (writer.go); commits counts its
@@ -61,7 +62,7 @@ func New(pool *sql.DB, log *slog.Logger, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("preparing queries: %w", err)
 	}
-	app := &App{db: pool, q: q, log: log, cfg: cfg, csp: csp, bags: newBagCache(),
+	app := &App{db: pool, q: q, log: log, cfg: cfg, csp: csp, bags: newBagCache(), events: newRecentEvents(),
 		products: newCatalogCache[int64, db.GetProductRow](maxCachedProducts),
 		lists:    newCatalogCache[db.SearchProductsParams, []db.SearchProductsRow](maxCachedLists)}
 	app.metrics = newMetrics(app.q)

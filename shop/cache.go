@@ -240,3 +240,43 @@ func (app *App) searchProducts(ctx context.Context, p db.SearchProductsParams) (
 	app.lists.put(p, rows, gen)
 	return rows, nil
 }
+
+// maxRecentEvents is how many webhook events recentEvents remembers.
+const maxRecentEvents = 10000
+
+// recentEvents are the ids of the webhook events this process has recorded
+// lately, oldest forgotten first. Stripe repeats an event it thinks was not
+// received, usually within minutes; a repeat found here is answered without
+// a request to Stripe. The database stays the record: an event not found
+// here is checked in its transaction.
+type recentEvents struct {
+	mu   sync.Mutex
+	ids  map[string]struct{}
+	ring []string // in the order they came, to forget the oldest
+	next int
+}
+
+func newRecentEvents() *recentEvents {
+	return &recentEvents{ids: map[string]struct{}{}, ring: make([]string, maxRecentEvents)}
+}
+
+func (r *recentEvents) has(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.ids[id]
+	return ok
+}
+
+func (r *recentEvents) add(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.ids[id]; ok {
+		return
+	}
+	if old := r.ring[r.next]; old != "" {
+		delete(r.ids, old)
+	}
+	r.ring[r.next] = id
+	r.ids[id] = struct{}{}
+	r.next = (r.next + 1) % len(r.ring)
+}

@@ -103,3 +103,17 @@ func TestBagCacheDropsAReadMadeDuringAWrite(t *testing.T) {
 		t.Fatal("clear kept a bag")
 	}
 }
+
+func TestRecentEventsForgetsTheOldest(t *testing.T) {
+	r := newRecentEvents()
+	for i := range maxRecentEvents + 10 {
+		r.add(fmt.Sprint("evt_", i))
+	}
+	r.add("evt_20") // again: still one entry
+	if r.has("evt_0") || r.has("evt_9") || !r.has("evt_10") || !r.has(fmt.Sprint("evt_", maxRecentEvents+9)) {
+		t.Fatal("not the oldest forgotten")
+	}
+	if len(r.ids) != maxRecentEvents {
+		t.Fatalf("%d ids kept, want %d", len(r.ids), maxRecentEvents)
+	}
+}

@@ -56,7 +56,11 @@ func (app *App) webhook(w http.ResponseWriter, r *http.Request) {
 	}
 
 	ctx := r.Context()
-	if seen, err := app.q.EventSeen(ctx, ev.ID); err == nil && seen > 0 {
+	// A repeat of an event this process has recorded is answered at once,
+	// without asking Stripe or the database. Others go on: each handler
+	// below records the event in the transaction of its effect, and finds
+	// a repeat there (a repeat of a payment finds its order).
+	if app.events.has(ev.ID) {
 		app.webhookAnswer(w, ev, "already handled")
 		return
 	}
@@ -82,6 +86,7 @@ func (app *App) webhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "could not record the event", http.StatusInternalServerError)
 		return
 	}
+	app.events.add(ev.ID)
 	app.webhookAnswer(w, ev, outcome)
 }
 
@@ -135,7 +140,7 @@ func (app *App) paymentFailed(ctx context.Context, ev payments.Event) (string, e
 	if !isOurs(in) {
 		return app.recordOnly(ctx, ev, in.ID, "not ours")
 	}
-	return app.inTx(ctx, func(ctx context.Context, q *db.Queries) (string, error) {
+	return app.eventInTx(ctx, ev, func(ctx context.Context, q *db.Queries) (string, error) {
 		reason := firstNonEmpty(in.LastError, "the payment failed")
 		if err := q.RecordPaymentFailure(ctx, db.RecordPaymentFailureParams{
 			PaymentIntentID: in.ID, EventID: ev.ID, Reason: reason, Code: nullable(in.LastErrorCode),
@@ -149,7 +154,7 @@ func (app *App) paymentFailed(ctx context.Context, ev payments.Event) (string, e
 
 // setOrderStatus records a refund or dispute on the order it concerns.
 func (app *App) setOrderStatus(ctx context.Context, ev payments.Event, paymentIntentID, status string) (string, error) {
-	return app.inTx(ctx, func(ctx context.Context, q *db.Queries) (string, error) {
+	return app.eventInTx(ctx, ev, func(ctx context.Context, q *db.Queries) (string, error) {
 		n, err := q.SetOrderStatus(ctx, db.SetOrderStatusParams{Status: status, StripePid: paymentIntentID})
 		if err != nil {
 			return "", err
@@ -164,8 +169,22 @@ func (app *App) setOrderStatus(ctx context.Context, ev payments.Event, paymentIn
 
 // recordOnly logs an event that changes nothing but the event log.
 func (app *App) recordOnly(ctx context.Context, ev payments.Event, paymentIntentID, outcome string) (string, error) {
-	return app.inTx(ctx, func(ctx context.Context, q *db.Queries) (string, error) {
+	return app.eventInTx(ctx, ev, func(ctx context.Context, q *db.Queries) (string, error) {
 		return outcome, recordEvent(ctx, q, &stripeEvent{ev.ID, ev.Type}, paymentIntentID, outcome)
+	})
+}
+
+// eventInTx runs an event's effect in a write transaction, unless the event
+// is recorded already: checked in the same transaction, so that a late
+// repeat of an old event (a refund, after a dispute) cannot undo a newer one.
+func (app *App) eventInTx(ctx context.Context, ev payments.Event, work func(ctx context.Context, q *db.Queries) (string, error)) (string, error) {
+	return app.inTx(ctx, func(ctx context.Context, q *db.Queries) (string, error) {
+		if seen, err := q.EventSeen(ctx, ev.ID); err != nil {
+			return "", err
+		} else if seen > 0 {
+			return "already handled", nil
+		}
+		return work(ctx, q)
 	})
 }
 

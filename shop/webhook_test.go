@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -496,5 +497,42 @@ func TestReconcileRecordsMissedPayments(t *testing.T) {
 	out.Reset()
 	if n, err := s.app.Reconcile(context.Background(), 72*time.Hour, &out); err != nil || n != 0 || s.countOrders() != 2 {
 		t.Fatalf("second run: %d, %v, %d orders\n%s", n, err, s.countOrders(), out.String())
+	}
+}
+
+// A repeated event is answered without asking Stripe again while the shop
+// runs, and after a restart its transaction finds it: a repeat of the
+// payment finds its order, and a late repeat of a refund does not undo the
+// dispute that came after it.
+func TestWebhookRepeatsOfAnEvent(t *testing.T) {
+	s := newWebhookShop(t)
+	pid, _, _ := s.checkoutPaid(shopper, &shopper)
+	paid := s.fake.IntentEvent("payment_intent.succeeded", pid)
+	if res := s.deliver(paid); !strings.Contains(res.body, "created") {
+		t.Fatalf("first delivery: %d %q", res.status, res.body)
+	}
+	lookups := s.fake.Calls("GET /v1/payment_intents/{id}")
+	if res := s.deliver(paid); res.status != http.StatusOK || !strings.Contains(res.body, "already handled") {
+		t.Fatalf("repeat: %d %q", res.status, res.body)
+	}
+	if got := s.fake.Calls("GET /v1/payment_intents/{id}"); got != lookups {
+		t.Fatalf("the repeat asked Stripe again (%d lookups, then %d)", lookups, got)
+	}
+	refund := s.fake.RefundEvent(pid, 5400)
+	s.deliver(refund)
+	s.deliver(s.fake.DisputeEvent(pid))
+
+	// The same database, a new process: it remembers no event.
+	cfg := stripeConfig(s.fake)
+	cfg.StripeWHSecret = whSecret
+	restarted := &checkoutShop{testShop: serveShop(t, s.pool, cfg, nil, httptest.NewServer), fake: s.fake}
+	if res := restarted.deliver(paid); res.status != http.StatusOK || !strings.Contains(res.body, "already recorded") {
+		t.Fatalf("the payment again after a restart: %d %q", res.status, res.body)
+	}
+	if res := restarted.deliver(refund); res.status != http.StatusOK || !strings.Contains(res.body, "already handled") {
+		t.Fatalf("the refund again after a restart: %d %q", res.status, res.body)
+	}
+	if s.countOrders() != 1 || s.order(pid).status != "disputed" {
+		t.Fatalf("%d orders, status %q; want one, disputed", s.countOrders(), s.order(pid).status)
 	}
 }
