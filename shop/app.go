@@ -35,7 +35,7 @@ type App struct {
 	navCache atomic.Pointer[[]views.Category]
 	products *catalogCache[int64, db.GetProductRow]
 	lists    *catalogCache[db.SearchProductsParams, []db.SearchProductsRow]
-	bags     *bagCache
+	bags     *liveCache[[]db.ListBagLinesRow]
 	events   *recentEvents
 	// draining is set when the shop is shutting down: /readyz says so.
 	draining atomic.Bool
@@ -62,7 +62,7 @@ func New(pool *sql.DB, log *slog.Logger, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("preparing queries: %w", err)
 	}
-	app := &App{db: pool, q: q, log: log, cfg: cfg, csp: csp, bags: newBagCache(), events: newRecentEvents(),
+	app := &App{db: pool, q: q, log: log, cfg: cfg, csp: csp, bags: newLiveCache[[]db.ListBagLinesRow](maxCachedBags), events: newRecentEvents(),
 		products: newCatalogCache[int64, db.GetProductRow](maxCachedProducts),
 		lists:    newCatalogCache[db.SearchProductsParams, []db.SearchProductsRow](maxCachedLists)}
 	app.metrics = newMetrics(app.q)
@@ -89,7 +89,7 @@ func New(pool *sql.DB, log *slog.Logger, cfg Config) (*App, error) {
 	}
 	app.run(func(stop <-chan struct{}) { app.runWriter(conn, stop) })
 	app.run(app.runCheckpoints)
-	app.sessions = newSessions(sessionStore{q: q, write: app.write, cache: newSessionCache()}, log)
+	app.sessions = newSessions(sessionStore{q: q, write: app.write, cache: newLiveCache[[]byte](maxCachedSessions)}, log)
 	app.run(func(stop <-chan struct{}) { app.cleanBags(10*time.Minute, stop) })
 	app.run(func(stop <-chan struct{}) { app.runOutbox(min(app.cfg.OutboxRetry, time.Minute), stop) })
 	return app, nil

@@ -31,7 +31,7 @@ func (app *App) loadBag(ctx context.Context, bagID string) (views.Bag, error) {
 		if rows, err = app.bagRows(ctx, bagID); err != nil {
 			return views.Bag{}, err
 		}
-		app.bags.fill(bagID, rows, writes, now)
+		app.bags.fill(bagID, rows, now.Add(bagCacheFor), writes)
 	}
 	return app.pricedBag(rows), nil
 }

@@ -22,61 +22,81 @@ import (
 // makes room (a session that leaves is read from the database again).
 const maxCachedSessions = 20000
 
-type cachedSession struct {
-	data    []byte
-	expires time.Time
+// A liveCache holds what the shop writes and reads again at once (sessions
+// by token, bags by id), each entry until a time: a session's expiry, or a
+// short while for a bag. The shop's writes keep it right: put (the value
+// as it is written, in the writer's turn, so in commit order) or forget;
+// a value read from the database is kept (fill) only when no write came
+// between the read and keeping it, so an older read cannot overwrite a
+// newer write.
+type liveCache[V any] struct {
+	mu     sync.Mutex
+	m      map[string]liveEntry[V]
+	max    int
+	writes uint64 // puts and forgets so far
 }
 
-// sessionCache holds sessions by token, written through: the store puts a
-// session here in the writer's transaction, in commit order, and forgets
-// it when the write fails.
-type sessionCache struct {
-	mu sync.Mutex
-	m  map[string]cachedSession
-	// writes counts the store's writes: a session read from the database
-	// is kept only if none came between the read and keeping it, so that
-	// an older read cannot overwrite a newer write.
-	writes uint64
+type liveEntry[V any] struct {
+	v     V
+	until time.Time
 }
 
-func newSessionCache() *sessionCache { return &sessionCache{m: map[string]cachedSession{}} }
+func newLiveCache[V any](max int) *liveCache[V] {
+	return &liveCache[V]{m: map[string]liveEntry[V]{}, max: max}
+}
 
-// get is a live session kept, or the count of writes to fill it with.
-func (c *sessionCache) get(token string, now time.Time) ([]byte, bool, uint64) {
+// get is a value kept and still good at now, or the count of writes to
+// fill it with.
+func (c *liveCache[V]) get(key string, now time.Time) (V, bool, uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s, ok := c.m[token]
-	if !ok {
-		return nil, false, c.writes
+	e, ok := c.m[key]
+	if ok && !now.Before(e.until) {
+		delete(c.m, key)
+		ok = false
 	}
-	if !now.Before(s.expires) {
-		delete(c.m, token)
-		return nil, false, c.writes
-	}
-	return s.data, true, c.writes
+	return e.v, ok, c.writes
 }
 
-// fill keeps a session read from the database when no write came since
-// get gave writes.
-func (c *sessionCache) fill(token string, data []byte, expires time.Time, writes uint64) {
+// fill keeps a value read from the database when no write came since get
+// gave writes.
+func (c *liveCache[V]) fill(key string, v V, until time.Time, writes uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.writes == writes {
-		c.keep(token, data, expires)
+		c.keep(key, v, until)
 	}
 }
 
-// put keeps a session as it is written.
-func (c *sessionCache) put(token string, data []byte, expires time.Time) {
+// put keeps a value as it is written.
+func (c *liveCache[V]) put(key string, v V, until time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.writes++
-	c.keep(token, data, expires)
+	c.keep(key, v, until)
 }
 
-func (c *sessionCache) keep(token string, data []byte, expires time.Time) {
-	makeRoom(c.m, token, maxCachedSessions)
-	c.m[token] = cachedSession{data: data, expires: expires}
+func (c *liveCache[V]) keep(key string, v V, until time.Time) {
+	makeRoom(c.m, key, c.max)
+	c.m[key] = liveEntry[V]{v: v, until: until}
+}
+
+// forget drops keys whose values a write changes or may have changed.
+func (c *liveCache[V]) forget(keys ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.writes++
+	for _, k := range keys {
+		delete(c.m, k)
+	}
+}
+
+// clear drops every value.
+func (c *liveCache[V]) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.writes++
+	clear(c.m)
 }
 
 // makeRoom drops an arbitrary entry of m when key is new and m holds max
@@ -89,13 +109,6 @@ func makeRoom[K comparable, V any](m map[K]V, key K, max int) {
 		delete(m, k)
 		return
 	}
-}
-
-func (c *sessionCache) forget(token string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.writes++
-	delete(c.m, token)
 }
 
 // catalogCache holds what is read of the catalog (products by id, lists
@@ -163,63 +176,13 @@ const maxCachedBags = 20000
 
 // bagCacheFor is how long a bag is kept without a write to it: long enough
 // for a shopper's browsing, short enough that a bag another process empties
-// (boutique reconcile recording a paid order) leaves the header soon.
+// (boutique reconcile recording a paid order) leaves the header soon. The
+// bag cache holds the lines ListBagLines reads, for the pages that show the
+// bag (every page, in its header); a write to a bag forgets it twice: in the
+// writer's turn, and again once the write has committed (or failed), so
+// that a read that came between the two is not kept. The checkout always
+// reads the bag from the database.
 const bagCacheFor = 10 * time.Second
-
-type cachedBag struct {
-	rows    []db.ListBagLinesRow
-	fetched time.Time
-}
-
-// bagCache holds bags' lines as ListBagLines reads them, for the pages
-// that show the bag (every page, in its header). A write to a bag forgets
-// it twice: in the writer's turn, and again once the write has committed
-// (or failed), so that a read that came between the two is not kept. The
-// checkout always reads the bag from the database.
-type bagCache struct {
-	mu     sync.Mutex
-	m      map[string]cachedBag
-	writes uint64 // as sessionCache.writes
-}
-
-func newBagCache() *bagCache { return &bagCache{m: map[string]cachedBag{}} }
-
-func (c *bagCache) get(bagID string, now time.Time) ([]db.ListBagLinesRow, bool, uint64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	b, ok := c.m[bagID]
-	if ok && now.Sub(b.fetched) >= bagCacheFor {
-		delete(c.m, bagID)
-		ok = false
-	}
-	return b.rows, ok, c.writes
-}
-
-func (c *bagCache) fill(bagID string, rows []db.ListBagLinesRow, writes uint64, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.writes != writes {
-		return
-	}
-	makeRoom(c.m, bagID, maxCachedBags)
-	c.m[bagID] = cachedBag{rows: rows, fetched: now}
-}
-
-func (c *bagCache) forget(bagIDs ...string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.writes++
-	for _, id := range bagIDs {
-		delete(c.m, id)
-	}
-}
-
-func (c *bagCache) clear() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.writes++
-	clear(c.m)
-}
 
 // maxCachedLists bounds the list cache: a list of the whole catalog is a
 // few hundred bytes a product. Lists were over half of a /products/ page's

@@ -11,7 +11,7 @@ import (
 )
 
 func TestSessionCacheKeepsTheNewestWrite(t *testing.T) {
-	c := newSessionCache()
+	c := newLiveCache[[]byte](maxCachedSessions)
 	now := time.Now()
 	later := now.Add(time.Hour)
 	// A request reads the session from the database (a miss)...
@@ -34,7 +34,7 @@ func TestSessionCacheKeepsTheNewestWrite(t *testing.T) {
 }
 
 func TestSessionCacheForgetsExpiredAndStaysBounded(t *testing.T) {
-	c := newSessionCache()
+	c := newLiveCache[[]byte](maxCachedSessions)
 	now := time.Now()
 	c.put("old", []byte("x"), now.Add(-time.Second))
 	if _, ok, _ := c.get("old", now); ok {
@@ -52,7 +52,7 @@ func TestSessionCacheForgetsExpiredAndStaysBounded(t *testing.T) {
 // next read goes to the database.
 func TestSessionStoreForgetsAWriteThatFailed(t *testing.T) {
 	app, _, _ := writerApp(t)
-	cache := newSessionCache()
+	cache := newLiveCache[[]byte](maxCachedSessions)
 	failing := sessionStore{q: app.q, cache: cache,
 		write: func(ctx context.Context, work func(ctx context.Context, q *db.Queries) error) error {
 			// The work runs (and puts the session in the cache), then the
@@ -75,7 +75,7 @@ func TestSessionStoreForgetsAWriteThatFailed(t *testing.T) {
 // A bag read between a write's two forgets (in the writer's turn, and after
 // the commit) is not kept: it may be the bag as it was before the write.
 func TestBagCacheDropsAReadMadeDuringAWrite(t *testing.T) {
-	c := newBagCache()
+	c := newLiveCache[[]db.ListBagLinesRow](maxCachedBags)
 	now := time.Now()
 	old := []db.ListBagLinesRow{{ProductID: 1, Quantity: 1}}
 	c.forget("bag") // the write, in the writer's turn
@@ -84,12 +84,12 @@ func TestBagCacheDropsAReadMadeDuringAWrite(t *testing.T) {
 		t.Fatal("a forgotten bag was found")
 	}
 	c.forget("bag") // the write has committed
-	c.fill("bag", old, writes, now)
+	c.fill("bag", old, now.Add(bagCacheFor), writes)
 	if _, ok, _ := c.get("bag", now); ok {
 		t.Fatal("a read made before the commit was kept after it")
 	}
 	_, _, writes = c.get("bag", now)
-	c.fill("bag", old, writes, now)
+	c.fill("bag", old, now.Add(bagCacheFor), writes)
 	if rows, ok, _ := c.get("bag", now); !ok || len(rows) != 1 {
 		t.Fatal("a read with no write since was not kept")
 	}
@@ -97,7 +97,7 @@ func TestBagCacheDropsAReadMadeDuringAWrite(t *testing.T) {
 	if _, ok, _ := c.get("bag", now.Add(bagCacheFor)); ok {
 		t.Fatal("a bag was kept past bagCacheFor")
 	}
-	c.fill("bag", old, writes, now)
+	c.fill("bag", old, now.Add(bagCacheFor), writes)
 	c.clear()
 	if _, ok, _ := c.get("bag", now); ok {
 		t.Fatal("clear kept a bag")

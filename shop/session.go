@@ -39,7 +39,7 @@ const sessionLifetime = 14 * 24 * time.Hour
 type sessionStore struct {
 	q     *db.Queries
 	write func(ctx context.Context, work func(ctx context.Context, q *db.Queries) error) error
-	cache *sessionCache
+	cache *liveCache[[]byte]
 }
 
 func (s sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
