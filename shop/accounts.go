@@ -400,11 +400,8 @@ func (app *App) passwordReset(w http.ResponseWriter, r *http.Request) {
 			body := fmt.Sprintf("Hello %s,\n\nSomeone (we hope you) asked to reset the password of your Boutique account.\n"+
 				"Choose a new one here; the link works once, for an hour:\n\n  %s\n\n"+
 				"If it wasn't you, ignore this email: your password stays as it is.\n\nBoutique (%s)\n", u.Username, link, app.cfg.ContactEmail)
-			return "", q.EnqueueEmail(ctx, db.EnqueueEmailParams{
-				DedupeKey: "password-reset:" + tokenHash(token), Recipient: u.Email,
-				Subject: "Reset your Boutique password", Body: body,
-				NextAttemptAt: sqliteTime(time.Now()), CreatedAt: sqliteTime(time.Now()),
-			})
+			return "", enqueueEmail(ctx, q, "password-reset:"+tokenHash(token), u.Email,
+				"Reset your Boutique password", body, sqliteTime(time.Now()))
 		})
 		if err != nil {
 			app.serverError(w, r, err)

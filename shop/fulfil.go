@@ -233,11 +233,7 @@ func (app *App) fulfilEvent(ctx context.Context, in payments.Intent, d orderDeta
 		app.bags.forget(emptied...)
 		if order.Email.Valid {
 			subject, body := app.confirmationEmail(order, orderLines)
-			if err := q.EnqueueEmail(ctx, db.EnqueueEmailParams{
-				DedupeKey: "order-confirmation:" + order.OrderNumber,
-				Recipient: order.Email.String, Subject: subject, Body: body,
-				NextAttemptAt: order.CreatedAt, CreatedAt: order.CreatedAt,
-			}); err != nil {
+			if err := enqueueEmail(ctx, q, "order-confirmation:"+order.OrderNumber, order.Email.String, subject, body, order.CreatedAt); err != nil {
 				return err
 			}
 		}

@@ -64,6 +64,14 @@ func (m logMailer) Send(ctx context.Context, to, subject, body string) error {
 	return nil
 }
 
+// enqueueEmail puts an email in the outbox, written at (the time of the
+// transaction's own writes) and due at once. A second email with the same
+// dedupeKey is not queued.
+func enqueueEmail(ctx context.Context, q *db.Queries, dedupeKey, recipient, subject, body, at string) error {
+	return q.EnqueueEmail(ctx, db.EnqueueEmailParams{DedupeKey: dedupeKey, Recipient: recipient,
+		Subject: subject, Body: body, NextAttemptAt: at, CreatedAt: at})
+}
+
 // confirmationEmail is the email an order sends its shopper.
 func (app *App) confirmationEmail(o db.Order, lines []db.CreateOrderLineParams) (string, string) {
 	cur := o.Currency

@@ -122,9 +122,8 @@ func (app *App) ownerOrderShip(w http.ResponseWriter, r *http.Request) {
 			body += "\n" + note + "\n"
 		}
 		body += fmt.Sprintf("\nQuestions? Write to us at %s and quote your order number.\n\nBoutique\n", app.cfg.ContactEmail)
-		return "", q.EnqueueEmail(ctx, db.EnqueueEmailParams{DedupeKey: "order-shipped:" + o.OrderNumber, Recipient: o.Email.String,
-			Subject: "Your Boutique order " + o.OrderNumber + " has shipped", Body: body,
-			NextAttemptAt: sqliteTime(time.Now()), CreatedAt: sqliteTime(time.Now())})
+		return "", enqueueEmail(ctx, q, "order-shipped:"+o.OrderNumber, o.Email.String,
+			"Your Boutique order "+o.OrderNumber+" has shipped", body, sqliteTime(time.Now()))
 	})
 	if err != nil {
 		app.serverError(w, r, err)
