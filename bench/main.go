@@ -399,7 +399,13 @@ func get(c *http.Client, u string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	// Set by hand, the header turns off net/http's transparent inflating.
+	return send(c, req)
+}
+
+// send sends a request asking for gzip (set by hand, the header turns off
+// net/http's transparent inflating), reads the answer to its end so that
+// the connection is kept, and gives its status.
+func send(c *http.Client, req *http.Request) (int, error) {
 	req.Header.Set("Accept-Encoding", "gzip")
 	res, err := c.Do(req)
 	if err != nil {
@@ -422,17 +428,10 @@ func postAs(c *http.Client, u, origin string, form url.Values, htmx bool) (int, 
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", origin)
-	req.Header.Set("Accept-Encoding", "gzip")
 	if htmx {
 		req.Header.Set("HX-Request", "true")
 	}
-	res, err := c.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	return res.StatusCode, nil
+	return send(c, req)
 }
 
 var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
