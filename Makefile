@@ -6,7 +6,7 @@ TOOL  := $(GO) tool -modfile=tools.mod
 HTMX  := assets/vendor/htmx.min.js
 # Packages whose code runs concurrently get the race detector too (-short:
 # the static-binary build test has already run once).
-RACE_PKGS := . ./shop/... ./db/...
+RACE_PKGS := . ./shop/... ./store/... ./orders/...
 
 .PHONY: run build assets generate check-generated vet test test-unit test-e2e bench clean
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,7 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"boutique/db"
+	"boutique/store"
 )
 
 // backup writes a consistent copy of the live database with VACUUM INTO,
@@ -37,42 +36,12 @@ func backup(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := os.Stat(*dbPath); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	pool, err := db.Open(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
 	start := time.Now()
-	if _, err := pool.ExecContext(ctx, "VACUUM INTO ?", out); err != nil {
+	if err := store.Backup(ctx, *dbPath, out); err != nil {
 		return fmt.Errorf("backup: %w", err)
-	}
-	if err := checkDatabase(ctx, out); err != nil {
-		return fmt.Errorf("backup: the copy does not check out: %w", err)
 	}
 	st, _ := os.Stat(out)
 	fmt.Fprintf(stdout, "backed up %s to %s (%d bytes, %s); integrity ok\n", *dbPath, out, st.Size(), time.Since(start).Round(time.Millisecond))
-	return nil
-}
-
-// checkDatabase opens a database file read-only and checks its integrity
-// and that it is a Boutique database.
-func checkDatabase(ctx context.Context, path string) error {
-	conn, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	var result string
-	if err := conn.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&result); err != nil {
-		return err
-	}
-	if result != "ok" {
-		return fmt.Errorf("integrity check: %s", result)
-	}
-	var version int
-	if err := conn.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&version); err != nil {
-		return fmt.Errorf("not a Boutique database: %w", err)
-	}
 	return nil
 }
 
@@ -89,7 +58,7 @@ func restore(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New("restore: name the backup: boutique restore [-db FILE] BACKUP (stop the shop first)")
 	}
 	from := fs.Arg(0)
-	if err := checkDatabase(ctx, from); err != nil {
+	if err := store.Check(ctx, from); err != nil {
 		return fmt.Errorf("restore: %s: %w", from, err)
 	}
 	stamp := time.Now().UTC().Format("20060102T150405Z")

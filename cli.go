@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,9 +13,11 @@ import (
 	"strings"
 	"time"
 
-	"boutique/db"
 	"boutique/demo"
+	"boutique/orders"
+	"boutique/payments"
 	"boutique/shop"
+	"boutique/store"
 )
 
 const usage = `Boutique: a web shop in one binary and one SQLite file.
@@ -146,17 +147,15 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stdout, nil))
-	pool, applied, err := openMigrated(ctx, *dbPath)
-	if pool != nil {
-		defer pool.Close()
-	}
+	st, applied, err := store.Open(ctx, *dbPath, store.Options{Log: log})
 	for _, m := range applied {
 		log.Info("migration applied", "version", m.Version, "name", m.Name)
 	}
 	if err != nil {
 		return err
 	}
-	v, err := db.SchemaVersion(ctx, pool)
+	defer st.Close()
+	v, err := store.SchemaVersion(ctx, st.DB())
 	if err != nil {
 		return err
 	}
@@ -195,30 +194,24 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			"Set STRIPE_WH_SECRET to the signing secret of your webhook endpoint.")
 	}
 
-	pool, applied, err := openMigrated(ctx, *dbPath)
-	if pool == nil {
+	st, applied, err := store.Open(ctx, *dbPath, store.Options{Log: log})
+	for _, m := range applied {
+		log.Info("migration applied", "version", m.Version, "name", m.Name, "db", *dbPath)
+	}
+	if err != nil {
 		return err
 	}
 	defer func() {
-		// Fold the write-ahead log back into the main file so that a
-		// stopped shop is one file again.
-		if _, err := pool.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
-			log.Warn("checkpoint at shutdown failed", "err", err)
-		}
-		if err := pool.Close(); err != nil {
+		// The store folds the write-ahead log back into the main file,
+		// so that a stopped shop is one file again.
+		if err := st.Close(); err != nil {
 			log.Error("closing the database failed", "err", err)
 			return
 		}
 		log.Info("database closed", "db", *dbPath)
 	}()
-	if err != nil {
-		return err
-	}
-	if len(applied) > 0 {
-		log.Info("migrations applied", "count", len(applied), "db", *dbPath)
-	}
 	if *loadDemo {
-		loaded, err := demo.Seed(ctx, pool)
+		loaded, err := demo.Seed(ctx, st)
 		if err != nil {
 			return fmt.Errorf("loading the demo catalog: %w", err)
 		}
@@ -227,11 +220,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
-	app, err := shop.New(pool, log, cfg)
+	app, err := shop.New(st, log, cfg)
 	if err != nil {
 		return err
 	}
+	// Closed before the store: the email being sent is finished and
+	// marked first.
 	defer app.Close()
+	app.RunBackground()
 	handler := app.Handler()
 	if wrapHandler != nil {
 		handler = wrapHandler(handler)
@@ -253,31 +249,24 @@ func reconcile(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
+	if !cfg.PaymentsEnabled() {
+		return errors.New("reconcile needs STRIPE_SECRET_KEY (and STRIPE_PUBLIC_KEY) to ask Stripe")
+	}
 	log := slog.New(slog.NewTextHandler(stdout, nil))
-	pool, _, err := openMigrated(ctx, *dbPath)
+	st, _, err := store.Open(ctx, *dbPath, store.Options{Log: log})
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	app, err := shop.New(pool, log, cfg)
-	if err != nil {
-		return err
-	}
-	defer app.Close()
-	_, err = app.Reconcile(ctx, *since, stdout)
+	defer st.Close()
+	// The order domain alone: no email sender and no other background
+	// work; the shop's sender delivers the confirmations it queues.
+	pay := payments.New(payments.Config{SecretKey: cfg.StripeSecretKey, APIBase: cfg.StripeAPIBase, Log: log})
+	o := orders.New(st, pay, log, orders.Config{
+		Rules:        orders.Rules{Currency: cfg.Currency, Delivery: cfg.Delivery},
+		ContactEmail: cfg.ContactEmail,
+	})
+	_, err = o.Reconcile(ctx, *since, stdout)
 	return err
-}
-
-// openMigrated opens the database and applies the migrations it lacks,
-// returning the ones it applied. On a failed migration the database is
-// returned open with the error, so the caller can report what was applied.
-func openMigrated(ctx context.Context, path string) (*sql.DB, []db.Migration, error) {
-	pool, err := db.Open(ctx, path)
-	if err != nil {
-		return nil, nil, err
-	}
-	applied, err := db.Migrate(ctx, pool)
-	return pool, applied, err
 }
 
 func createAdmin(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
@@ -291,13 +280,11 @@ func createAdmin(ctx context.Context, args []string, stdin io.Reader, stdout io.
 	if *username == "" {
 		return errors.New("createadmin: -username is required")
 	}
-	pool, _, err := openMigrated(ctx, *dbPath)
-	if pool != nil {
-		defer pool.Close()
-	}
+	st, _, err := store.Open(ctx, *dbPath, store.Options{})
 	if err != nil {
 		return err
 	}
+	defer st.Close()
 	in := bufio.NewReader(stdin)
 	ask := func(prompt string) (string, error) {
 		fmt.Fprint(stdout, prompt)
@@ -308,7 +295,7 @@ func createAdmin(ctx context.Context, args []string, stdin io.Reader, stdout io.
 		return strings.TrimSpace(line), nil
 	}
 	password := os.Getenv("BOUTIQUE_ADMIN_PASSWORD")
-	made, err := shop.CreateAdmin(ctx, pool, *username, func() (string, string, error) {
+	made, err := shop.CreateAdmin(ctx, st, *username, func() (string, string, error) {
 		e := *email
 		if e == "" {
 			if e, err = ask("Email address: "); err != nil {
@@ -340,17 +327,15 @@ func demoCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if stop, err := parseFlags(fs, args, stdout); stop {
 		return err
 	}
-	pool, _, err := openMigrated(ctx, *dbPath)
-	if pool != nil {
-		defer pool.Close()
-	}
+	st, _, err := store.Open(ctx, *dbPath, store.Options{})
 	if err != nil {
 		return err
 	}
-	if _, err := demo.Seed(ctx, pool); err != nil {
+	defer st.Close()
+	if _, err := demo.Seed(ctx, st); err != nil {
 		return err
 	}
-	added, err := demo.AddSynthetic(ctx, pool, *products)
+	added, err := demo.AddSynthetic(ctx, st, *products)
 	if err != nil {
 		return err
 	}

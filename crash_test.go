@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"boutique/cart"
-	"boutique/db"
 	"boutique/payments"
 	"boutique/payments/stripefake"
+	"boutique/store"
 )
 
 // The real binary is killed with SIGKILL in the middle of a stream of
@@ -128,7 +128,7 @@ func TestCrashDuringWebhookStream(t *testing.T) {
 	}
 	deliverAll(proc.base, -1)
 
-	pool, err := db.Open(ctx, filepath.Join(dir, "shop.db"))
+	pool, err := store.OpenReadOnly(filepath.Join(dir, "shop.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

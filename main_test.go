@@ -1,7 +1,8 @@
 package main
 
 import (
-	"boutique/db"
+	"boutique/store"
+	"boutique/store/storetest"
 	"bufio"
 	"context"
 	"errors"
@@ -56,7 +57,7 @@ func TestMigrateCommandTwice(t *testing.T) {
 	if err := run(context.Background(), []string{"boutique", "migrate", "-db", path}, noEnv, &first); err != nil {
 		t.Fatal(err)
 	}
-	all, err := db.Migrations()
+	all, err := store.Migrations()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,21 +310,15 @@ func TestCreateAdminCreatesThenPromotes(t *testing.T) {
 		t.Fatalf("create: %v\n%s", err, out.String())
 	}
 	// A shopper's account made staff.
-	pool, err := db.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	if _, err := pool.Exec(`INSERT INTO users (username, email, password_hash) VALUES ('grace', 'grace@example.com', 'x')`); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenFile(t, path)
+	storetest.Exec(t, st, `INSERT INTO users (username, email, password_hash) VALUES ('grace', 'grace@example.com', 'x')`)
 	out.Reset()
 	if err := run(context.Background(), []string{"boutique", "createadmin", "-db", path, "-username", "Grace"}, noEnv, &out); err != nil ||
 		!strings.Contains(out.String(), "Grace is staff now") {
 		t.Fatalf("promote: %v\n%s", err, out.String())
 	}
 	var staff int
-	pool.QueryRow(`SELECT COUNT(*) FROM users WHERE is_staff = 1`).Scan(&staff)
+	st.DB().QueryRow(`SELECT COUNT(*) FROM users WHERE is_staff = 1`).Scan(&staff)
 	if staff != 2 {
 		t.Fatalf("%d staff accounts", staff)
 	}

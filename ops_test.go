@@ -24,7 +24,7 @@ import (
 	"testing"
 	"time"
 
-	"boutique/db"
+	"boutique/store"
 )
 
 // selfSigned writes a certificate and key for 127.0.0.1 and returns their
@@ -162,11 +162,11 @@ func TestBackupUnderLoad(t *testing.T) {
 	if err := run(ctx, []string{"boutique", "migrate", "-db", path}, noEnv, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	pool, err := db.Open(ctx, path)
+	st, _, err := store.Open(ctx, path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pool.Close()
+	defer st.Close()
 	var written atomic.Int64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -180,7 +180,7 @@ func TestBackupUnderLoad(t *testing.T) {
 					return
 				default:
 				}
-				if err := insertOrder(pool, fmt.Sprintf("%d-%d", w, i)); err != nil {
+				if err := insertOrder(st, fmt.Sprintf("%d-%d", w, i)); err != nil {
 					t.Errorf("writing an order: %v", err)
 					return
 				}
@@ -193,7 +193,7 @@ func TestBackupUnderLoad(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	var before int
-	if err := pool.QueryRow(`SELECT COUNT(*) FROM orders`).Scan(&before); err != nil {
+	if err := st.DB().QueryRow(`SELECT COUNT(*) FROM orders`).Scan(&before); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "backup.db")
@@ -221,12 +221,12 @@ func TestBackupUnderLoad(t *testing.T) {
 	t.Logf("%d orders before the backup, %d in it, %d written in all", before, inCopy, written.Load())
 
 	// Restore it over the database, the current one kept aside.
-	pool.Close()
+	st.Close()
 	log.Reset()
 	if err := run(ctx, []string{"boutique", "restore", "-db", path, out}, noEnv, &log); err != nil {
 		t.Fatal(err)
 	}
-	restored, err := db.Open(ctx, path)
+	restored, err := store.OpenReadOnly(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,11 +241,13 @@ func TestBackupUnderLoad(t *testing.T) {
 	}
 }
 
-func insertOrder(pool *sql.DB, key string) error {
+func insertOrder(st *store.Store, key string) error {
 	number := fmt.Sprintf("%032X", []byte(key + "................")[:16])
-	_, err := pool.Exec(`INSERT INTO orders (order_number, stripe_pid, source, original_bag, order_total, delivery_cost,
+	return st.Write(context.Background(), func(ctx context.Context, tx *store.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO orders (order_number, stripe_pid, source, original_bag, order_total, delivery_cost,
 		grand_total, amount_paid, currency) VALUES (?, ?, 'webhook', '[]', 100, 0, 100, 100, 'usd')`, number, "pi_"+key)
-	return err
+		return err
+	})
 }
 
 func TestMetricsEndpoint(t *testing.T) {

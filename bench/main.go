@@ -33,9 +33,9 @@ import (
 	"time"
 
 	"boutique/cart"
-	"boutique/db"
 	"boutique/payments"
 	"boutique/payments/stripefake"
+	"boutique/store"
 )
 
 const (
@@ -209,7 +209,7 @@ func bench(d time.Duration) error {
 		}
 		return st, err
 	})
-	pool, err := db.Open(context.Background(), dbPath)
+	pool, err := store.OpenReadOnly(dbPath)
 	if err != nil {
 		return err
 	}

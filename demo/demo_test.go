@@ -6,8 +6,8 @@ import (
 	"regexp"
 	"testing"
 
-	"boutique/db/dbtest"
 	"boutique/demo"
+	"boutique/store/storetest"
 )
 
 func TestCatalogShape(t *testing.T) {
@@ -61,14 +61,14 @@ func TestPicturesAreWellFormedSVG(t *testing.T) {
 
 func TestSeedLoadsOnceIntoAnEmptyShop(t *testing.T) {
 	ctx := context.Background()
-	pool := dbtest.Open(t)
+	pool := storetest.Open(t)
 	loaded, err := demo.Seed(ctx, pool)
 	if err != nil || !loaded {
 		t.Fatalf("first Seed = %v, %v; want true, nil", loaded, err)
 	}
 	count := func(query string) int {
 		var n int
-		if err := pool.QueryRowContext(ctx, query).Scan(&n); err != nil {
+		if err := pool.DB().QueryRowContext(ctx, query).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n
@@ -84,7 +84,7 @@ func TestSeedLoadsOnceIntoAnEmptyShop(t *testing.T) {
 		t.Fatalf("%d products have no picture", got)
 	}
 	skus := regexp.MustCompile(`^[A-Z]{3}-\d{4}$`)
-	rows, err := pool.QueryContext(ctx, `SELECT sku FROM products`)
+	rows, err := pool.DB().QueryContext(ctx, `SELECT sku FROM products`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,9 +109,7 @@ func TestSeedLoadsOnceIntoAnEmptyShop(t *testing.T) {
 		t.Fatalf("second Seed = %v, %v; want false, nil", loaded, err)
 	}
 	// An owner who removed the whole demo catalog does not get it back.
-	if _, err := pool.ExecContext(ctx, `DELETE FROM products; DELETE FROM categories`); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Exec(t, pool, `DELETE FROM products; DELETE FROM categories`)
 	loaded, err = demo.Seed(ctx, pool)
 	if err != nil || loaded {
 		t.Fatalf("Seed after the owner emptied the catalog = %v, %v; want false, nil", loaded, err)

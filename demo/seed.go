@@ -8,7 +8,7 @@ import (
 	"errors"
 	"fmt"
 
-	"boutique/db"
+	"boutique/store"
 )
 
 const seededKey = "demo_catalog_loaded"
@@ -17,13 +17,17 @@ const seededKey = "demo_catalog_loaded"
 // has never had it, all in one transaction, and reports whether it did. A
 // shop that has products or categories of its own, or that had the demo
 // catalog once (even if the owner has since removed it), is left alone.
-func Seed(ctx context.Context, pool *sql.DB) (bool, error) {
-	tx, err := pool.BeginTx(ctx, nil)
-	if err != nil {
-		return false, err
-	}
-	defer tx.Rollback()
-	q := db.New(tx)
+func Seed(ctx context.Context, st *store.Store) (bool, error) {
+	var out bool
+	err := st.Write(ctx, func(ctx context.Context, q *store.Tx) error {
+		var err error
+		out, err = seed(ctx, q)
+		return err
+	})
+	return out, err
+}
+
+func seed(ctx context.Context, q *store.Tx) (bool, error) {
 
 	if _, err := q.GetSetting(ctx, seededKey); err == nil {
 		return false, nil
@@ -43,7 +47,7 @@ func Seed(ctx context.Context, pool *sql.DB) (bool, error) {
 	}
 
 	for _, c := range Catalog {
-		catID, err := q.CreateCategory(ctx, db.CreateCategoryParams{Name: c.Name, FriendlyName: c.FriendlyName})
+		catID, err := q.CreateCategory(ctx, store.CreateCategoryParams{Name: c.Name, FriendlyName: c.FriendlyName})
 		if err != nil {
 			return false, fmt.Errorf("demo: category %s: %w", c.Name, err)
 		}
@@ -53,7 +57,7 @@ func Seed(ctx context.Context, pool *sql.DB) (bool, error) {
 				return false, err
 			}
 			sum := sha256.Sum256(svg)
-			imgID, err := q.CreateImage(ctx, db.CreateImageParams{
+			imgID, err := q.CreateImage(ctx, store.CreateImageParams{
 				ContentType: "image/svg+xml",
 				Sha256:      hex.EncodeToString(sum[:]),
 				Data:        svg,
@@ -65,7 +69,7 @@ func Seed(ctx context.Context, pool *sql.DB) (bool, error) {
 			if c.Sized {
 				sized = 1
 			}
-			if _, err := q.CreateProduct(ctx, db.CreateProductParams{
+			if _, err := q.CreateProduct(ctx, store.CreateProductParams{
 				CategoryID:  sql.NullInt64{Int64: catID, Valid: true},
 				Sku:         fmt.Sprintf("%s-%04d", c.SKUPrefix, i+1),
 				Name:        p.Name,
@@ -79,8 +83,8 @@ func Seed(ctx context.Context, pool *sql.DB) (bool, error) {
 			}
 		}
 	}
-	if err := q.PutSetting(ctx, db.PutSettingParams{Key: seededKey, Value: "1"}); err != nil {
+	if err := q.PutSetting(ctx, store.PutSettingParams{Key: seededKey, Value: "1"}); err != nil {
 		return false, err
 	}
-	return true, tx.Commit()
+	return true, nil
 }

@@ -7,7 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 
-	"boutique/db"
+	"boutique/store"
 )
 
 var (
@@ -18,13 +18,17 @@ var (
 // AddSynthetic adds products to the catalog until it holds n, cycling
 // through the demo categories with generated names, prices and pictures.
 // It is for benchmarks and load tests; it reports how many it added.
-func AddSynthetic(ctx context.Context, pool *sql.DB, n int) (int, error) {
-	tx, err := pool.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback()
-	q := db.New(tx)
+func AddSynthetic(ctx context.Context, st *store.Store, n int) (int, error) {
+	var out int
+	err := st.Write(ctx, func(ctx context.Context, q *store.Tx) error {
+		var err error
+		out, err = addSynthetic(ctx, q, n)
+		return err
+	})
+	return out, err
+}
+
+func addSynthetic(ctx context.Context, q *store.Tx, n int) (int, error) {
 	have, err := q.CountProducts(ctx)
 	if err != nil {
 		return 0, err
@@ -49,7 +53,7 @@ func AddSynthetic(ctx context.Context, pool *sql.DB, n int) (int, error) {
 			return added, err
 		}
 		sum := sha256.Sum256(svg)
-		img, err := q.CreateImage(ctx, db.CreateImageParams{ContentType: "image/svg+xml", Sha256: hex.EncodeToString(sum[:]), Data: svg})
+		img, err := q.CreateImage(ctx, store.CreateImageParams{ContentType: "image/svg+xml", Sha256: hex.EncodeToString(sum[:]), Data: svg})
 		if err != nil {
 			return added, err
 		}
@@ -57,7 +61,7 @@ func AddSynthetic(ctx context.Context, pool *sql.DB, n int) (int, error) {
 		if c.Sized {
 			sized = 1
 		}
-		if _, err := q.CreateProduct(ctx, db.CreateProductParams{
+		if _, err := q.CreateProduct(ctx, store.CreateProductParams{
 			CategoryID: sql.NullInt64{Int64: catID, Valid: catID != 0}, Sku: fmt.Sprintf("SYN-%05d", i), Name: name,
 			Description: base.Description, HasSizes: sized, Price: base.Price + int64(i%7)*100,
 			Rating: sql.NullInt64{Int64: int64(30 + i%21), Valid: true}, ImageID: sql.NullInt64{Int64: img, Valid: true},
@@ -66,5 +70,5 @@ func AddSynthetic(ctx context.Context, pool *sql.DB, n int) (int, error) {
 		}
 		added++
 	}
-	return added, tx.Commit()
+	return added, nil
 }

@@ -2,8 +2,8 @@
 package e2e
 
 import (
+	"boutique/store"
 	"context"
-	"database/sql"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -17,23 +17,23 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"boutique/cart"
-	"boutique/db/dbtest"
 	"boutique/demo"
 	"boutique/shop"
+	"boutique/store/storetest"
 )
 
 // startShop serves the shop with the demo catalog on a throwaway SQLite
 // file, on loopback, and returns its URL and database.
-func startShop(t *testing.T) (string, *sql.DB) {
+func startShop(t *testing.T) (string, *store.Store) {
 	t.Helper()
 	return startShopWith(t, func(*shop.Config) {})
 }
 
 // startShopWith is startShop with a change to the configuration.
-func startShopWith(t *testing.T, configure func(*shop.Config)) (string, *sql.DB) {
+func startShopWith(t *testing.T, configure func(*shop.Config)) (string, *store.Store) {
 	t.Helper()
 	ctx := context.Background()
-	pool := dbtest.Open(t)
+	pool := storetest.Open(t)
 	if _, err := demo.Seed(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
@@ -48,6 +48,7 @@ func startShopWith(t *testing.T, configure func(*shop.Config)) (string, *sql.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
+	app.RunBackground()
 	t.Cleanup(app.Close)
 	srv := httptest.NewServer(app.Handler())
 	t.Cleanup(srv.Close)
@@ -55,10 +56,10 @@ func startShopWith(t *testing.T, configure func(*shop.Config)) (string, *sql.DB)
 }
 
 // productID is the id of the demo product with this name.
-func productID(t *testing.T, pool *sql.DB, name string) int64 {
+func productID(t *testing.T, pool *store.Store, name string) int64 {
 	t.Helper()
 	var id int64
-	if err := pool.QueryRow(`SELECT id FROM products WHERE name = ?`, name).Scan(&id); err != nil {
+	if err := pool.DB().QueryRow(`SELECT id FROM products WHERE name = ?`, name).Scan(&id); err != nil {
 		t.Fatalf("product %q: %v", name, err)
 	}
 	return id

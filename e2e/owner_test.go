@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"boutique/store/storetest"
 	"bytes"
 	"context"
 	"image"
@@ -28,14 +29,12 @@ func TestOwnerInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	// An order to ship, as the checkout would have recorded it.
-	if _, err := pool.Exec(`INSERT INTO orders (order_number, stripe_pid, source, full_name, email, country, town_or_city,
+	storetest.Exec(t, pool, `INSERT INTO orders (order_number, stripe_pid, source, full_name, email, country, town_or_city,
 		street_address1, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency)
 		VALUES ('AB12CD34EF56AB12CD34EF56AB12CD34', 'pi_owner_test', 'form', 'Ada Lovelace', 'ada@example.com', 'IE', 'Galway',
 		'12 Harbour Row', '[[26,"",2,1600]]', 3200, 320, 3520, 3520, 'usd');
 		INSERT INTO order_line_items (order_id, product_id, quantity, unit_price, lineitem_total, product_name, sku)
-		VALUES (last_insert_rowid(), 26, 2, 1600, 3200, 'Speckled Stoneware Mug', 'KIT-0001')`); err != nil {
-		t.Fatal(err)
-	}
+		VALUES (last_insert_rowid(), 26, 2, 1600, 3200, 'Speckled Stoneware Mug', 'KIT-0001')`)
 	picture := filepath.Join(t.TempDir(), "lamp.png")
 	if err := os.WriteFile(picture, testPNG(t), 0o644); err != nil {
 		t.Fatal(err)
@@ -78,7 +77,7 @@ func TestOwnerInTheBrowser(t *testing.T) {
 	waitTrue(t, b, "shipped", `document.getElementById("order-status")?.textContent === "shipped"`)
 	screenshot(t, b, "owner-order.png")
 	var body string
-	if err := pool.QueryRow(`SELECT body FROM outbox WHERE recipient = 'ada@example.com' AND subject LIKE '%has shipped'`).Scan(&body); err != nil {
+	if err := pool.DB().QueryRow(`SELECT body FROM outbox WHERE recipient = 'ada@example.com' AND subject LIKE '%has shipped'`).Scan(&body); err != nil {
 		t.Fatalf("no shipping email: %v", err)
 	}
 	if !strings.Contains(body, "Parcel 998877") {

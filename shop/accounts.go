@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"boutique/orders"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -20,7 +21,7 @@ import (
 	"github.com/a-h/templ"
 	"golang.org/x/crypto/bcrypt"
 
-	"boutique/db"
+	"boutique/store"
 	"boutique/views"
 )
 
@@ -39,10 +40,10 @@ const (
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such account"), bcrypt.MinCost)
 
 // currentUser is the signed-in user, if any, looked up once per request.
-func (app *App) currentUser(r *http.Request) (db.GetUserRow, bool) {
+func (app *App) currentUser(r *http.Request) (store.GetUserRow, bool) {
 	st := requestSession(r)
 	if st == nil {
-		return db.GetUserRow{}, false
+		return store.GetUserRow{}, false
 	}
 	if !st.userLooked {
 		st.userLooked = true
@@ -55,7 +56,7 @@ func (app *App) currentUser(r *http.Request) (db.GetUserRow, bool) {
 }
 
 // requireUser sends a guest to log in, coming back here after.
-func (app *App) requireUser(w http.ResponseWriter, r *http.Request) (db.GetUserRow, bool) {
+func (app *App) requireUser(w http.ResponseWriter, r *http.Request) (store.GetUserRow, bool) {
 	u, ok := app.currentUser(r)
 	if !ok {
 		http.Redirect(w, r, "/accounts/login/?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
@@ -153,7 +154,7 @@ func (app *App) signup(w http.ResponseWriter, r *http.Request) {
 		errs["password1"] = msg
 	}
 	if len(errs) == 0 {
-		taken, err := app.q.UsernameOrEmailTaken(ctx, db.UsernameOrEmailTakenParams{Username: username, Email: email})
+		taken, err := app.q.UsernameOrEmailTaken(ctx, store.UsernameOrEmailTakenParams{Username: username, Email: email})
 		if err != nil {
 			app.serverError(w, r, err)
 			return
@@ -174,7 +175,11 @@ func (app *App) signup(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
-	id, err := app.q.CreateUser(ctx, db.CreateUserParams{Username: username, Email: email, PasswordHash: hash})
+	var id int64
+	err = app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		id, err = tx.CreateUser(ctx, store.CreateUserParams{Username: username, Email: email, PasswordHash: hash})
+		return err
+	})
 	if err != nil {
 		// Two sign-ups with the same name at once: the second finds the
 		// UNIQUE constraint.
@@ -235,9 +240,9 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 		next = ""
 	}
 	keys := []string{"login:" + strings.ToLower(login), "addr:" + app.clientAddr(r)}
-	since := sqliteTime(time.Now().Add(-loginFailureWindow))
+	since := orders.SQLiteTime(time.Now().Add(-loginFailureWindow))
 	for _, k := range keys {
-		n, err := app.q.CountLoginFailures(ctx, db.CountLoginFailuresParams{Key: k, FailedAt: since})
+		n, err := app.q.CountLoginFailures(ctx, store.CountLoginFailuresParams{Key: k, FailedAt: since})
 		if err != nil {
 			app.serverError(w, r, err)
 			return
@@ -258,17 +263,24 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(r.PostFormValue("password"))) != nil || err != nil {
-		for _, k := range keys {
-			if err := app.q.RecordLoginFailure(ctx, k); err != nil {
-				app.serverError(w, r, err)
-				return
+		if err := app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+			for _, k := range keys {
+				if err := tx.RecordLoginFailure(ctx, k); err != nil {
+					return err
+				}
 			}
+			return nil
+		}); err != nil {
+			app.serverError(w, r, err)
+			return
 		}
 		app.renderAccount(w, r, http.StatusUnprocessableEntity, loginForm(login, next,
 			"The username or email and password do not match an account."))
 		return
 	}
-	if err := app.q.ClearLoginFailures(ctx, keys[0]); err != nil {
+	if err := app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		return tx.ClearLoginFailures(ctx, keys[0])
+	}); err != nil {
 		app.serverError(w, r, err)
 		return
 	}
@@ -362,7 +374,9 @@ func (app *App) setPassword(ctx context.Context, userID int64, pw string) error 
 	if err != nil {
 		return err
 	}
-	return app.q.SetPassword(ctx, db.SetPasswordParams{PasswordHash: hash, ID: userID})
+	return app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		return tx.SetPassword(ctx, store.SetPasswordParams{PasswordHash: hash, ID: userID})
+	})
 }
 
 func resetRequestForm(email, msg string) views.AccountForm {
@@ -391,23 +405,23 @@ func (app *App) passwordReset(w http.ResponseWriter, r *http.Request) {
 		rand.Read(raw[:])
 		token := base64.RawURLEncoding.EncodeToString(raw[:])
 		link := app.baseURL(r) + "/accounts/password/reset/" + token + "/"
-		_, err := app.inTx(ctx, func(ctx context.Context, q *db.Queries) (string, error) {
-			if err := q.CreatePasswordReset(ctx, db.CreatePasswordResetParams{
-				TokenHash: tokenHash(token), UserID: u.ID, ExpiresAt: sqliteTime(time.Now().Add(resetLinkLifetime)),
+		err := app.st.Write(ctx, func(ctx context.Context, q *store.Tx) error {
+			if err := q.CreatePasswordReset(ctx, store.CreatePasswordResetParams{
+				TokenHash: tokenHash(token), UserID: u.ID, ExpiresAt: orders.SQLiteTime(time.Now().Add(resetLinkLifetime)),
 			}); err != nil {
-				return "", err
+				return err
 			}
 			body := fmt.Sprintf("Hello %s,\n\nSomeone (we hope you) asked to reset the password of your Boutique account.\n"+
 				"Choose a new one here; the link works once, for an hour:\n\n  %s\n\n"+
 				"If it wasn't you, ignore this email: your password stays as it is.\n\nBoutique (%s)\n", u.Username, link, app.cfg.ContactEmail)
-			return "", enqueueEmail(ctx, q, "password-reset:"+tokenHash(token), u.Email,
-				"Reset your Boutique password", body, sqliteTime(time.Now()))
+			return orders.Enqueue(ctx, q, "password-reset:"+tokenHash(token), u.Email,
+				"Reset your Boutique password", body, orders.SQLiteTime(time.Now()))
 		})
 		if err != nil {
 			app.serverError(w, r, err)
 			return
 		}
-		app.wakeOutbox()
+		app.sender.Wake()
 	} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		app.serverError(w, r, err)
 		return
@@ -472,12 +486,12 @@ func (app *App) passwordResetConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The link is spent and the password set together, or neither.
-	_, err = app.inTx(ctx, func(ctx context.Context, q *db.Queries) (string, error) {
-		userID, err := q.UsePasswordReset(ctx, db.UsePasswordResetParams{Now: nullable(sqliteTime(time.Now())), TokenHash: tokenHash(token)})
+	err = app.st.Write(ctx, func(ctx context.Context, q *store.Tx) error {
+		userID, err := q.UsePasswordReset(ctx, store.UsePasswordResetParams{Now: orders.Nullable(orders.SQLiteTime(time.Now())), TokenHash: tokenHash(token)})
 		if err != nil {
-			return "", err
+			return err
 		}
-		return "", q.SetPassword(ctx, db.SetPasswordParams{PasswordHash: hash, ID: userID})
+		return q.SetPassword(ctx, store.SetPasswordParams{PasswordHash: hash, ID: userID})
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		app.renderAccount(w, r, http.StatusGone, resetRequestForm("", ""),
@@ -494,10 +508,13 @@ func (app *App) passwordResetConfirm(w http.ResponseWriter, r *http.Request) {
 // CreateAdmin makes the account named username staff. When there is no
 // such account, it creates one with the email and password details gives
 // (asked only then) and reports true.
-func CreateAdmin(ctx context.Context, pool *sql.DB, username string, details func() (email, password string, err error)) (bool, error) {
-	q := db.New(pool)
-	n, err := q.MakeStaff(ctx, username)
-	if err != nil || n > 0 {
+func CreateAdmin(ctx context.Context, st *store.Store, username string, details func() (email, password string, err error)) (bool, error) {
+	var promoted int64
+	if err := st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		var err error
+		promoted, err = tx.MakeStaff(ctx, username)
+		return err
+	}); err != nil || promoted > 0 {
 		return false, err
 	}
 	if !usernamePattern.MatchString(username) {
@@ -517,9 +534,12 @@ func CreateAdmin(ctx context.Context, pool *sql.DB, username string, details fun
 	if err != nil {
 		return false, err
 	}
-	if _, err := q.CreateUser(ctx, db.CreateUserParams{Username: username, Email: email, PasswordHash: string(hash)}); err != nil {
-		return false, fmt.Errorf("createadmin: %w", err)
-	}
-	_, err = q.MakeStaff(ctx, username)
-	return true, err
+	err = st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		if _, err := tx.CreateUser(ctx, store.CreateUserParams{Username: username, Email: email, PasswordHash: string(hash)}); err != nil {
+			return fmt.Errorf("createadmin: %w", err)
+		}
+		_, err := tx.MakeStaff(ctx, username)
+		return err
+	})
+	return err == nil, err
 }

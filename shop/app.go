@@ -1,12 +1,14 @@
-// Package shop is the HTTP application: one App holding the database and
-// configuration, all routes in routes.go, one file per capability.
+// Package shop is the HTTP application: one App holding the store, the
+// order domain and the configuration, all routes in routes.go, one file
+// per capability. Handlers read through the store and write through it or
+// through orders; they run no SQL of their own.
 package shop
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"log/slog"
+	"net/mail"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,84 +17,81 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
-	"boutique/db"
+	"boutique/orders"
 	"boutique/payments"
-	"boutique/views"
+	"boutique/store"
 )
 
 // App is the shop. Build it with New, serve its Handler, and Close it
-// before closing the database.
+// before closing the store.
 type App struct {
-	db       *sql.DB
-	q        *db.Queries
+	st       *store.Store
+	q        *store.Queries // the store's reads
+	orders   *orders.Orders
+	sender   *orders.Sender
 	log      *slog.Logger
 	cfg      Config
 	csp      string
 	sessions *scs.SessionManager
 	pay      *payments.Client // nil when Stripe's keys are not set
-	mailer   Mailer
 	metrics  *shopMetrics
-	navCache atomic.Pointer[[]views.Category]
-	products *catalogCache[int64, db.GetProductRow]
-	lists    *catalogCache[db.SearchProductsParams, []db.SearchProductsRow]
-	bags     *liveCache[[]db.ListBagLinesRow]
-	events   *recentEvents
 	// draining is set when the shop is shutting down: /readyz says so.
-	draining atomic.Bool
-	// writes are the writer's queue (writer.go); commits counts its
-	// transactions, for the background checkpoints.
-	writes  chan *writeJob
-	commits atomic.Int64
-	// outboxWake tells the email sender there is mail to send.
-	outboxWake chan struct{}
+	draining   atomic.Bool
 	stop       chan struct{} // closed by Close: background work ends
 	background sync.WaitGroup
 	closeOnce  sync.Once
 }
 
-// New builds the shop over an open, migrated database.
-func New(pool *sql.DB, log *slog.Logger, cfg Config) (*App, error) {
+// New builds the shop over an open store. It starts no background work:
+// serve calls RunBackground for that.
+func New(st *store.Store, log *slog.Logger, cfg Config) (*App, error) {
 	csp, err := contentSecurityPolicy(cfg.StripeJSURL)
 	if err != nil {
 		return nil, err
 	}
-	// Every query is prepared once here: parsing SQL on each request was
-	// a fifth of a product page's time.
-	q, err := db.Prepare(context.Background(), pool)
-	if err != nil {
-		return nil, fmt.Errorf("preparing queries: %w", err)
+	if cfg.BcryptCost == 0 {
+		cfg.BcryptCost = bcrypt.DefaultCost
 	}
-	app := &App{db: pool, q: q, log: log, cfg: cfg, csp: csp, bags: newLiveCache[[]db.ListBagLinesRow](maxCachedBags), events: newRecentEvents(),
-		products: newCatalogCache[int64, db.GetProductRow](maxCachedProducts),
-		lists:    newCatalogCache[db.SearchProductsParams, []db.SearchProductsRow](maxCachedLists)}
-	app.metrics = newMetrics(app.q)
+	app := &App{st: st, q: st.Read(), log: log, cfg: cfg, csp: csp, stop: make(chan struct{})}
+	app.metrics = newMetrics(st.Metrics(), app.q)
 	if cfg.PaymentsEnabled() {
 		app.pay = payments.New(payments.Config{SecretKey: cfg.StripeSecretKey, APIBase: cfg.StripeAPIBase, Log: log})
 	}
-	app.mailer = Mailer(logMailer{app})
+	var mailer orders.Mailer = orders.LogMailer{Log: log}
 	if cfg.SMTP.Host != "" {
-		app.mailer = smtpMailer{cfg.SMTP}
+		mailer = orders.SMTPMailer{Config: cfg.SMTP}
 	}
-	if app.cfg.BcryptCost == 0 {
-		app.cfg.BcryptCost = bcrypt.DefaultCost
-	}
-	if app.cfg.OutboxRetry <= 0 {
-		app.cfg.OutboxRetry = 30 * time.Second
-	}
-	app.outboxWake = make(chan struct{}, 1)
-	app.stop = make(chan struct{})
-	app.writes = make(chan *writeJob)
-	conn, err := db.WriterConn(context.Background(), pool)
-	if err != nil {
-		q.Close()
-		return nil, fmt.Errorf("taking the writer's connection: %w", err)
-	}
-	app.run(func(stop <-chan struct{}) { app.runWriter(conn, stop) })
-	app.run(app.runCheckpoints)
-	app.sessions = newSessions(sessionStore{q: q, write: app.write, cache: newLiveCache[[]byte](maxCachedSessions)}, log)
-	app.run(func(stop <-chan struct{}) { app.cleanBags(10*time.Minute, stop) })
-	app.run(func(stop <-chan struct{}) { app.runOutbox(min(app.cfg.OutboxRetry, time.Minute), stop) })
+	app.sender = orders.NewSender(st, mailer, log, orders.SenderConfig{Retry: cfg.OutboxRetry, Lease: cfg.OutboxLease, Domain: mailDomain(cfg)})
+	app.orders = orders.New(st, app.pay, log, orders.Config{
+		Rules:        orders.Rules{Currency: cfg.Currency, Delivery: cfg.Delivery},
+		ContactEmail: cfg.ContactEmail,
+	})
+	app.orders.Recorded = func(source string) { app.metrics.orders.Inc(source) }
+	app.orders.Queued = app.sender.Wake
+	app.sessions = newSessions(st.Sessions(), log)
 	return app, nil
+}
+
+// mailDomain is the domain of the shop's sender address, for Message-IDs.
+func mailDomain(cfg Config) string {
+	if a, err := mail.ParseAddress(cfg.SMTP.From); err == nil {
+		if at := strings.LastIndexByte(a.Address, '@'); at >= 0 {
+			return a.Address[at+1:]
+		}
+	}
+	return ""
+}
+
+// Orders is the shop's order domain, for the commands that record orders
+// without serving (reconcile).
+func (app *App) Orders() *orders.Orders { return app.orders }
+
+// RunBackground starts what a serving shop does besides answering
+// requests: the email sender and the sweep of expired sessions. Only
+// serve calls it, so other commands never send email.
+func (app *App) RunBackground() {
+	app.run(app.sender.Run)
+	app.run(func(stop <-chan struct{}) { app.cleanSessions(10*time.Minute, stop) })
 }
 
 // run starts background work that ends when stop is closed.
@@ -104,16 +103,38 @@ func (app *App) run(work func(stop <-chan struct{})) {
 	}()
 }
 
-// Close stops the shop's background work and waits for it. The handler
-// must not be used after it.
+// Close stops the shop's background work and waits for it: an email being
+// sent is finished and marked first. The handler must not be used after
+// it.
 func (app *App) Close() {
 	app.closeOnce.Do(func() {
 		close(app.stop)
 		app.background.Wait()
-		app.q.Close()
 	})
 }
 
 // Drain makes /readyz answer 503, so a load balancer stops sending
 // shoppers before the server shuts down.
 func (app *App) Drain() { app.draining.Store(true) }
+
+// cleanSessions deletes, every interval until stop is closed, expired
+// sessions and the bags that no live session can point to any more.
+func (app *App) cleanSessions(interval time.Duration, stop <-chan struct{}) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-ticker.C:
+		}
+		sessions, bags, err := app.st.DeleteExpired(context.Background(), time.Now().Add(-sessionLifetime-time.Hour))
+		if err != nil {
+			app.log.Warn("cleaning expired sessions and bags failed", "err", err)
+			continue
+		}
+		if sessions > 0 || bags > 0 {
+			app.log.Info("expired sessions and bags deleted", "sessions", sessions, "bags", bags)
+		}
+	}
+}

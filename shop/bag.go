@@ -8,36 +8,28 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/a-h/templ"
 	"github.com/justinas/nosurf"
 
 	"boutique/cart"
-	"boutique/db"
+	"boutique/store"
 	"boutique/views"
 )
 
-// loadBag reads a bag's lines with the products' current prices and
-// prices it. An empty id is an empty bag.
+// loadBag reads a bag's lines with the products' current prices, through
+// the store's bag cache, and prices it. An empty id is an empty bag.
 func (app *App) loadBag(ctx context.Context, bagID string) (views.Bag, error) {
-	if bagID == "" {
-		return app.pricedBag(nil), nil
-	}
-	now := time.Now()
-	rows, ok, writes := app.bags.get(bagID, now)
-	if !ok {
-		var err error
-		if rows, err = app.bagRows(ctx, bagID); err != nil {
-			return views.Bag{}, err
-		}
-		app.bags.fill(bagID, rows, now.Add(bagCacheFor), writes)
+	rows, err := app.st.BagLines(ctx, bagID)
+	if err != nil {
+		return views.Bag{}, err
 	}
 	return app.pricedBag(rows), nil
 }
 
-// bagRows are a bag's lines with their products as they are now.
-func (app *App) bagRows(ctx context.Context, bagID string) ([]db.ListBagLinesRow, error) {
+// bagRows are a bag's lines with their products as they are now, read
+// from the database itself, for the checkout.
+func (app *App) bagRows(ctx context.Context, bagID string) ([]store.ListBagLinesRow, error) {
 	if bagID == "" {
 		return nil, nil
 	}
@@ -45,7 +37,7 @@ func (app *App) bagRows(ctx context.Context, bagID string) ([]db.ListBagLinesRow
 }
 
 // cartLines are bag rows as the cart package prices them.
-func cartLines(rows []db.ListBagLinesRow) []cart.Line {
+func cartLines(rows []store.ListBagLinesRow) []cart.Line {
 	lines := make([]cart.Line, len(rows))
 	for i, row := range rows {
 		lines[i] = cart.Line{ProductID: row.ProductID, Size: row.Size, Quantity: row.Quantity, UnitPrice: row.Price}
@@ -55,7 +47,7 @@ func cartLines(rows []db.ListBagLinesRow) []cart.Line {
 
 // pricedBag prices bag lines under the shop's delivery rules and formats
 // them for the pages.
-func (app *App) pricedBag(rows []db.ListBagLinesRow) views.Bag {
+func (app *App) pricedBag(rows []store.ListBagLinesRow) views.Bag {
 	lines := cartLines(rows)
 	t := app.cfg.Delivery.Price(lines)
 	b := views.Bag{
@@ -102,9 +94,6 @@ func (app *App) renderBag(w http.ResponseWriter, r *http.Request, status int, ms
 	app.render(w, r, status, views.BagPage(c, bag))
 }
 
-// errLineFull is an add that would take a line past cart.MaxQuantity.
-var errLineFull = errors.New("bag line full")
-
 // bagAdd is POST /bag/add/{id}/: quantity, product_size, redirect_url.
 func (app *App) bagAdd(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -141,9 +130,9 @@ func (app *App) bagAdd(w http.ResponseWriter, r *http.Request) {
 	}
 
 	bagID := app.ensureBagID(ctx)
-	switch err := app.addToBag(ctx, bagID, product.ID, size, qty); {
-	case errors.Is(err, errLineFull):
-		have, _ := app.q.GetBagLineQuantity(ctx, db.GetBagLineQuantityParams{BagID: bagID, ProductID: product.ID, Size: size})
+	switch err := app.st.AddToBag(ctx, bagID, product.ID, size, qty); {
+	case errors.Is(err, store.ErrLineFull):
+		have, _ := app.q.GetBagLineQuantity(ctx, store.GetBagLineQuantityParams{BagID: bagID, ProductID: product.ID, Size: size})
 		refuse(fmt.Sprintf("You already have %d of %s in your bag, and a bag holds at most %d of each. Nothing was added.",
 			have, describe(product.Name, size), cart.MaxQuantity))
 		return
@@ -170,24 +159,6 @@ func (app *App) bagAdd(w http.ResponseWriter, r *http.Request) {
 		views.BagToast(views.Message{Level: "success", Text: msg}, bag),
 		views.BagBadge(bag, true),
 	))
-}
-
-// addToBag adds to a line in one transaction with the bag's own row. The
-// line grows in a single statement, so adds that arrive together all
-// count; one that would pass the line's limit changes nothing.
-func (app *App) addToBag(ctx context.Context, bagID string, productID int64, size string, qty int64) error {
-	defer app.bags.forget(bagID)
-	return app.write(ctx, func(ctx context.Context, q *db.Queries) error {
-		app.bags.forget(bagID)
-		if err := q.TouchBag(ctx, bagID); err != nil {
-			return err
-		}
-		_, err := q.AddToBagLine(ctx, db.AddToBagLineParams{BagID: bagID, ProductID: productID, Size: size, Quantity: qty})
-		if errors.Is(err, sql.ErrNoRows) {
-			return errLineFull
-		}
-		return err
-	})
 }
 
 // bagAdjust is POST /bag/adjust/{id}/: quantity (0 removes), product_size.
@@ -237,25 +208,12 @@ func (app *App) changeLine(w http.ResponseWriter, r *http.Request, decide func(n
 		return
 	}
 	bagID := app.bagID(ctx)
-	key := db.DeleteBagLineParams{BagID: bagID, ProductID: product.ID, Size: size}
-	var changed int64
-	err = app.write(ctx, func(ctx context.Context, q *db.Queries) (err error) {
-		app.bags.forget(bagID)
-		if qty == 0 {
-			changed, err = q.DeleteBagLine(ctx, key)
-		} else {
-			changed, err = q.SetBagLineQuantity(ctx, db.SetBagLineQuantityParams{
-				Quantity: qty, BagID: bagID, ProductID: product.ID, Size: size,
-			})
-		}
-		return err
-	})
-	app.bags.forget(bagID)
+	changed, err := app.st.SetBagLine(ctx, bagID, product.ID, size, qty)
 	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
-	if changed == 0 {
+	if !changed {
 		refuse("That item isn't in your bag any more.")
 		return
 	}
@@ -292,11 +250,11 @@ func (app *App) changeLine(w http.ResponseWriter, r *http.Request, decide func(n
 
 // bagProduct looks up the product a bag action names; when there is no
 // such product it answers 404 and reports false.
-func (app *App) bagProduct(w http.ResponseWriter, r *http.Request) (db.GetProductRow, bool) {
+func (app *App) bagProduct(w http.ResponseWriter, r *http.Request) (store.GetProductRow, bool) {
 	const msg = "That product isn't in our catalog any more."
 	id, ok := pathID(r)
 	if ok {
-		p, err := app.product(r.Context(), id)
+		p, err := app.st.Product(r.Context(), id)
 		if err == nil {
 			return p, true
 		}
@@ -310,7 +268,7 @@ func (app *App) bagProduct(w http.ResponseWriter, r *http.Request) (db.GetProduc
 	} else {
 		app.notFound(w, r)
 	}
-	return db.GetProductRow{}, false
+	return store.GetProductRow{}, false
 }
 
 // describe names a product and its size for messages.

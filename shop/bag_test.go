@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"boutique/db/dbtest"
+	"boutique/store/storetest"
 )
 
 // In the fixture, product 1 (Blue Oxford Shirt, $30.00) comes in sizes and
@@ -293,17 +293,18 @@ func TestBagSurvivesARestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := dbtest.OpenFile(t, path)
-	first := serveShop(t, pool, defaultConfig(), jar, httptest.NewServer)
+	st := storetest.OpenFile(t, path)
+	first := serveShop(t, st, defaultConfig(), jar, httptest.NewServer)
 	first.loadFixture()
 	tok := first.csrfToken("/products/1/")
 	if res := first.post("/bag/add/1/", form("csrf_token", tok, "product_size", "XL", "quantity", "4"), false); res.status != http.StatusSeeOther {
 		t.Fatalf("add: %d", res.status)
 	}
 	first.server.Close()
-	pool.Close()
+	first.app.Close()
+	st.Close()
 
-	second := serveShop(t, dbtest.OpenFile(t, path), defaultConfig(), jar, httptest.NewServer)
+	second := serveShop(t, storetest.OpenFile(t, path), defaultConfig(), jar, httptest.NewServer)
 	bag := second.get("/bag/").body
 	if !strings.Contains(bag, `id="bag-line-1-XL"`) || !strings.Contains(bag, `value="4"`) {
 		t.Fatalf("after a restart the bag is gone:\n%s", bag)
@@ -333,7 +334,7 @@ func TestCookies(t *testing.T) {
 	})
 	t.Run("https", func(t *testing.T) {
 		jar, _ := cookiejar.New(nil)
-		s := serveShop(t, dbtest.Open(t), defaultConfig(), jar, httptest.NewTLSServer)
+		s := serveShop(t, storetest.Open(t), defaultConfig(), jar, httptest.NewTLSServer)
 		s.loadFixture()
 		check(t, s, true)
 	})

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"boutique/db"
+	"boutique/store"
 	"boutique/views"
 
 	"github.com/a-h/templ"
@@ -71,7 +71,7 @@ func (app *App) productList(w http.ResponseWriter, r *http.Request) {
 		descending = 1
 	}
 
-	rows, err := app.searchProducts(r.Context(), db.SearchProductsParams{
+	rows, err := app.st.SearchProducts(r.Context(), store.SearchProductsParams{
 		Query:      list.Query,
 		Categories: strings.Join(wanted, ","),
 		Sort:       list.Sort,
@@ -92,7 +92,7 @@ func (app *App) productList(w http.ResponseWriter, r *http.Request) {
 	rows = rows[(list.Page-1)*productsPerPage : min(len(rows), list.Page*productsPerPage)]
 	list.Products = make([]views.Product, len(rows))
 	for i, p := range rows {
-		list.Products[i] = app.productView(db.GetProductRow(p))
+		list.Products[i] = app.productView(store.GetProductRow(p))
 	}
 	app.render(w, r, http.StatusOK, views.Products(c, list))
 }
@@ -103,7 +103,7 @@ func (app *App) productDetail(w http.ResponseWriter, r *http.Request) {
 		app.notFound(w, r)
 		return
 	}
-	row, err := app.product(r.Context(), id)
+	row, err := app.st.Product(r.Context(), id)
 	if err != nil {
 		app.fail(w, r, err)
 		return
@@ -116,7 +116,7 @@ func (app *App) productDetail(w http.ResponseWriter, r *http.Request) {
 
 // renderProduct draws a product's page, with what the shopper typed into
 // its add form and any message about it.
-func (app *App) renderProduct(w http.ResponseWriter, r *http.Request, status int, row db.GetProductRow, form views.AddForm, msgs []views.Message) {
+func (app *App) renderProduct(w http.ResponseWriter, r *http.Request, status int, row store.GetProductRow, form views.AddForm, msgs []views.Message) {
 	p := app.productView(row)
 	c, err := app.chrome(r, p.Name)
 	if err != nil {
@@ -134,7 +134,7 @@ func pathID(r *http.Request) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-func (app *App) productView(p db.GetProductRow) views.Product {
+func (app *App) productView(p store.GetProductRow) views.Product {
 	v := views.Product{
 		ID:           p.ID,
 		SKU:          p.Sku,

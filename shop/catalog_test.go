@@ -1,12 +1,16 @@
 package shop_test
 
 import (
+	"boutique/store"
+	"boutique/store/storetest"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestProductListSearchFilterAndSort(t *testing.T) {
@@ -212,10 +216,8 @@ func TestProductListPages(t *testing.T) {
 	s := newTestShop(t, defaultConfig())
 	s.loadFixture()
 	for i := range 100 {
-		if _, err := s.pool.Exec(`INSERT INTO products (category_id, sku, name, price) VALUES (2, ?, ?, ?)`,
-			fmt.Sprintf("P-%03d", i), fmt.Sprintf("Pot %03d", i), 100+i); err != nil {
-			t.Fatal(err)
-		}
+		s.exec(`INSERT INTO products (category_id, sku, name, price) VALUES (2, ?, ?, ?)`,
+			fmt.Sprintf("P-%03d", i), fmt.Sprintf("Pot %03d", i), 100+i)
 	}
 	first := s.get("/products/?category=b_mugs&sort=price&direction=asc")
 	ids := listedIDs(first.body)
@@ -236,5 +238,78 @@ func TestProductListPages(t *testing.T) {
 	}
 	if n := len(listedIDs(s.get("/products/?page=abc").body)); n != 48 {
 		t.Fatalf("page abc: %d cards", n)
+	}
+}
+
+// A change to the catalog made through the store shows on every page that
+// shows it, in this process and from another process on the same file:
+// no handler forgets anything.
+func TestCatalogChangesShowOnEveryPage(t *testing.T) {
+	for _, from := range []string{"this process", "another process"} {
+		t.Run(from, func(t *testing.T) {
+			s := newTestShop(t, defaultConfig())
+			s.loadFixture()
+			tok := s.csrfToken("/products/2/")
+			if res := s.post("/bag/add/2/", form("csrf_token", tok, "quantity", "2"), false); res.status != http.StatusSeeOther {
+				t.Fatalf("add: %d", res.status)
+			}
+			pages := []string{"/", "/products/", "/products/?category=b_mugs", "/products/?q=zebra", "/products/2/", "/bag/"}
+			// Every page read once, so that whatever the shop keeps in
+			// memory is kept.
+			for _, p := range pages {
+				if res := s.get(p); res.status != http.StatusOK || !strings.Contains(res.body, "Zebra Mug") && p != "/" {
+					t.Fatalf("%s before: %d", p, res.status)
+				}
+			}
+			if !strings.Contains(s.get("/").body, "2 products") {
+				t.Fatal("the home page does not count the mugs")
+			}
+
+			write := s.exec
+			if from == "another process" {
+				other, _, err := store.Open(context.Background(), s.st.Path(), store.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer other.Close()
+				write = func(query string, args ...any) { storetest.Exec(t, other, query, args...) }
+			}
+			write(`UPDATE products SET name = 'Quagga Mug', price = 1550 WHERE id = 2`)
+			write(`UPDATE products SET archived_at = '2026-01-01T00:00:00.000Z' WHERE id = 5`)
+
+			want := map[string][]string{
+				"/":                          {"1 products"},
+				"/products/":                 {"Quagga Mug", "$15.50"},
+				"/products/?category=b_mugs": {"Quagga Mug"},
+				"/products/?q=quagga":        {"Quagga Mug"},
+				"/products/2/":               {"Quagga Mug", "$15.50"},
+				"/bag/":                      {"Quagga Mug", "$31.00"},
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for p, texts := range want {
+				for {
+					body := s.get(p).body
+					missing := ""
+					for _, text := range texts {
+						if !strings.Contains(body, text) {
+							missing = text
+						}
+					}
+					if strings.Contains(body, "Zebra Mug") || strings.Contains(body, "Mug Tree") {
+						missing = "not the old name or the archived product"
+					}
+					if missing == "" {
+						break
+					}
+					if from == "this process" || time.Now().After(deadline) {
+						t.Fatalf("%s after the change lacks %q", p, missing)
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+			if res := s.get("/products/5/"); res.status != http.StatusNotFound {
+				t.Fatalf("the archived product's page: %d", res.status)
+			}
+		})
 	}
 }

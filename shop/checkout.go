@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"boutique/orders"
 	"context"
 	"database/sql"
 	"errors"
@@ -8,12 +9,11 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"time"
 
 	"boutique/cart"
 	"boutique/countries"
-	"boutique/db"
 	"boutique/payments"
+	"boutique/store"
 	"boutique/views"
 
 	"github.com/a-h/templ"
@@ -64,7 +64,7 @@ func (app *App) checkoutPage(w http.ResponseWriter, r *http.Request) {
 // checkoutIntent finds the bag's PaymentIntent and brings its amount and
 // bag up to date, or makes one. When Stripe says the bag's PaymentIntent
 // has been paid, it records the order instead and returns it.
-func (app *App) checkoutIntent(ctx context.Context, bagID string, rows []db.ListBagLinesRow) (payments.Intent, *db.Order, error) {
+func (app *App) checkoutIntent(ctx context.Context, bagID string, rows []store.ListBagLinesRow) (payments.Intent, *store.Order, error) {
 	lines := cartLines(rows)
 	total := app.cfg.Delivery.Price(lines).GrandTotal
 	ck, err := app.q.LatestCheckout(ctx, bagID)
@@ -78,7 +78,7 @@ func (app *App) checkoutIntent(ctx context.Context, bagID string, rows []db.List
 		}
 		switch in.Status {
 		case "succeeded":
-			order, _, err := app.fulfil(ctx, in, detailsFromIntent(in), "reconcile")
+			order, _, err := app.orders.Fulfil(ctx, in, orders.DetailsFromIntent(in), "reconcile")
 			return in, &order, err
 		case "requires_payment_method", "requires_confirmation", "requires_action":
 			if in.Amount == total && strings.EqualFold(in.Currency, app.cfg.Currency) {
@@ -103,7 +103,7 @@ func (app *App) checkoutIntent(ctx context.Context, bagID string, rows []db.List
 	if err != nil {
 		return in, nil, err
 	}
-	err = app.q.CreateCheckout(ctx, db.CreateCheckoutParams{
+	err = app.st.CreateCheckout(ctx, store.CreateCheckoutParams{
 		PaymentIntentID: in.ID, BagID: bagID, Amount: total, Currency: app.cfg.Currency, BagParts: int64(parts),
 	})
 	return in, nil, err
@@ -133,12 +133,12 @@ func (app *App) sendBag(ctx context.Context, pid string, prevParts int64, lines 
 	if err != nil {
 		return in, fmt.Errorf("%w: %w", errStripeUpdate, err)
 	}
-	return in, app.q.UpdateCheckout(ctx, db.UpdateCheckoutParams{Amount: total, BagParts: int64(parts), PaymentIntentID: pid})
+	return in, app.st.UpdateCheckout(ctx, store.UpdateCheckoutParams{Amount: total, BagParts: int64(parts), PaymentIntentID: pid})
 }
 
 // renderCheckout draws the checkout page with the form as typed (nil for
 // an empty one) and any messages.
-func (app *App) renderCheckout(w http.ResponseWriter, r *http.Request, status int, rows []db.ListBagLinesRow, form *orderForm, clientSecret string, msgs []views.Message) {
+func (app *App) renderCheckout(w http.ResponseWriter, r *http.Request, status int, rows []store.ListBagLinesRow, form *orderForm, clientSecret string, msgs []views.Message) {
 	bag := app.pricedBag(rows)
 	c, err := app.chromeFor(r, "Checkout", bag)
 	if err != nil {
@@ -176,15 +176,15 @@ func intentID(clientSecret string) (string, bool) {
 
 // sessionCheckout is the checkout of a PaymentIntent if it belongs to this
 // session's bag.
-func (app *App) sessionCheckout(ctx context.Context, clientSecret string) (db.GetCheckoutRow, bool, error) {
+func (app *App) sessionCheckout(ctx context.Context, clientSecret string) (store.GetCheckoutRow, bool, error) {
 	pid, ok := intentID(clientSecret)
 	bagID := app.bagID(ctx)
 	if !ok || bagID == "" {
-		return db.GetCheckoutRow{}, false, nil
+		return store.GetCheckoutRow{}, false, nil
 	}
 	ck, err := app.q.GetCheckout(ctx, pid)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && ck.BagID != bagID) {
-		return db.GetCheckoutRow{}, false, nil
+		return store.GetCheckoutRow{}, false, nil
 	}
 	return ck, err == nil, err
 }
@@ -335,9 +335,9 @@ func (app *App) checkoutSubmit(w http.ResponseWriter, r *http.Request) {
 		// The card was charged with the details the browser gave Stripe;
 		// record the order with those rather than turn a paid order away.
 		app.log.Warn("checkout: paid, but the posted form is invalid; using Stripe's details", "payment_intent", in.ID, "errors", form.errors)
-		d = detailsFromIntent(in)
+		d = orders.DetailsFromIntent(in)
 	}
-	order, _, err := app.fulfil(ctx, in, d, "form")
+	order, _, err := app.orders.Fulfil(ctx, in, d, "form")
 	if err != nil {
 		app.log.Error("checkout: recording a paid order failed", "payment_intent", in.ID, "err", err)
 		app.errorPage(w, r, http.StatusInternalServerError, "Your payment went through",
@@ -379,10 +379,10 @@ func (app *App) checkoutSuccess(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (app *App) orderView(o db.Order, lines []db.OrderLineItem) views.Order {
+func (app *App) orderView(o store.Order, lines []store.OrderLineItem) views.Order {
 	cur := o.Currency
 	v := views.Order{
-		Number: o.OrderNumber, Date: orderDate(o.CreatedAt),
+		Number: o.OrderNumber, Date: orders.OrderDate(o.CreatedAt),
 		FullName: o.FullName.String, Email: o.Email.String, Phone: o.PhoneNumber.String,
 		Street1: o.StreetAddress1.String, Street2: o.StreetAddress2.String, Town: o.TownOrCity.String,
 		County: o.County.String, Postcode: o.Postcode.String, Country: firstNonEmpty(countries.Name(o.Country.String), o.Country.String),
@@ -395,15 +395,6 @@ func (app *App) orderView(o db.Order, lines []db.OrderLineItem) views.Order {
 		})
 	}
 	return v
-}
-
-// orderDate shows an order's time, as SQLite recorded it in UTC.
-func orderDate(createdAt string) string {
-	t, err := time.Parse("2006-01-02T15:04:05.000Z", createdAt)
-	if err != nil {
-		return createdAt
-	}
-	return t.Format("2 January 2006, 15:04 UTC")
 }
 
 // prefill is the order form a signed-in shopper starts with: their email

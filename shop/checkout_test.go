@@ -417,11 +417,8 @@ func TestCheckoutCacheNeedsTheCSRFToken(t *testing.T) {
 func TestCheckoutHundredLineBagRoundTrips(t *testing.T) {
 	s := newCheckoutShop(t)
 	for i := range 100 {
-		var id int64
-		if err := s.pool.QueryRow(`INSERT INTO products (category_id, sku, name, price) VALUES (1, ?, ?, ?) RETURNING id`,
-			fmt.Sprintf("BULK-%03d", i), fmt.Sprintf("Bulk item %d", i), 100+i).Scan(&id); err != nil {
-			t.Fatal(err)
-		}
+		id := s.insert(`INSERT INTO products (category_id, sku, name, price) VALUES (1, ?, ?, ?) RETURNING id`,
+			fmt.Sprintf("BULK-%03d", i), fmt.Sprintf("Bulk item %d", i), 100+i)
 		s.add(id, "", 1+i%99)
 	}
 	secret, tok := s.openCheckout()

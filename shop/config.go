@@ -9,6 +9,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"boutique/cart"
+	"boutique/orders"
 	"net/url"
 	"regexp"
 	"strings"
@@ -40,10 +41,13 @@ type Config struct {
 	// ContactEmail is the address shoppers can write to; emails name it.
 	ContactEmail string
 	// SMTP is the mail server; without a host, email is logged instead.
-	SMTP SMTPConfig
+	SMTP orders.SMTPConfig
 	// OutboxRetry is the first delay before a failed email is tried
 	// again; each failure doubles it, up to an hour.
 	OutboxRetry time.Duration
+	// OutboxLease is how long the sender's claim on an email holds: an
+	// email whose sender died mid-send goes again once it lapses.
+	OutboxLease time.Duration
 	// BaseURL is the shop's public address for links in emails; empty
 	// means the address each request came to.
 	BaseURL string
@@ -80,7 +84,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("BOUTIQUE_CURRENCY %q is not a three-letter currency code such as usd", c.Currency)
 	}
 	c.ContactEmail = firstNonEmpty(strings.TrimSpace(getenv("BOUTIQUE_CONTACT_EMAIL")), "hello@boutique.example")
-	c.SMTP = SMTPConfig{
+	c.SMTP = orders.SMTPConfig{
 		Host:     strings.TrimSpace(getenv("SMTP_HOST")),
 		Port:     587,
 		Username: getenv("SMTP_USERNAME"),
@@ -94,7 +98,15 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.SMTP.Port = p
 	}
-	c.OutboxRetry = 30 * time.Second
+	c.OutboxRetry = orders.DefaultRetry
+	c.OutboxLease = orders.DefaultLease
+	if v := strings.TrimSpace(getenv("BOUTIQUE_EMAIL_LEASE")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 2*time.Second {
+			return c, fmt.Errorf("BOUTIQUE_EMAIL_LEASE %q: give a duration of at least 2s, such as 2m", v)
+		}
+		c.OutboxLease = d
+	}
 	c.BcryptCost = bcrypt.DefaultCost
 	if c.BaseURL = strings.TrimSpace(getenv("BOUTIQUE_BASE_URL")); c.BaseURL != "" {
 		if _, err := origin(c.BaseURL); err != nil {

@@ -1,7 +1,7 @@
 package shop
 
 import (
-	"boutique/db"
+	"boutique/store"
 	"context"
 	"net/http"
 	"time"
@@ -14,7 +14,7 @@ func (app *App) healthz(w http.ResponseWriter, r *http.Request) {
 	var one int
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := app.db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+	if err := app.st.DB().QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		app.log.Error("health check failed", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("database unavailable\n"))
@@ -34,13 +34,13 @@ func (app *App) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	v, err := db.SchemaVersion(ctx, app.db)
+	v, err := store.SchemaVersion(ctx, app.st.DB())
 	if err != nil {
 		app.log.Error("readiness check failed", "err", err)
 		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 		return
 	}
-	ms, err := db.Migrations()
+	ms, err := store.Migrations()
 	if err != nil || v != ms[len(ms)-1].Version {
 		http.Error(w, "database schema is not this binary's", http.StatusServiceUnavailable)
 		return

@@ -12,7 +12,7 @@ func TestHealthz(t *testing.T) {
 	if res := s.get("/healthz"); res.status != http.StatusOK || res.body != "ok\n" {
 		t.Fatalf("healthy: %d %q", res.status, res.body)
 	}
-	s.pool.Close()
+	s.st.Close()
 	if res := s.get("/healthz"); res.status != http.StatusServiceUnavailable {
 		t.Fatalf("with the database closed: status %d, want 503", res.status)
 	}
@@ -36,10 +36,7 @@ func TestStaticAssetsAndImages(t *testing.T) {
 	}
 
 	// A picture stored in the database.
-	var id int64
-	if err := s.pool.QueryRow(`INSERT INTO images (content_type, sha256, data) VALUES ('image/svg+xml', 'abc123', '<svg xmlns="http://www.w3.org/2000/svg"/>') RETURNING id`).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
+	s.insert(`INSERT INTO images (content_type, sha256, data) VALUES ('image/svg+xml', 'abc123', '<svg xmlns="http://www.w3.org/2000/svg"/>') RETURNING id`)
 	img := s.get("/images/1/")
 	if img.status != http.StatusOK || img.header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(img.body, "<svg") {
 		t.Fatalf("image: %d %q %q", img.status, img.header.Get("Content-Type"), img.body)

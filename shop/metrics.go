@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"time"
 
-	"boutique/db"
 	"boutique/metrics"
+	"boutique/store"
 )
 
 // shopMetrics are what the shop counts.
@@ -16,22 +16,15 @@ type shopMetrics struct {
 	latency  *metrics.HistogramVec
 	orders   *metrics.CounterVec
 	webhooks *metrics.CounterVec
-	// The writer's transactions and the writes they carried: their ratio
-	// is how many writes share a commit.
-	writeTxs *metrics.CounterVec
-	writes   *metrics.CounterVec
 }
 
-func newMetrics(q *db.Queries) *shopMetrics {
-	r := metrics.New()
+func newMetrics(r *metrics.Registry, q *store.Queries) *shopMetrics {
 	m := &shopMetrics{
 		registry: r,
 		requests: r.Counter("boutique_http_requests_total", "HTTP requests by route and status.", "route", "status"),
 		latency:  r.Histogram("boutique_http_request_duration_seconds", "HTTP request latency by route.", metrics.DefaultBuckets, "route"),
 		orders:   r.Counter("boutique_orders_created_total", "Orders recorded, by the path that recorded them.", "source"),
 		webhooks: r.Counter("boutique_webhook_events_total", "Stripe webhook events by type and outcome.", "type", "outcome"),
-		writeTxs: r.Counter("boutique_db_write_transactions_total", "Write transactions the shop's writer committed, or failed to commit.", "outcome"),
-		writes:   r.Counter("boutique_db_writes_total", "Writes the shop's writer committed in those transactions.", "outcome"),
 	}
 	r.Gauge("boutique_outbox_backlog", "Emails waiting to be sent.", func() (float64, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

@@ -1,7 +1,7 @@
 package shop
 
 import (
-	"boutique/db"
+	"boutique/store"
 	"context"
 	"fmt"
 	"net/http"
@@ -155,7 +155,7 @@ type sessionCtxKey struct{}
 // once per request (the layout, the handler and staffOnly all ask).
 type sessionState struct {
 	userLooked bool
-	user       db.GetUserRow
+	user       store.GetUserRow
 	signedIn   bool
 }
 

@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"boutique/orders"
 	"net/http"
 	"strconv"
 	"strings"
@@ -93,9 +94,9 @@ func readOrderForm(r *http.Request) orderForm {
 func (f orderForm) valid() bool { return len(f.errors) == 0 }
 
 // details is the form as an order's contact and delivery details.
-func (f orderForm) details() orderDetails {
+func (f orderForm) details() orders.Details {
 	v := f.values
-	return orderDetails{
+	return orders.Details{
 		FullName: v["full_name"], Email: v["email"], Phone: v["phone_number"],
 		Street1: v["street_address1"], Street2: v["street_address2"], Town: v["town_or_city"],
 		County: v["county"], Postcode: v["postcode"], Country: v["country"],

@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"boutique/orders"
 	"fmt"
 	"net/http"
 	"strings"
@@ -73,7 +74,7 @@ func (app *App) ownerDashboard(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := time.Now().UTC()
 	first := now.AddDate(0, 0, -29).Truncate(24 * time.Hour)
-	days, err := app.q.DailySales(ctx, sqliteTime(first))
+	days, err := app.q.DailySales(ctx, orders.SQLiteTime(first))
 	if err != nil {
 		app.serverError(w, r, err)
 		return
@@ -146,7 +147,7 @@ func (app *App) ownerPayments(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, f := range failures {
 		p.Failures = append(p.Failures, views.FailureRow{PID: f.PaymentIntentID, Reason: f.Reason, Code: f.Code,
-			Amount: cart.Format(f.Amount, f.Currency), At: orderDate(f.FailedAt)})
+			Amount: cart.Format(f.Amount, f.Currency), At: orders.OrderDate(f.FailedAt)})
 	}
 	flagged, err := app.q.FlaggedOrders(ctx)
 	if err != nil {
@@ -154,7 +155,7 @@ func (app *App) ownerPayments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, f := range flagged {
-		p.Flagged = append(p.Flagged, views.FlagRow{Number: f.OrderNumber, At: orderDate(f.CreatedAt), Reason: f.ReviewReason,
+		p.Flagged = append(p.Flagged, views.FlagRow{Number: f.OrderNumber, At: orders.OrderDate(f.CreatedAt), Reason: f.ReviewReason,
 			Paid: cart.Format(f.AmountPaid, f.Currency)})
 	}
 	last, err := app.q.LastEventAt(ctx)
@@ -164,9 +165,9 @@ func (app *App) ownerPayments(w http.ResponseWriter, r *http.Request) {
 	}
 	p.LastWebhook = "never"
 	if last != "" {
-		p.LastWebhook = orderDate(last)
+		p.LastWebhook = orders.OrderDate(last)
 	}
-	dayAgo := sqliteTime(time.Now().Add(-24 * time.Hour))
+	dayAgo := orders.SQLiteTime(time.Now().Add(-24 * time.Hour))
 	checkouts, err := app.q.CheckoutsSince(ctx, dayAgo)
 	if err != nil {
 		app.serverError(w, r, err)

@@ -1,18 +1,15 @@
 package shop
 
 import (
-	"context"
-	"database/sql"
-	"fmt"
+	"boutique/orders"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/a-h/templ"
 
 	"boutique/cart"
-	"boutique/db"
+	"boutique/store"
 	"boutique/views"
 )
 
@@ -32,21 +29,21 @@ func (app *App) ownerOrders(w http.ResponseWriter, r *http.Request) {
 	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 {
 		v.Page = p
 	}
-	total, err := app.q.OwnerCountOrders(ctx, db.OwnerCountOrdersParams{Status: v.Status, Search: v.Search})
+	total, err := app.q.OwnerCountOrders(ctx, store.OwnerCountOrdersParams{Status: v.Status, Search: v.Search})
 	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
 	v.Total = total
 	v.Pages = int((total + ordersPerPage - 1) / ordersPerPage)
-	rows, err := app.q.OwnerListOrders(ctx, db.OwnerListOrdersParams{Status: v.Status, Search: v.Search,
+	rows, err := app.q.OwnerListOrders(ctx, store.OwnerListOrdersParams{Status: v.Status, Search: v.Search,
 		Lim: ordersPerPage, Off: int64(v.Page-1) * ordersPerPage})
 	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
 	for _, o := range rows {
-		v.Rows = append(v.Rows, views.OwnerOrderRow{Number: o.OrderNumber, Date: orderDate(o.CreatedAt), Name: o.FullName.String,
+		v.Rows = append(v.Rows, views.OwnerOrderRow{Number: o.OrderNumber, Date: orders.OrderDate(o.CreatedAt), Name: o.FullName.String,
 			Email: o.Email.String, GrandTotal: cart.Format(o.GrandTotal, o.Currency), Status: o.Status, Flagged: o.ReviewReason.Valid})
 	}
 	app.renderPage(w, r, http.StatusOK, "Orders", func(c views.Chrome) templ.Component { return views.OwnerOrderList(c, v) })
@@ -71,9 +68,9 @@ func (app *App) ownerOrder(w http.ResponseWriter, r *http.Request) {
 	}
 	v := views.OwnerOrder{Order: app.orderView(o, lines), Status: o.Status, Review: o.ReviewReason.String, PID: o.StripePid,
 		StripeURL: stripeDashboardURL(o.StripePid, isLiveKey(app.cfg.StripeSecretKey)), Paid: cart.Format(o.AmountPaid, o.Currency)}
-	v.History = append(v.History, views.HistoryRow{Status: "paid", Note: "recorded from the " + o.Source, At: orderDate(o.CreatedAt)})
+	v.History = append(v.History, views.HistoryRow{Status: "paid", Note: "recorded from the " + o.Source, At: orders.OrderDate(o.CreatedAt)})
 	for _, h := range history {
-		v.History = append(v.History, views.HistoryRow{Status: h.Status, Note: h.Note.String, By: h.ChangedBy.String, At: orderDate(h.ChangedAt)})
+		v.History = append(v.History, views.HistoryRow{Status: h.Status, Note: h.Note.String, By: h.ChangedBy.String, At: orders.OrderDate(h.ChangedAt)})
 	}
 	if o.UserID.Valid {
 		if u, err := app.q.GetUserByID(ctx, o.UserID.Int64); err == nil {
@@ -84,7 +81,7 @@ func (app *App) ownerOrder(w http.ResponseWriter, r *http.Request) {
 }
 
 // ownerOrderShip marks a paid order shipped, with a tracking note, and
-// emails the shopper through the outbox, all in one transaction.
+// emails the shopper through the outbox, all in one write.
 func (app *App) ownerOrderShip(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	staff, _ := app.currentUser(r)
@@ -103,33 +100,10 @@ func (app *App) ownerOrderShip(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/owner/orders/"+number+"/", http.StatusSeeOther)
 		return
 	}
-	_, err = app.inTx(ctx, func(ctx context.Context, q *db.Queries) (string, error) {
-		n, err := q.SetOrderStatus(ctx, db.SetOrderStatusParams{Status: "shipped", StripePid: o.StripePid})
-		if err != nil {
-			return "", err
-		}
-		if n == 0 {
-			return "", sql.ErrNoRows
-		}
-		if err := q.AddStatusHistory(ctx, db.AddStatusHistoryParams{OrderID: o.ID, Status: "shipped", Note: nullable(note), ChangedBy: nullable(staff.Username)}); err != nil {
-			return "", err
-		}
-		if !o.Email.Valid {
-			return "", nil
-		}
-		body := fmt.Sprintf("Hello %s,\n\nGood news: your order %s is on its way.\n", firstNonEmpty(o.FullName.String, "there"), o.OrderNumber)
-		if note != "" {
-			body += "\n" + note + "\n"
-		}
-		body += fmt.Sprintf("\nQuestions? Write to us at %s and quote your order number.\n\nBoutique\n", app.cfg.ContactEmail)
-		return "", enqueueEmail(ctx, q, "order-shipped:"+o.OrderNumber, o.Email.String,
-			"Your Boutique order "+o.OrderNumber+" has shipped", body, sqliteTime(time.Now()))
-	})
-	if err != nil {
+	if err := app.orders.MarkShipped(ctx, o, note, staff.Username); err != nil {
 		app.serverError(w, r, err)
 		return
 	}
-	app.wakeOutbox()
 	app.flash(ctx, "success", "Marked shipped; the shopper has been emailed.")
 	http.Redirect(w, r, "/owner/orders/"+number+"/", http.StatusSeeOther)
 }

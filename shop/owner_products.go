@@ -16,7 +16,7 @@ import (
 	"github.com/a-h/templ"
 
 	"boutique/cart"
-	"boutique/db"
+	"boutique/store"
 	"boutique/views"
 )
 
@@ -89,7 +89,7 @@ func decimal(cents int64) string { return fmt.Sprintf("%d.%02d", cents/100, cent
 // productInput is a product form as posted, checked.
 type productInput struct {
 	form  views.ProductForm
-	p     db.CreateProductParams
+	p     store.CreateProductParams
 	image []byte
 	ctype string
 }
@@ -173,9 +173,9 @@ func (app *App) readProductForm(w http.ResponseWriter, r *http.Request, id int64
 }
 
 // saveImage stores a picture and returns its id.
-func saveImage(ctx context.Context, q *db.Queries, data []byte, ctype string) (int64, error) {
+func saveImage(ctx context.Context, q *store.Tx, data []byte, ctype string) (int64, error) {
 	sum := sha256.Sum256(data)
-	return q.CreateImage(ctx, db.CreateImageParams{ContentType: ctype, Sha256: hex.EncodeToString(sum[:]), Data: bytes.Clone(data)})
+	return q.CreateImage(ctx, store.CreateImageParams{ContentType: ctype, Sha256: hex.EncodeToString(sum[:]), Data: bytes.Clone(data)})
 }
 
 func (app *App) ownerProductCreate(w http.ResponseWriter, r *http.Request) {
@@ -208,22 +208,22 @@ func (app *App) ownerProductUpdate(w http.ResponseWriter, r *http.Request) {
 // product id changed. A SKU another product has comes back as a form error.
 func (app *App) saveProduct(w http.ResponseWriter, r *http.Request, in productInput, id int64, picture sql.NullInt64) {
 	ctx := r.Context()
-	_, err := app.inTx(ctx, func(ctx context.Context, q *db.Queries) (string, error) {
+	err := app.st.Write(ctx, func(ctx context.Context, q *store.Tx) error {
 		p := in.p
 		p.ImageID = picture
 		if in.image != nil {
 			img, err := saveImage(ctx, q, in.image, in.ctype)
 			if err != nil {
-				return "", err
+				return err
 			}
 			p.ImageID = sql.NullInt64{Int64: img, Valid: true}
 		}
 		if id == 0 {
 			var err error
 			id, err = q.CreateProduct(ctx, p)
-			return "", err
+			return err
 		}
-		return "", q.UpdateProduct(ctx, db.UpdateProductParams{CategoryID: p.CategoryID, Sku: p.Sku, Name: p.Name,
+		return q.UpdateProduct(ctx, store.UpdateProductParams{CategoryID: p.CategoryID, Sku: p.Sku, Name: p.Name,
 			Description: p.Description, HasSizes: p.HasSizes, Price: p.Price, Rating: p.Rating, ImageID: p.ImageID, ID: id})
 	})
 	if isUniqueViolation(err) {
@@ -234,7 +234,6 @@ func (app *App) saveProduct(w http.ResponseWriter, r *http.Request, in productIn
 		app.serverError(w, r, err)
 		return
 	}
-	app.catalogChanged()
 	if in.form.ID == 0 {
 		app.flash(ctx, "success", "Added "+in.p.Name)
 		http.Redirect(w, r, views.ProductURL(id), http.StatusSeeOther)
@@ -272,21 +271,23 @@ func (app *App) ownerProductDelete(w http.ResponseWriter, r *http.Request) {
 		app.fail(w, r, err)
 		return
 	}
-	msg, err := app.inTx(r.Context(), func(ctx context.Context, q *db.Queries) (string, error) {
+	var msg string
+	err = app.st.Write(r.Context(), func(ctx context.Context, q *store.Tx) error {
 		n, err := q.ProductOrderLines(ctx, sql.NullInt64{Int64: id, Valid: true})
 		if err != nil {
-			return "", err
+			return err
 		}
 		if n > 0 {
-			return "Archived " + p.Name + ": orders name it, so it stays for them but leaves the catalog.", q.ArchiveProduct(ctx, id)
+			msg = "Archived " + p.Name + ": orders name it, so it stays for them but leaves the catalog."
+			return q.ArchiveProduct(ctx, id)
 		}
-		return "Deleted " + p.Name, q.DeleteProduct(ctx, id)
+		msg = "Deleted " + p.Name
+		return q.DeleteProduct(ctx, id)
 	})
 	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
-	app.catalogChanged()
 	app.flash(r.Context(), "success", msg)
 	http.Redirect(w, r, "/owner/products/", http.StatusSeeOther)
 }
@@ -332,14 +333,17 @@ func (app *App) ownerCategoryCreate(w http.ResponseWriter, r *http.Request) {
 		app.renderCategories(w, r, http.StatusUnprocessableEntity, "A name of 1 to 60 characters, with a letter or digit, is required.")
 		return
 	}
-	if _, err := app.q.CreateCategory(r.Context(), db.CreateCategoryParams{Name: slug, FriendlyName: friendly}); isUniqueViolation(err) {
+	err := app.st.Write(r.Context(), func(ctx context.Context, tx *store.Tx) error {
+		_, err := tx.CreateCategory(ctx, store.CreateCategoryParams{Name: slug, FriendlyName: friendly})
+		return err
+	})
+	if isUniqueViolation(err) {
 		app.renderCategories(w, r, http.StatusUnprocessableEntity, "There is a category of that name already.")
 		return
 	} else if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
-	app.catalogChanged()
 	app.flash(r.Context(), "success", "Added the category "+friendly)
 	http.Redirect(w, r, "/owner/categories/", http.StatusSeeOther)
 }
@@ -351,7 +355,11 @@ func (app *App) ownerCategoryRename(w http.ResponseWriter, r *http.Request) {
 		app.renderCategories(w, r, http.StatusUnprocessableEntity, "A name of 1 to 60 characters is required.")
 		return
 	}
-	n, err := app.q.RenameCategory(r.Context(), db.RenameCategoryParams{FriendlyName: friendly, ID: id})
+	var n int64
+	err := app.st.Write(r.Context(), func(ctx context.Context, tx *store.Tx) (err error) {
+		n, err = tx.RenameCategory(ctx, store.RenameCategoryParams{FriendlyName: friendly, ID: id})
+		return err
+	})
 	if err != nil {
 		app.serverError(w, r, err)
 		return
@@ -360,7 +368,6 @@ func (app *App) ownerCategoryRename(w http.ResponseWriter, r *http.Request) {
 		app.notFound(w, r)
 		return
 	}
-	app.catalogChanged()
 	app.flash(r.Context(), "success", "Renamed the category to "+friendly)
 	http.Redirect(w, r, "/owner/categories/", http.StatusSeeOther)
 }

@@ -18,9 +18,7 @@ func staffShop(t *testing.T) *checkoutShop {
 	t.Helper()
 	s := newWebhookShop(t)
 	s.signUp("owner", "owner@example.com", "correct horse")
-	if _, err := s.pool.Exec(`UPDATE users SET is_staff = 1 WHERE username = 'owner'`); err != nil {
-		t.Fatal(err)
-	}
+	s.exec(`UPDATE users SET is_staff = 1 WHERE username = 'owner'`)
 	return s
 }
 
@@ -296,7 +294,7 @@ func TestOwnerOrdersShippingAndPaymentsHealth(t *testing.T) {
 	buyer2.cache(sec2, tok2, false)
 	s.fake.Decline(pidOf(sec2), shopper, &shopper)
 	s.deliver(s.fake.IntentEvent("payment_intent.payment_failed", pidOf(sec2)))
-	s.pool.Exec(`UPDATE orders SET review_reason = 'paid $1.00 but the bag came to $2.00' WHERE stripe_pid = ?`, pid)
+	s.exec(`UPDATE orders SET review_reason = 'paid $1.00 but the bag came to $2.00' WHERE stripe_pid = ?`, pid)
 
 	list := s.get("/owner/orders/?q=" + strings.ToLower(number[:10])).body
 	if !strings.Contains(list, number[:8]) || !strings.Contains(list, "1 orders") {
@@ -338,7 +336,7 @@ func TestOwnerOrdersShippingAndPaymentsHealth(t *testing.T) {
 		t.Error("a warning although webhooks arrive")
 	}
 	// No webhook for a day while checkouts happen: a warning.
-	s.pool.Exec(`UPDATE stripe_events SET received_at = '2000-01-01T00:00:00.000Z'`)
+	s.exec(`UPDATE stripe_events SET received_at = '2000-01-01T00:00:00.000Z'`)
 	if health := s.get("/owner/payments/").body; !strings.Contains(health, `id="webhook-warning"`) || !strings.Contains(health, "No webhook event has arrived for a day") {
 		t.Error("no warning when webhooks stopped")
 	}

@@ -1,13 +1,14 @@
 package shop
 
 import (
+	"boutique/orders"
 	"context"
 	"database/sql"
 	"errors"
 	"net/http"
 
 	"boutique/cart"
-	"boutique/db"
+	"boutique/store"
 	"boutique/views"
 
 	"github.com/a-h/templ"
@@ -17,7 +18,7 @@ import (
 // keeps as defaults; none is required there.
 var profileFields = []string{"phone_number", "street_address1", "street_address2", "town_or_city", "county", "postcode", "country"}
 
-func profileValues(p db.Profile) map[string]string {
+func profileValues(p store.Profile) map[string]string {
 	return map[string]string{
 		"phone_number": p.DefaultPhoneNumber.String, "street_address1": p.DefaultStreetAddress1.String,
 		"street_address2": p.DefaultStreetAddress2.String, "town_or_city": p.DefaultTownOrCity.String,
@@ -38,8 +39,8 @@ func (app *App) profilePage(w http.ResponseWriter, r *http.Request) {
 	app.renderProfile(w, r, http.StatusOK, u, profileValues(p), nil)
 }
 
-func (app *App) renderProfile(w http.ResponseWriter, r *http.Request, status int, u db.GetUserRow, values, errs map[string]string) {
-	orders, err := app.q.ListUserOrders(r.Context(), sql.NullInt64{Int64: u.ID, Valid: true})
+func (app *App) renderProfile(w http.ResponseWriter, r *http.Request, status int, u store.GetUserRow, values, errs map[string]string) {
+	placed, err := app.q.ListUserOrders(r.Context(), sql.NullInt64{Int64: u.ID, Valid: true})
 	if err != nil {
 		app.serverError(w, r, err)
 		return
@@ -56,9 +57,9 @@ func (app *App) renderProfile(w http.ResponseWriter, r *http.Request, status int
 		f.Required = false
 		v.Fields = append(v.Fields, f)
 	}
-	for _, o := range orders {
+	for _, o := range placed {
 		v.Orders = append(v.Orders, views.OrderSummary{
-			Number: o.OrderNumber, Short: o.OrderNumber[:8] + "…", Date: orderDate(o.CreatedAt),
+			Number: o.OrderNumber, Short: o.OrderNumber[:8] + "…", Date: orders.OrderDate(o.CreatedAt),
 			Items: o.Items, GrandTotal: cart.Format(o.GrandTotal, o.Currency), Status: o.Status,
 		})
 	}
@@ -85,23 +86,16 @@ func (app *App) profileUpdate(w http.ResponseWriter, r *http.Request) {
 		app.renderProfile(w, r, http.StatusUnprocessableEntity, u, values, errs)
 		return
 	}
-	d := orderDetails{Phone: values["phone_number"], Street1: values["street_address1"], Street2: values["street_address2"],
+	d := orders.Details{Phone: values["phone_number"], Street1: values["street_address1"], Street2: values["street_address2"],
 		Town: values["town_or_city"], County: values["county"], Postcode: values["postcode"], Country: values["country"]}
-	if err := saveProfile(r.Context(), app.q, u.ID, d); err != nil {
+	if err := app.st.Write(r.Context(), func(ctx context.Context, tx *store.Tx) error {
+		return orders.SaveProfile(ctx, tx, u.ID, d)
+	}); err != nil {
 		app.serverError(w, r, err)
 		return
 	}
 	app.flash(r.Context(), "success", "Profile updated successfully")
 	http.Redirect(w, r, "/profile/", http.StatusSeeOther)
-}
-
-// saveProfile makes delivery details a user's defaults.
-func saveProfile(ctx context.Context, q *db.Queries, userID int64, d orderDetails) error {
-	return q.UpsertProfile(ctx, db.UpsertProfileParams{
-		UserID: userID, DefaultPhoneNumber: nullable(d.Phone), DefaultStreetAddress1: nullable(d.Street1),
-		DefaultStreetAddress2: nullable(d.Street2), DefaultTownOrCity: nullable(d.Town), DefaultCounty: nullable(d.County),
-		DefaultPostcode: nullable(d.Postcode), DefaultCountry: nullable(d.Country),
-	})
 }
 
 // orderHistory is a past order's confirmation, for its owner and staff.
@@ -128,7 +122,7 @@ func (app *App) orderHistory(w http.ResponseWriter, r *http.Request) {
 
 // canSeeOrder says whether this request may see an order's confirmation:
 // the session that placed it, its signed-in owner, or staff.
-func (app *App) canSeeOrder(r *http.Request, o db.Order) bool {
+func (app *App) canSeeOrder(r *http.Request, o store.Order) bool {
 	if app.ownsOrder(r.Context(), o.OrderNumber) {
 		return true
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/justinas/nosurf"
 
 	"boutique/cart"
-	"boutique/db"
+	"boutique/store"
 	"boutique/views"
 )
 
@@ -89,15 +89,10 @@ func (app *App) sessionBagID(r *http.Request) string {
 
 func (app *App) money(cents int64) string { return cart.Format(cents, app.cfg.Currency) }
 
-// categories are the catalog's categories for the navigation. Every page
-// shows them and they change only when the owner edits the catalog, so they
-// are kept in memory until catalogChanged: counting the products of each
-// was a third of a product page's time.
+// categories are the catalog's categories for the navigation, through
+// the store's cache.
 func (app *App) categories(r *http.Request) ([]views.Category, error) {
-	if cats := app.navCache.Load(); cats != nil {
-		return *cats, nil
-	}
-	rows, err := app.q.ListCategories(r.Context())
+	rows, err := app.st.Categories(r.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -110,17 +105,7 @@ func (app *App) categories(r *http.Request) ([]views.Category, error) {
 			Sized:        c.SizedCount > 0,
 		}
 	}
-	app.navCache.Store(&cats)
 	return cats, nil
-}
-
-// catalogChanged drops what is kept in memory about the catalog; every
-// handler that changes products or categories calls it.
-func (app *App) catalogChanged() {
-	app.navCache.Store(nil)
-	app.products.clear()
-	app.bags.clear()
-	app.lists.clear()
 }
 
 // serverError is the one path for failures: it logs the request and the
@@ -156,7 +141,7 @@ func (app *App) errorPage(w http.ResponseWriter, r *http.Request, status int, he
 // fail answers a handler's error: not-found errors become the 404 page and
 // everything else a 500.
 func (app *App) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(db.NotFound(err), db.ErrNotFound) {
+	if errors.Is(store.NotFound(err), store.ErrNotFound) {
 		app.notFound(w, r)
 		return
 	}
@@ -172,4 +157,11 @@ func (app *App) toastError(w http.ResponseWriter, r *http.Request, status int, m
 		app.log.Error("error toast failed", "err", err)
 		http.Error(w, msg, status)
 	}
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -8,11 +8,11 @@ import (
 	"time"
 
 	"boutique/cart"
-	"boutique/db/dbtest"
+	"boutique/store/storetest"
 )
 
-func TestCleanBagsDeletesOnlyBagsNoSessionCanReach(t *testing.T) {
-	pool := dbtest.Open(t)
+func TestCleanSessionsDeletesOnlyBagsNoSessionCanReach(t *testing.T) {
+	pool := storetest.Open(t)
 	app, err := New(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Currency: "usd", Delivery: cart.DefaultRules, StripeJSURL: DefaultStripeJSURL})
 	if err != nil {
 		t.Fatal(err)
@@ -21,21 +21,19 @@ func TestCleanBagsDeletesOnlyBagsNoSessionCanReach(t *testing.T) {
 	old := time.Now().Add(-sessionLifetime - 2*time.Hour).UTC().Format("2006-01-02T15:04:05.000Z")
 	recent := time.Now().Add(-sessionLifetime + time.Hour).UTC().Format("2006-01-02T15:04:05.000Z")
 	for id, at := range map[string]string{strings.Repeat("a", 32): old, strings.Repeat("b", 32): recent} {
-		if _, err := pool.Exec(`INSERT INTO bags (id, updated_at) VALUES (?, ?)`, id, at); err != nil {
-			t.Fatal(err)
-		}
+		storetest.Exec(t, pool, `INSERT INTO bags (id, updated_at) VALUES (?, ?)`, id, at)
 	}
 
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		app.cleanBags(5*time.Millisecond, stop)
+		app.cleanSessions(5*time.Millisecond, stop)
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		var n int
-		if err := pool.QueryRow(`SELECT COUNT(*) FROM bags WHERE updated_at = ?`, old).Scan(&n); err != nil {
+		if err := pool.DB().QueryRow(`SELECT COUNT(*) FROM bags WHERE updated_at = ?`, old).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n == 0 {
@@ -49,7 +47,7 @@ func TestCleanBagsDeletesOnlyBagsNoSessionCanReach(t *testing.T) {
 	close(stop)
 	<-done
 	var left int
-	if err := pool.QueryRow(`SELECT COUNT(*) FROM bags`).Scan(&left); err != nil {
+	if err := pool.DB().QueryRow(`SELECT COUNT(*) FROM bags`).Scan(&left); err != nil {
 		t.Fatal(err)
 	}
 	if left != 1 {

@@ -19,16 +19,17 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"boutique/cart"
-	"boutique/db"
-	"boutique/db/dbtest"
 	"boutique/shop"
+	"boutique/store"
+	"boutique/store/storetest"
 )
 
 // testShop is the shop on a throwaway SQLite file, served by httptest.
 type testShop struct {
 	t      *testing.T
 	app    *shop.App
-	pool   *sql.DB
+	st     *store.Store
+	pool   *sql.DB // the store's read connections
 	server *httptest.Server
 	client *http.Client
 }
@@ -43,23 +44,25 @@ func newTestShop(t *testing.T, cfg shop.Config) *testShop {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return serveShop(t, dbtest.Open(t), cfg, jar, httptest.NewServer)
+	return serveShop(t, storetest.Open(t), cfg, jar, httptest.NewServer)
 }
 
-// serveShop serves a shop over pool with a client that keeps its cookies
+// serveShop serves a shop over st with a client that keeps its cookies
 // in jar and does not follow redirects, so tests see each 303.
-func serveShop(t *testing.T, pool *sql.DB, cfg shop.Config, jar http.CookieJar, serve func(http.Handler) *httptest.Server) *testShop {
+func serveShop(t *testing.T, st *store.Store, cfg shop.Config, jar http.CookieJar, serve func(http.Handler) *httptest.Server) *testShop {
 	t.Helper()
-	app, err := shop.New(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	app, err := shop.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// As serve does: the email sender and the sweeps run too.
+	app.RunBackground()
 	srv := serve(app.Handler())
 	t.Cleanup(func() {
 		srv.Close()
 		app.Close()
 	})
-	return &testShop{t: t, app: app, pool: pool, server: srv, client: newClient(srv, jar)}
+	return &testShop{t: t, app: app, st: st, pool: st.DB(), server: srv, client: newClient(srv, jar)}
 }
 
 // newClient is a client of its own for a test server (srv.Client() is
@@ -181,15 +184,40 @@ var fixtureProducts = []fixtureProduct{
 	{"b_mugs", "Mug Tree", "Holds six MUGS on its branches.", 2500, -1},        // 5
 }
 
+// exec runs statements in a write of their own, for a test's set-up.
+func (s *testShop) exec(query string, args ...any) {
+	s.t.Helper()
+	storetest.Exec(s.t, s.st, query, args...)
+}
+
+// insert runs an INSERT ... RETURNING id in a write of its own.
+func (s *testShop) insert(query string, args ...any) int64 {
+	s.t.Helper()
+	var id int64
+	if err := s.st.Write(context.Background(), func(ctx context.Context, tx *store.Tx) error {
+		return tx.QueryRow(ctx, query, args...).Scan(&id)
+	}); err != nil {
+		s.t.Fatalf("%s: %v", query, err)
+	}
+	return id
+}
+
 func (s *testShop) loadFixture() {
 	s.t.Helper()
-	ctx := context.Background()
-	q := db.New(s.pool)
+	err := s.st.Write(context.Background(), func(ctx context.Context, q *store.Tx) error {
+		return loadFixture(ctx, q)
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+func loadFixture(ctx context.Context, q *store.Tx) error {
 	ids := map[string]int64{}
 	for _, c := range fixtureCategories {
-		id, err := q.CreateCategory(ctx, db.CreateCategoryParams{Name: c.name, FriendlyName: c.friendly})
+		id, err := q.CreateCategory(ctx, store.CreateCategoryParams{Name: c.name, FriendlyName: c.friendly})
 		if err != nil {
-			s.t.Fatal(err)
+			return err
 		}
 		ids[c.name] = id
 	}
@@ -199,7 +227,7 @@ func (s *testShop) loadFixture() {
 		if p.category == "a_shirts" {
 			sized = 1
 		}
-		id, err := q.CreateProduct(ctx, db.CreateProductParams{
+		id, err := q.CreateProduct(ctx, store.CreateProductParams{
 			CategoryID:  sql.NullInt64{Int64: ids[p.category], Valid: true},
 			Sku:         "FX-" + strconv.Itoa(i+1),
 			Name:        p.name,
@@ -209,12 +237,13 @@ func (s *testShop) loadFixture() {
 			Rating:      rating,
 		})
 		if err != nil {
-			s.t.Fatal(err)
+			return err
 		}
 		if id != int64(i+1) {
-			s.t.Fatalf("fixture product %q got id %d, want %d", p.name, id, i+1)
+			return fmt.Errorf("fixture product %q got id %d, want %d", p.name, id, i+1)
 		}
 	}
+	return nil
 }
 
 var productIDs = regexp.MustCompile(`<article class="product-card" data-product-id="(\d+)"`)

@@ -12,9 +12,9 @@ import (
 
 	"github.com/stripe/stripe-go/v76/webhook"
 
-	"boutique/db/dbtest"
 	"boutique/payments/stripefake"
 	"boutique/shop"
+	"boutique/store/storetest"
 )
 
 // FuzzWebhook throws bodies and signature headers at the webhook: it never
@@ -22,7 +22,7 @@ import (
 // secret, and never writes anything then. The seeds, signed and not, run
 // with every `go test`.
 func FuzzWebhook(f *testing.F) {
-	pool := dbtest.Open(f)
+	pool := storetest.Open(f)
 	cfg := shop.Config{Currency: "usd", StripeJSURL: shop.DefaultStripeJSURL, StripeWHSecret: whSecret}
 	app, err := shop.New(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 	if err != nil {
@@ -53,7 +53,7 @@ func FuzzWebhook(f *testing.F) {
 	f.Add([]byte{}, "")
 
 	f.Fuzz(func(t *testing.T, body []byte, header string) {
-		before := writes(t, pool)
+		before := writes(t, pool.DB())
 		req := httptest.NewRequest(http.MethodPost, "/checkout/wh/", bytes.NewReader(body))
 		req.Header.Set("Stripe-Signature", header)
 		rec := httptest.NewRecorder()
@@ -66,7 +66,7 @@ func FuzzWebhook(f *testing.F) {
 		if rec.Code < 400 {
 			t.Fatalf("an unsigned body was answered %d", rec.Code)
 		}
-		if after := writes(t, pool); after != before {
+		if after := writes(t, pool.DB()); after != before {
 			t.Fatalf("an unsigned body wrote: %v, was %v", after, before)
 		}
 	})

@@ -482,7 +482,7 @@ func TestReconcileRecordsMissedPayments(t *testing.T) {
 	s.fake.Pay(foreign.ID, shopper, &shopper)
 
 	var out strings.Builder
-	n, err := s.app.Reconcile(context.Background(), 72*time.Hour, &out)
+	n, err := s.app.Orders().Reconcile(context.Background(), 72*time.Hour, &out)
 	if err != nil || n != 1 {
 		t.Fatalf("Reconcile = %d, %v\n%s", n, err, out.String())
 	}
@@ -495,7 +495,7 @@ func TestReconcileRecordsMissedPayments(t *testing.T) {
 		t.Fatalf("output:\n%s", out.String())
 	}
 	out.Reset()
-	if n, err := s.app.Reconcile(context.Background(), 72*time.Hour, &out); err != nil || n != 0 || s.countOrders() != 2 {
+	if n, err := s.app.Orders().Reconcile(context.Background(), 72*time.Hour, &out); err != nil || n != 0 || s.countOrders() != 2 {
 		t.Fatalf("second run: %d, %v, %d orders\n%s", n, err, s.countOrders(), out.String())
 	}
 }
@@ -525,7 +525,7 @@ func TestWebhookRepeatsOfAnEvent(t *testing.T) {
 	// The same database, a new process: it remembers no event.
 	cfg := stripeConfig(s.fake)
 	cfg.StripeWHSecret = whSecret
-	restarted := &checkoutShop{testShop: serveShop(t, s.pool, cfg, nil, httptest.NewServer), fake: s.fake}
+	restarted := &checkoutShop{testShop: serveShop(t, s.st, cfg, nil, httptest.NewServer), fake: s.fake}
 	if res := restarted.deliver(paid); res.status != http.StatusOK || !strings.Contains(res.body, "already recorded") {
 		t.Fatalf("the payment again after a restart: %d %q", res.status, res.body)
 	}

@@ -3,7 +3,7 @@
 //   sqlc v1.31.1
 // source: owner.sql
 
-package db
+package store
 
 import (
 	"context"

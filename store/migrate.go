@@ -1,19 +1,17 @@
-package db
+package store
 
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
 	"sort"
 	"strconv"
-)
 
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
+	"boutique/db"
+)
 
 // A Migration is one embedded file migrations/NNNN_name.sql.
 type Migration struct {
@@ -28,7 +26,7 @@ var migrationName = regexp.MustCompile(`^(\d{4})_([a-z0-9_]+)\.sql$`)
 // at 1 and have no gaps, so a missing or misnamed file is caught here rather
 // than silently skipped.
 func Migrations() ([]Migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	entries, err := fs.ReadDir(db.Migrations, "migrations")
 	if err != nil {
 		return nil, err
 	}
@@ -36,10 +34,10 @@ func Migrations() ([]Migration, error) {
 	for _, e := range entries {
 		m := migrationName.FindStringSubmatch(e.Name())
 		if m == nil {
-			return nil, fmt.Errorf("db: migration file %q is not named NNNN_name.sql", e.Name())
+			return nil, fmt.Errorf("store: migration file %q is not named NNNN_name.sql", e.Name())
 		}
 		v, _ := strconv.Atoi(m[1])
-		body, err := fs.ReadFile(migrationFiles, path.Join("migrations", e.Name()))
+		body, err := fs.ReadFile(db.Migrations, path.Join("migrations", e.Name()))
 		if err != nil {
 			return nil, err
 		}
@@ -48,7 +46,7 @@ func Migrations() ([]Migration, error) {
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
 	for i, m := range ms {
 		if m.Version != i+1 {
-			return nil, fmt.Errorf("db: migrations must be numbered 1, 2, 3...: found %04d_%s where %04d was expected", m.Version, m.Name, i+1)
+			return nil, fmt.Errorf("store: migrations must be numbered 1, 2, 3...: found %04d_%s where %04d was expected", m.Version, m.Name, i+1)
 		}
 	}
 	return ms, nil
@@ -68,20 +66,20 @@ func Migrate(ctx context.Context, pool *sql.DB) ([]Migration, error) {
 		name       TEXT    NOT NULL,
 		applied_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 	)`); err != nil {
-		return nil, fmt.Errorf("db: create schema_migrations: %w", err)
+		return nil, fmt.Errorf("store: create schema_migrations: %w", err)
 	}
 	var newest int
 	if err := pool.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
-		return nil, fmt.Errorf("db: read schema version: %w", err)
+		return nil, fmt.Errorf("store: read schema version: %w", err)
 	}
 	if newest > len(ms) {
-		return nil, fmt.Errorf("db: the database is at schema version %d but this binary knows only %d; run a newer boutique", newest, len(ms))
+		return nil, fmt.Errorf("store: the database is at schema version %d but this binary knows only %d; run a newer boutique", newest, len(ms))
 	}
 	var applied []Migration
 	for _, m := range ms {
 		done, err := apply(ctx, pool, m)
 		if err != nil {
-			return applied, fmt.Errorf("db: migration %04d_%s: %w", m.Version, m.Name, err)
+			return applied, fmt.Errorf("store: migration %04d_%s: %w", m.Version, m.Name, err)
 		}
 		if done {
 			applied = append(applied, m)

@@ -3,45 +3,53 @@
 //   sqlc v1.31.1
 // source: outbox.sql
 
-package db
+package store
 
 import (
 	"context"
 	"database/sql"
 )
 
-const dueEmails = `-- name: DueEmails :many
-SELECT id, recipient, subject, body, attempts
-FROM outbox
-WHERE sent_at IS NULL AND next_attempt_at <= ?
-ORDER BY next_attempt_at, id
-LIMIT ?
+const claimEmails = `-- name: ClaimEmails :many
+UPDATE outbox SET lease_until = CAST(?1 AS TEXT)
+WHERE id IN (
+    SELECT o.id FROM outbox o
+    WHERE o.sent_at IS NULL AND o.next_attempt_at <= CAST(?2 AS TEXT)
+      AND (o.lease_until IS NULL OR o.lease_until <= CAST(?2 AS TEXT))
+    ORDER BY o.next_attempt_at, o.id
+    LIMIT ?3
+)
+RETURNING id, dedupe_key, recipient, subject, body, attempts
 `
 
-type DueEmailsParams struct {
-	NextAttemptAt string
-	Limit         int64
+type ClaimEmailsParams struct {
+	LeaseUntil string
+	Now        string
+	Lim        int64
 }
 
-type DueEmailsRow struct {
+type ClaimEmailsRow struct {
 	ID        int64
+	DedupeKey string
 	Recipient string
 	Subject   string
 	Body      string
 	Attempts  int64
 }
 
-func (q *Queries) DueEmails(ctx context.Context, arg DueEmailsParams) ([]DueEmailsRow, error) {
-	rows, err := q.query(ctx, q.dueEmailsStmt, dueEmails, arg.NextAttemptAt, arg.Limit)
+// Claims the due emails no live claim holds, until lease_until.
+func (q *Queries) ClaimEmails(ctx context.Context, arg ClaimEmailsParams) ([]ClaimEmailsRow, error) {
+	rows, err := q.query(ctx, q.claimEmailsStmt, claimEmails, arg.LeaseUntil, arg.Now, arg.Lim)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []DueEmailsRow{}
+	items := []ClaimEmailsRow{}
 	for rows.Next() {
-		var i DueEmailsRow
+		var i ClaimEmailsRow
 		if err := rows.Scan(
 			&i.ID,
+			&i.DedupeKey,
 			&i.Recipient,
 			&i.Subject,
 			&i.Body,
@@ -89,7 +97,7 @@ func (q *Queries) EnqueueEmail(ctx context.Context, arg EnqueueEmailParams) erro
 }
 
 const markEmailFailed = `-- name: MarkEmailFailed :exec
-UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?
+UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_until = NULL WHERE id = ?
 `
 
 type MarkEmailFailedParams struct {
@@ -104,7 +112,7 @@ func (q *Queries) MarkEmailFailed(ctx context.Context, arg MarkEmailFailedParams
 }
 
 const markEmailSent = `-- name: MarkEmailSent :exec
-UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?
+UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL, lease_until = NULL WHERE id = ?
 `
 
 type MarkEmailSentParams struct {
@@ -126,4 +134,15 @@ func (q *Queries) OutboxBacklog(ctx context.Context) (int64, error) {
 	var column_1 int64
 	err := row.Scan(&column_1)
 	return column_1, err
+}
+
+const releaseEmails = `-- name: ReleaseEmails :exec
+UPDATE outbox SET lease_until = NULL
+WHERE sent_at IS NULL AND id IN (SELECT CAST(value AS INTEGER) FROM json_each(CAST(?1 AS TEXT)))
+`
+
+// Gives back claimed emails that were not sent, for the next sender.
+func (q *Queries) ReleaseEmails(ctx context.Context, ids string) error {
+	_, err := q.exec(ctx, q.releaseEmailsStmt, releaseEmails, ids)
+	return err
 }

@@ -1,62 +1,61 @@
-package shop
+package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"boutique/cart"
-	"boutique/db"
-	"boutique/db/dbtest"
 )
 
-func writerApp(t testing.TB) (*App, *sql.DB, string) {
+func openStoreAt(t testing.TB) (*Store, string) {
 	t.Helper()
-	path := t.TempDir() + "/shop.db"
-	pool := dbtest.OpenFile(t, path)
-	app, err := New(pool, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Currency: "usd", Delivery: cart.DefaultRules, StripeJSURL: DefaultStripeJSURL})
+	path := filepath.Join(t.TempDir(), "shop.db")
+	s, _, err := Open(context.Background(), path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(app.Close)
-	return app, pool, path
+	t.Cleanup(func() { s.Close() })
+	return s, path
 }
 
-// writerConn is a writer's connection of its own for a test that runs
-// batches by hand, beside the app's.
-func writerConn(t *testing.T, pool *sql.DB) *sql.Conn {
+func openStore(t testing.TB) *Store {
+	s, _ := openStoreAt(t)
+	return s
+}
+
+// stoppedWriter is a store whose writer goroutine has stopped, for a test
+// that runs batches on the writer's connection by hand.
+func stoppedWriter(t *testing.T) *Store {
 	t.Helper()
-	conn, err := db.WriterConn(context.Background(), pool)
+	s, _, err := Open(context.Background(), filepath.Join(t.TempDir(), "shop.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { conn.Close() })
-	return conn
+	close(s.stop)
+	s.running.Wait()
+	t.Cleanup(func() { s.closeDBs() })
+	return s
 }
 
 // bagKey is a bag id (32 characters) made from a short name.
 func bagKey(name string) string { return fmt.Sprintf("%032s", name) }
 
-func bagExists(t *testing.T, pool *sql.DB, name string) bool {
+func bagExists(t *testing.T, s *Store, name string) bool {
 	t.Helper()
-	id := bagKey(name)
 	var n int
-	if err := pool.QueryRow(`SELECT COUNT(*) FROM bags WHERE id = ?`, id).Scan(&n); err != nil {
+	if err := s.DB().QueryRow(`SELECT COUNT(*) FROM bags WHERE id = ?`, bagKey(name)).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n == 1
 }
 
 func touchJob(ctx context.Context, name string, fail error) *writeJob {
-	return &writeJob{ctx: ctx, done: make(chan error, 1), work: func(ctx context.Context, q *db.Queries) error {
+	return &writeJob{ctx: ctx, done: make(chan error, 1), work: func(ctx context.Context, q *Tx) error {
 		if err := q.TouchBag(ctx, bagKey(name)); err != nil {
 			return err
 		}
@@ -65,8 +64,7 @@ func touchJob(ctx context.Context, name string, fail error) *writeJob {
 }
 
 func TestWriterBatchUndoesOnlyTheWriteThatFailed(t *testing.T) {
-	app, pool, _ := writerApp(t)
-	conn := writerConn(t, pool)
+	s := stoppedWriter(t)
 
 	boom := errors.New("boom")
 	gaveUp, cancel := context.WithCancel(context.Background())
@@ -78,7 +76,7 @@ func TestWriterBatchUndoesOnlyTheWriteThatFailed(t *testing.T) {
 		touchJob(gaveUp, "c", nil), // its caller gave up: never runs
 		touchJob(bg, "d", nil),
 	}
-	app.commitBatch(conn, jobs)
+	s.commitBatch(jobs)
 
 	want := []error{nil, boom, context.Canceled, nil}
 	for i, job := range jobs {
@@ -87,22 +85,21 @@ func TestWriterBatchUndoesOnlyTheWriteThatFailed(t *testing.T) {
 		}
 	}
 	for id, want := range map[string]bool{"a": true, "b": false, "c": false, "d": true} {
-		if got := bagExists(t, pool, id); got != want {
+		if got := bagExists(t, s, id); got != want {
 			t.Errorf("bag %s exists: %v, want %v", id, got, want)
 		}
 	}
 }
 
 func TestWriterLoneWriteThatFailsLeavesNothing(t *testing.T) {
-	app, pool, _ := writerApp(t)
-	conn := writerConn(t, pool)
+	s := stoppedWriter(t)
 	boom := errors.New("boom")
 	job := touchJob(context.Background(), "lone", boom)
-	app.commitBatch(conn, []*writeJob{job})
+	s.commitBatch([]*writeJob{job})
 	if err := <-job.done; !errors.Is(err, boom) {
 		t.Fatalf("answered %v, want boom", err)
 	}
-	if bagExists(t, pool, "lone") {
+	if bagExists(t, s, "lone") {
 		t.Fatal("the failed write was committed")
 	}
 }
@@ -110,12 +107,12 @@ func TestWriterLoneWriteThatFailsLeavesNothing(t *testing.T) {
 // Writes that arrive while one is running go in together, and each is
 // answered only once it is in the database.
 func TestWriterGathersWaitingWrites(t *testing.T) {
-	app, pool, _ := writerApp(t)
+	s := openStore(t)
 	ctx := context.Background()
 	release := make(chan struct{})
 	first := make(chan error, 1)
 	go func() {
-		first <- app.write(ctx, func(ctx context.Context, q *db.Queries) error {
+		first <- s.Write(ctx, func(ctx context.Context, q *Tx) error {
 			<-release
 			return q.TouchBag(ctx, bagKey("first"))
 		})
@@ -128,11 +125,11 @@ func TestWriterGathersWaitingWrites(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := fmt.Sprintf("bag-%02d", i)
-			if err := app.write(ctx, func(ctx context.Context, q *db.Queries) error { return q.TouchBag(ctx, bagKey(id)) }); err != nil {
+			if err := s.Write(ctx, func(ctx context.Context, q *Tx) error { return q.TouchBag(ctx, bagKey(id)) }); err != nil {
 				errs <- err
 				return
 			}
-			if !bagExists(t, pool, id) {
+			if !bagExists(t, s, id) {
 				errs <- fmt.Errorf("%s answered before it was committed", id)
 			}
 		}()
@@ -147,22 +144,22 @@ func TestWriterGathersWaitingWrites(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if c := app.commits.Load(); c >= 1+n {
+	if c := s.commits.Load(); c >= 1+n {
 		t.Errorf("%d commits for %d writes: the waiting writes were not gathered", c, 1+n)
 	}
 }
 
 func TestWriteAfterCloseIsRefused(t *testing.T) {
-	app, _, _ := writerApp(t)
-	app.Close()
+	s := openStore(t)
+	s.Close()
 	done := make(chan error, 1)
 	go func() {
-		done <- app.write(context.Background(), func(ctx context.Context, q *db.Queries) error { return q.TouchBag(ctx, bagKey("late")) })
+		done <- s.Write(context.Background(), func(ctx context.Context, q *Tx) error { return q.TouchBag(ctx, bagKey("late")) })
 	}()
 	select {
 	case err := <-done:
-		if !errors.Is(err, errShuttingDown) {
-			t.Fatalf("write after Close: %v, want errShuttingDown", err)
+		if !errors.Is(err, ErrClosed) {
+			t.Fatalf("write after Close: %v, want ErrClosed", err)
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("a write after Close did not return within 5s")
@@ -172,7 +169,7 @@ func TestWriteAfterCloseIsRefused(t *testing.T) {
 // Commits do not copy the WAL back into the database file themselves (not
 // below the backstop); the background checkpoints do.
 func TestBackgroundCheckpointCopiesTheWAL(t *testing.T) {
-	app, _, path := writerApp(t)
+	s, path := openStoreAt(t)
 	size := func() int64 {
 		fi, err := os.Stat(path)
 		if err != nil {
@@ -183,8 +180,8 @@ func TestBackgroundCheckpointCopiesTheWAL(t *testing.T) {
 	before := size()
 	data := []byte(strings.Repeat("x", 2000))
 	for i := range 100 {
-		err := app.write(context.Background(), func(ctx context.Context, q *db.Queries) error {
-			return q.CommitSession(ctx, db.CommitSessionParams{Token: fmt.Sprintf("t%03d", i), Data: data, Expiry: "2999-01-01T00:00:00"})
+		err := s.Write(context.Background(), func(ctx context.Context, q *Tx) error {
+			return q.CommitSession(ctx, CommitSessionParams{Token: fmt.Sprintf("t%03d", i), Data: data, Expiry: "2999-01-01T00:00:00"})
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -202,10 +199,9 @@ func TestBackgroundCheckpointCopiesTheWAL(t *testing.T) {
 // A write that panics fails alone; the writer and the writes beside it go
 // on.
 func TestWriterSurvivesAPanickingWrite(t *testing.T) {
-	app, pool, _ := writerApp(t)
-	conn := writerConn(t, pool)
+	s := stoppedWriter(t)
 	bg := context.Background()
-	bad := &writeJob{ctx: bg, done: make(chan error, 1), work: func(ctx context.Context, q *db.Queries) error {
+	bad := &writeJob{ctx: bg, done: make(chan error, 1), work: func(ctx context.Context, q *Tx) error {
 		if err := q.TouchBag(ctx, bagKey("bad")); err != nil {
 			return err
 		}
@@ -214,7 +210,7 @@ func TestWriterSurvivesAPanickingWrite(t *testing.T) {
 		return nil
 	}}
 	jobs := []*writeJob{touchJob(bg, "before", nil), bad, touchJob(bg, "after", nil)}
-	app.commitBatch(conn, jobs)
+	s.commitBatch(jobs)
 	if err := <-jobs[1].done; err == nil || !strings.Contains(err.Error(), "panic") {
 		t.Fatalf("the panicking write answered %v", err)
 	}
@@ -223,15 +219,16 @@ func TestWriterSurvivesAPanickingWrite(t *testing.T) {
 			t.Fatalf("job %d beside the panic: %v", j, err)
 		}
 	}
-	if !bagExists(t, pool, "before") || !bagExists(t, pool, "after") || bagExists(t, pool, "bad") {
+	if !bagExists(t, s, "before") || !bagExists(t, s, "after") || bagExists(t, s, "bad") {
 		t.Fatal("the batch around the panic did not commit as it should")
 	}
-	// A lone panicking write, through the running writer.
-	err := app.write(bg, func(ctx context.Context, q *db.Queries) error { panic("alone") })
+	// A lone panicking write, through a running writer.
+	s = openStore(t)
+	err := s.Write(bg, func(ctx context.Context, q *Tx) error { panic("alone") })
 	if err == nil {
 		t.Fatal("a lone panicking write was reported done")
 	}
-	if err := app.write(bg, func(ctx context.Context, q *db.Queries) error { return q.TouchBag(ctx, bagKey("later")) }); err != nil {
+	if err := s.Write(bg, func(ctx context.Context, q *Tx) error { return q.TouchBag(ctx, bagKey("later")) }); err != nil {
 		t.Fatalf("the writer stopped after a panic: %v", err)
 	}
 }
@@ -240,22 +237,21 @@ func TestWriterSurvivesAPanickingWrite(t *testing.T) {
 // the work runs with a context that cannot be cancelled, so the statements
 // of the others in its transaction are not undone with it.
 func TestWriteOutlivesItsCallersCancel(t *testing.T) {
-	app, pool, _ := writerApp(t)
-	conn := writerConn(t, pool)
+	s := stoppedWriter(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	job := &writeJob{ctx: ctx, done: make(chan error, 1), work: func(wctx context.Context, q *db.Queries) error {
+	job := &writeJob{ctx: ctx, done: make(chan error, 1), work: func(wctx context.Context, q *Tx) error {
 		cancel() // the shopper closes the tab mid-write
 		return q.TouchBag(wctx, bagKey("kept"))
 	}}
 	other := touchJob(context.Background(), "other", nil)
-	app.commitBatch(conn, []*writeJob{job, other})
+	s.commitBatch([]*writeJob{job, other})
 	for _, j := range []*writeJob{job, other} {
 		if err := <-j.done; err != nil {
 			t.Fatalf("answered %v", err)
 		}
 	}
-	if !bagExists(t, pool, "kept") || !bagExists(t, pool, "other") {
+	if !bagExists(t, s, "kept") || !bagExists(t, s, "other") {
 		t.Fatal("a cancel during a write undid writes")
 	}
 }

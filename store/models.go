@@ -2,7 +2,7 @@
 // versions:
 //   sqlc v1.31.1
 
-package db
+package store
 
 import (
 	"database/sql"
@@ -112,6 +112,7 @@ type Outbox struct {
 	LastError     sql.NullString
 	SentAt        sql.NullString
 	CreatedAt     string
+	LeaseUntil    sql.NullString
 }
 
 type PasswordReset struct {

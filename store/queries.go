@@ -2,7 +2,7 @@
 // versions:
 //   sqlc v1.31.1
 
-package db
+package store
 
 import (
 	"context"
@@ -38,6 +38,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.checkoutsSinceStmt, err = db.PrepareContext(ctx, checkoutsSince); err != nil {
 		return nil, fmt.Errorf("error preparing query CheckoutsSince: %w", err)
+	}
+	if q.claimEmailsStmt, err = db.PrepareContext(ctx, claimEmails); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimEmails: %w", err)
 	}
 	if q.clearLoginFailuresStmt, err = db.PrepareContext(ctx, clearLoginFailures); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearLoginFailures: %w", err)
@@ -101,9 +104,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteSessionStmt, err = db.PrepareContext(ctx, deleteSession); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSession: %w", err)
-	}
-	if q.dueEmailsStmt, err = db.PrepareContext(ctx, dueEmails); err != nil {
-		return nil, fmt.Errorf("error preparing query DueEmails: %w", err)
 	}
 	if q.emptyPaidBagStmt, err = db.PrepareContext(ctx, emptyPaidBag); err != nil {
 		return nil, fmt.Errorf("error preparing query EmptyPaidBag: %w", err)
@@ -228,6 +228,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.recordPaymentFailureStmt, err = db.PrepareContext(ctx, recordPaymentFailure); err != nil {
 		return nil, fmt.Errorf("error preparing query RecordPaymentFailure: %w", err)
 	}
+	if q.releaseEmailsStmt, err = db.PrepareContext(ctx, releaseEmails); err != nil {
+		return nil, fmt.Errorf("error preparing query ReleaseEmails: %w", err)
+	}
 	if q.renameCategoryStmt, err = db.PrepareContext(ctx, renameCategory); err != nil {
 		return nil, fmt.Errorf("error preparing query RenameCategory: %w", err)
 	}
@@ -289,6 +292,11 @@ func (q *Queries) Close() error {
 	if q.checkoutsSinceStmt != nil {
 		if cerr := q.checkoutsSinceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing checkoutsSinceStmt: %w", cerr)
+		}
+	}
+	if q.claimEmailsStmt != nil {
+		if cerr := q.claimEmailsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimEmailsStmt: %w", cerr)
 		}
 	}
 	if q.clearLoginFailuresStmt != nil {
@@ -394,11 +402,6 @@ func (q *Queries) Close() error {
 	if q.deleteSessionStmt != nil {
 		if cerr := q.deleteSessionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteSessionStmt: %w", cerr)
-		}
-	}
-	if q.dueEmailsStmt != nil {
-		if cerr := q.dueEmailsStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing dueEmailsStmt: %w", cerr)
 		}
 	}
 	if q.emptyPaidBagStmt != nil {
@@ -606,6 +609,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing recordPaymentFailureStmt: %w", cerr)
 		}
 	}
+	if q.releaseEmailsStmt != nil {
+		if cerr := q.releaseEmailsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing releaseEmailsStmt: %w", cerr)
+		}
+	}
 	if q.renameCategoryStmt != nil {
 		if cerr := q.renameCategoryStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing renameCategoryStmt: %w", cerr)
@@ -705,6 +713,7 @@ type Queries struct {
 	archiveProductStmt          *sql.Stmt
 	bestSellersStmt             *sql.Stmt
 	checkoutsSinceStmt          *sql.Stmt
+	claimEmailsStmt             *sql.Stmt
 	clearLoginFailuresStmt      *sql.Stmt
 	commitSessionStmt           *sql.Stmt
 	completeCheckoutStmt        *sql.Stmt
@@ -726,7 +735,6 @@ type Queries struct {
 	deleteExpiredSessionsStmt   *sql.Stmt
 	deleteProductStmt           *sql.Stmt
 	deleteSessionStmt           *sql.Stmt
-	dueEmailsStmt               *sql.Stmt
 	emptyPaidBagStmt            *sql.Stmt
 	enqueueEmailStmt            *sql.Stmt
 	eventSeenStmt               *sql.Stmt
@@ -768,6 +776,7 @@ type Queries struct {
 	recordEventStmt             *sql.Stmt
 	recordLoginFailureStmt      *sql.Stmt
 	recordPaymentFailureStmt    *sql.Stmt
+	releaseEmailsStmt           *sql.Stmt
 	renameCategoryStmt          *sql.Stmt
 	searchProductsStmt          *sql.Stmt
 	setBagLineQuantityStmt      *sql.Stmt
@@ -790,6 +799,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		archiveProductStmt:          q.archiveProductStmt,
 		bestSellersStmt:             q.bestSellersStmt,
 		checkoutsSinceStmt:          q.checkoutsSinceStmt,
+		claimEmailsStmt:             q.claimEmailsStmt,
 		clearLoginFailuresStmt:      q.clearLoginFailuresStmt,
 		commitSessionStmt:           q.commitSessionStmt,
 		completeCheckoutStmt:        q.completeCheckoutStmt,
@@ -811,7 +821,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteExpiredSessionsStmt:   q.deleteExpiredSessionsStmt,
 		deleteProductStmt:           q.deleteProductStmt,
 		deleteSessionStmt:           q.deleteSessionStmt,
-		dueEmailsStmt:               q.dueEmailsStmt,
 		emptyPaidBagStmt:            q.emptyPaidBagStmt,
 		enqueueEmailStmt:            q.enqueueEmailStmt,
 		eventSeenStmt:               q.eventSeenStmt,
@@ -853,6 +862,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		recordEventStmt:             q.recordEventStmt,
 		recordLoginFailureStmt:      q.recordLoginFailureStmt,
 		recordPaymentFailureStmt:    q.recordPaymentFailureStmt,
+		releaseEmailsStmt:           q.releaseEmailsStmt,
 		renameCategoryStmt:          q.renameCategoryStmt,
 		searchProductsStmt:          q.searchProductsStmt,
 		setBagLineQuantityStmt:      q.setBagLineQuantityStmt,

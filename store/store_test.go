@@ -1,4 +1,4 @@
-package db_test
+package store_test
 
 import (
 	"context"
@@ -8,48 +8,71 @@ import (
 	"strings"
 	"testing"
 
-	"boutique/db"
-	"boutique/db/dbtest"
+	"boutique/store"
+	"boutique/store/storetest"
 )
 
+// Every read connection refuses to write, and the writer's connection
+// syncs every commit (synchronous = FULL): an answer is sent only once its
+// write is on disk.
 func TestOpenSetsPragmasOnEveryConnection(t *testing.T) {
 	ctx := context.Background()
-	pool, err := db.Open(ctx, filepath.Join(t.TempDir(), "shop.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-
-	// Hold several connections at once so the pragmas are seen on more
-	// than the first one the pool made.
+	st := storetest.Open(t)
+	// Hold several read connections at once so the pragmas are seen on
+	// more than the first one the pool made.
 	for i := 0; i < 3; i++ {
-		conn, err := pool.Conn(ctx)
+		conn, err := st.DB().Conn(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer conn.Close()
-		want := map[string]string{
-			"journal_mode": "wal",
-			"foreign_keys": "1",
-			"synchronous":  "1", // NORMAL
-			"busy_timeout": "5000",
-		}
+		want := map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "query_only": "1"}
 		for pragma, v := range want {
 			var got string
 			if err := conn.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
 				t.Fatalf("PRAGMA %s: %v", pragma, err)
 			}
 			if !strings.EqualFold(got, v) {
-				t.Errorf("connection %d: PRAGMA %s = %q, want %q", i, pragma, got, v)
+				t.Errorf("read connection %d: PRAGMA %s = %q, want %q", i, pragma, got, v)
 			}
 		}
+	}
+	want := map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "query_only": "0", "synchronous": "2"}
+	err := st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		for pragma, v := range want {
+			var got string
+			if err := tx.QueryRow(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+				return fmt.Errorf("PRAGMA %s: %w", pragma, err)
+			}
+			if !strings.EqualFold(got, v) {
+				t.Errorf("the writer's connection: PRAGMA %s = %q, want %q", pragma, got, v)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A write that does not go through the writer fails.
+func TestReadConnectionsRefuseToWrite(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t)
+	if err := st.Read().TouchBag(ctx, strings.Repeat("a", 32)); err == nil || !strings.Contains(err.Error(), "readonly") {
+		t.Fatalf("a write on a read connection: %v, want a refusal", err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `DELETE FROM products`); err == nil {
+		t.Fatal("a raw DELETE on a read connection went through")
 	}
 }
 
 func TestForeignKeysAreEnforced(t *testing.T) {
-	ctx := context.Background()
-	pool := dbtest.Open(t)
-	_, err := pool.ExecContext(ctx, `INSERT INTO products (category_id, sku, name, price) VALUES (999, 'X1', 'Ghost', 100)`)
+	st := storetest.Open(t)
+	err := st.Write(context.Background(), func(ctx context.Context, tx *store.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO products (category_id, sku, name, price) VALUES (999, 'X1', 'Ghost', 100)`)
+		return err
+	})
 	if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
 		t.Fatalf("insert with a missing category: err = %v, want a FOREIGN KEY failure", err)
 	}
@@ -58,45 +81,38 @@ func TestForeignKeysAreEnforced(t *testing.T) {
 func TestMigrateIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "shop.db")
-	pool, err := db.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	all, err := db.Migrations()
+	all, err := store.Migrations()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(all) == 0 {
 		t.Fatal("no embedded migrations")
 	}
-	applied, err := db.Migrate(ctx, pool)
+	st, applied, err := store.Open(ctx, path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(applied) != len(all) {
 		t.Fatalf("first run applied %d migrations, want %d", len(applied), len(all))
 	}
-	before := dumpSchema(t, ctx, pool)
-	pool.Close()
+	before := dumpSchema(t, ctx, st.DB())
+	st.Close()
 
 	// A second run, on a fresh open of the same file as at a restart,
 	// applies nothing and leaves the schema as it was.
-	pool, err = db.Open(ctx, path)
+	st, applied, err = store.Open(ctx, path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pool.Close()
-	applied, err = db.Migrate(ctx, pool)
-	if err != nil {
-		t.Fatal(err)
-	}
+	defer st.Close()
+	pool := st.DB()
 	if len(applied) != 0 {
 		t.Fatalf("second run applied %d migrations, want 0", len(applied))
 	}
 	if after := dumpSchema(t, ctx, pool); after != before {
 		t.Fatalf("schema changed on the second run:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
-	v, err := db.SchemaVersion(ctx, pool)
+	v, err := store.SchemaVersion(ctx, pool)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,18 +130,18 @@ func TestMigrateIsIdempotent(t *testing.T) {
 
 func TestMigrateRefusesANewerDatabase(t *testing.T) {
 	ctx := context.Background()
-	pool := dbtest.Open(t)
-	if _, err := pool.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (9999, 'from_the_future')`); err != nil {
-		t.Fatal(err)
-	}
-	_, err := db.Migrate(ctx, pool)
+	path := filepath.Join(t.TempDir(), "shop.db")
+	st := storetest.OpenFile(t, path)
+	storetest.Exec(t, st, `INSERT INTO schema_migrations (version, name) VALUES (9999, 'from_the_future')`)
+	st.Close()
+	_, _, err := store.Open(ctx, path, store.Options{})
 	if err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Fatalf("Migrate on a newer database: err = %v, want a refusal", err)
 	}
 }
 
 func TestMigrationsAreNumberedInOrder(t *testing.T) {
-	ms, err := db.Migrations()
+	ms, err := store.Migrations()
 	if err != nil {
 		t.Fatal(err)
 	}

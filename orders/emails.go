@@ -1,0 +1,94 @@
+package orders
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"boutique/cart"
+	"boutique/countries"
+	"boutique/store"
+)
+
+// Enqueue puts an email in the outbox, in the caller's write, written at
+// (the time of the write's other rows) and due at once. A second email
+// with the same dedupeKey is not queued.
+func Enqueue(ctx context.Context, tx *store.Tx, dedupeKey, recipient, subject, body, at string) error {
+	return tx.EnqueueEmail(ctx, store.EnqueueEmailParams{DedupeKey: dedupeKey, Recipient: recipient,
+		Subject: subject, Body: body, NextAttemptAt: at, CreatedAt: at})
+}
+
+// confirmationEmail is the email an order sends its shopper.
+func (o *Orders) confirmationEmail(ord store.Order, lines []Line) (string, string) {
+	cur := ord.Currency
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello %s,\n\n", firstNonEmpty(ord.FullName.String, "there"))
+	fmt.Fprintf(&b, "Thank you for your order. Here is what you bought.\n\n")
+	fmt.Fprintf(&b, "Order number: %s\nOrder date: %s\n\n", ord.OrderNumber, OrderDate(ord.CreatedAt))
+	for _, l := range lines {
+		size := ""
+		if l.Size != "" {
+			size = " (size " + l.Size + ")"
+		}
+		fmt.Fprintf(&b, "  %d × %s%s at %s: %s\n", l.Quantity, l.Name, size, cart.Format(l.UnitPrice, cur), cart.Format(l.Total, cur))
+	}
+	fmt.Fprintf(&b, "\nOrder total: %s\nDelivery: %s\nGrand total: %s\n", cart.Format(ord.OrderTotal, cur), cart.Format(ord.DeliveryCost, cur), cart.Format(ord.GrandTotal, cur))
+	if ord.AmountPaid != ord.GrandTotal {
+		fmt.Fprintf(&b, "Charged to your card: %s\n", cart.Format(ord.AmountPaid, cur))
+	}
+	fmt.Fprintf(&b, "\nWe will deliver to:\n")
+	for _, line := range []string{ord.FullName.String, ord.StreetAddress1.String, ord.StreetAddress2.String, ord.TownOrCity.String,
+		ord.County.String, ord.Postcode.String, firstNonEmpty(countries.Name(ord.Country.String), ord.Country.String)} {
+		if line != "" {
+			fmt.Fprintf(&b, "  %s\n", line)
+		}
+	}
+	if ord.PhoneNumber.Valid {
+		fmt.Fprintf(&b, "  Phone: %s\n", ord.PhoneNumber.String)
+	}
+	fmt.Fprintf(&b, "\nQuestions about your order? Write to us at %s and quote your order number.\n\nBoutique\n", o.cfg.ContactEmail)
+	return "Boutique order confirmation " + ord.OrderNumber, b.String()
+}
+
+// OrderDate shows an order's time, as SQLite recorded it in UTC.
+func OrderDate(createdAt string) string {
+	t, err := time.Parse("2006-01-02T15:04:05.000Z", createdAt)
+	if err != nil {
+		return createdAt
+	}
+	return t.Format("2 January 2006, 15:04 UTC")
+}
+
+// MarkShipped marks a paid order shipped with a tracking note, and emails
+// the shopper through the outbox, in one write. It reports
+// sql.ErrNoRows when the order is not there.
+func (o *Orders) MarkShipped(ctx context.Context, ord store.Order, note, by string) error {
+	err := o.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		n, err := tx.SetOrderStatus(ctx, store.SetOrderStatusParams{Status: "shipped", StripePid: ord.StripePid})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return sql.ErrNoRows
+		}
+		if err := tx.AddStatusHistory(ctx, store.AddStatusHistoryParams{OrderID: ord.ID, Status: "shipped", Note: Nullable(note), ChangedBy: Nullable(by)}); err != nil {
+			return err
+		}
+		if !ord.Email.Valid {
+			return nil
+		}
+		body := fmt.Sprintf("Hello %s,\n\nGood news: your order %s is on its way.\n", firstNonEmpty(ord.FullName.String, "there"), ord.OrderNumber)
+		if note != "" {
+			body += "\n" + note + "\n"
+		}
+		body += fmt.Sprintf("\nQuestions? Write to us at %s and quote your order number.\n\nBoutique\n", o.cfg.ContactEmail)
+		return Enqueue(ctx, tx, "order-shipped:"+ord.OrderNumber, ord.Email.String,
+			"Your Boutique order "+ord.OrderNumber+" has shipped", body, SQLiteTime(time.Now()))
+	})
+	if err == nil && ord.Email.Valid {
+		o.Queued()
+	}
+	return err
+}

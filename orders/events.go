@@ -1,0 +1,180 @@
+package orders
+
+import (
+	"context"
+	"sync"
+
+	"boutique/payments"
+	"boutique/store"
+)
+
+// HandleEvent acts on a verified webhook event, once: each effect is
+// written in the same transaction as the event's id, and a repeat finds
+// it there (a repeated payment finds its order). The outcome says what
+// happened; an error means nothing was recorded, and Stripe should retry.
+func (o *Orders) HandleEvent(ctx context.Context, ev payments.Event) (string, error) {
+	// A repeat of an event this process has recorded is answered at once,
+	// without asking Stripe or the database.
+	if o.events.has(ev.ID) {
+		return "already handled", nil
+	}
+	var outcome string
+	var err error
+	switch ev.Type {
+	case "payment_intent.succeeded":
+		outcome, err = o.paymentSucceeded(ctx, ev)
+	case "payment_intent.payment_failed":
+		outcome, err = o.paymentFailed(ctx, ev)
+	case "charge.refunded":
+		status := "partially_refunded"
+		if ev.Charge.Refunded || ev.Charge.AmountRefunded >= ev.Charge.Amount {
+			status = "refunded"
+		}
+		outcome, err = o.setOrderStatus(ctx, ev, ev.Charge.PaymentIntentID, status)
+	case "charge.dispute.created":
+		outcome, err = o.setOrderStatus(ctx, ev, ev.Dispute.PaymentIntentID, "disputed")
+	default:
+		outcome, err = o.recordOnly(ctx, ev, "", "ignored")
+	}
+	if err != nil {
+		return "", err
+	}
+	o.events.add(ev.ID)
+	return outcome, nil
+}
+
+// IsOurs says whether a PaymentIntent was made by this shop's checkout: it
+// carries the bag in its metadata.
+func IsOurs(in *payments.Intent) bool {
+	_, ok := in.Metadata["bag_parts"]
+	return ok
+}
+
+// paymentSucceeded records the order a PaymentIntent paid for, from the
+// PaymentIntent alone, through the same fulfilment as the order form.
+func (o *Orders) paymentSucceeded(ctx context.Context, ev payments.Event) (string, error) {
+	in := *ev.Intent
+	if !IsOurs(&in) {
+		return o.recordOnly(ctx, ev, in.ID, "not ours")
+	}
+	// The event's PaymentIntent names its latest charge only by id; the
+	// billing details come from the charge itself.
+	if o.pay != nil {
+		fresh, err := o.pay.Retrieve(ctx, in.ID)
+		if err != nil {
+			return "", err
+		}
+		in = fresh
+	}
+	if !in.Succeeded() {
+		return o.recordOnly(ctx, ev, in.ID, "not succeeded at Stripe ("+in.Status+")")
+	}
+	_, created, err := o.fulfil(ctx, in, DetailsFromIntent(in), "webhook", &Event{ID: ev.ID, Type: ev.Type})
+	if err != nil {
+		return "", err
+	}
+	if created {
+		return "created", nil
+	}
+	return "already recorded", nil
+}
+
+// paymentFailed records a failed attempt against the checkout, for the
+// owner.
+func (o *Orders) paymentFailed(ctx context.Context, ev payments.Event) (string, error) {
+	in := ev.Intent
+	if !IsOurs(in) {
+		return o.recordOnly(ctx, ev, in.ID, "not ours")
+	}
+	return o.eventWrite(ctx, ev, func(ctx context.Context, tx *store.Tx) (string, error) {
+		if err := tx.RecordPaymentFailure(ctx, store.RecordPaymentFailureParams{
+			PaymentIntentID: in.ID, EventID: ev.ID, Reason: firstNonEmpty(in.LastError, "the payment failed"),
+			Code: Nullable(in.LastErrorCode), Amount: in.Amount, Currency: in.Currency,
+		}); err != nil {
+			return "", err
+		}
+		return "failure recorded", recordEvent(ctx, tx, &Event{ev.ID, ev.Type}, in.ID, "failure recorded")
+	})
+}
+
+// setOrderStatus records a refund or dispute on the order it concerns.
+func (o *Orders) setOrderStatus(ctx context.Context, ev payments.Event, paymentIntentID, status string) (string, error) {
+	return o.eventWrite(ctx, ev, func(ctx context.Context, tx *store.Tx) (string, error) {
+		n, err := tx.SetOrderStatus(ctx, store.SetOrderStatusParams{Status: status, StripePid: paymentIntentID})
+		if err != nil {
+			return "", err
+		}
+		outcome := "order " + status
+		if n == 0 {
+			outcome = "no order for " + firstNonEmpty(paymentIntentID, "this charge")
+		}
+		return outcome, recordEvent(ctx, tx, &Event{ev.ID, ev.Type}, paymentIntentID, outcome)
+	})
+}
+
+// recordOnly logs an event that changes nothing but the event log.
+func (o *Orders) recordOnly(ctx context.Context, ev payments.Event, paymentIntentID, outcome string) (string, error) {
+	return o.eventWrite(ctx, ev, func(ctx context.Context, tx *store.Tx) (string, error) {
+		return outcome, recordEvent(ctx, tx, &Event{ev.ID, ev.Type}, paymentIntentID, outcome)
+	})
+}
+
+// eventWrite runs an event's effect in a write, unless the event is
+// recorded already: checked in the same write, so that a late repeat of
+// an old event (a refund, after a dispute) cannot undo a newer one.
+func (o *Orders) eventWrite(ctx context.Context, ev payments.Event, work func(ctx context.Context, tx *store.Tx) (string, error)) (string, error) {
+	var out string
+	err := o.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		seen, err := tx.EventSeen(ctx, ev.ID)
+		if err != nil {
+			return err
+		}
+		if seen > 0 {
+			out = "already handled"
+			return nil
+		}
+		out, err = work(ctx, tx)
+		return err
+	})
+	return out, err
+}
+
+// maxRecentEvents is how many webhook events recentEvents remembers.
+const maxRecentEvents = 10000
+
+// recentEvents are the ids of the webhook events this process has recorded
+// lately, oldest forgotten first. Stripe repeats an event it thinks was not
+// received, usually within minutes; a repeat found here is answered without
+// a request to Stripe. The database stays the record: an event not found
+// here is checked in its transaction.
+type recentEvents struct {
+	mu   sync.Mutex
+	ids  map[string]struct{}
+	ring []string // in the order they came, to forget the oldest
+	next int
+}
+
+func newRecentEvents() *recentEvents {
+	return &recentEvents{ids: map[string]struct{}{}, ring: make([]string, maxRecentEvents)}
+}
+
+func (r *recentEvents) has(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.ids[id]
+	return ok
+}
+
+func (r *recentEvents) add(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.ids[id]; ok {
+		return
+	}
+	if old := r.ring[r.next]; old != "" {
+		delete(r.ids, old)
+	}
+	r.ring[r.next] = id
+	r.ids[id] = struct{}{}
+	r.next = (r.next + 1) % len(r.ring)
+}

@@ -1,0 +1,238 @@
+package orders
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"boutique/payments"
+	"boutique/store"
+)
+
+// An Event is the webhook event that led to a fulfilment, recorded in the
+// same transaction as the order.
+type Event struct{ ID, Type string }
+
+// Fulfil records the order a PaymentIntent paid for, once: in one write it
+// finds the order already recorded for the PaymentIntent, or creates it
+// and its lines as PlanOrder planned them. Every path that learns of a
+// payment (the order form, the webhook, the checkout page finding it
+// paid, reconcile) calls it, and they converge on the same order. Only a
+// failure to write is an error. created says whether this call made it.
+func (o *Orders) Fulfil(ctx context.Context, in payments.Intent, d Details, source string) (store.Order, bool, error) {
+	return o.fulfil(ctx, in, d, source, nil)
+}
+
+func (o *Orders) fulfil(ctx context.Context, in payments.Intent, d Details, source string, ev *Event) (store.Order, bool, error) {
+	if !in.Succeeded() {
+		return store.Order{}, false, fmt.Errorf("fulfil: payment intent %s is %s, not succeeded", in.ID, in.Status)
+	}
+	bag := ReadBag(in)
+	// The products the bag names, as they are now: each line keeps its
+	// product's name and SKU. Those in the catalog are usually in the
+	// store's cache; the write looks up the others (archived ones too).
+	products := make(map[int64]Product, len(bag.Lines))
+	var missing []int64
+	for _, id := range bag.ProductIDs() {
+		if p, err := o.st.Product(ctx, id); err == nil {
+			products[id] = Product{ID: p.ID, SKU: p.Sku, Name: p.Name}
+		} else {
+			missing = append(missing, id)
+		}
+	}
+
+	var order store.Order
+	var plan Plan
+	var created, noAccount bool
+	err := o.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		created, noAccount = false, false
+		if len(missing) > 0 {
+			ids, _ := json.Marshal(missing)
+			rows, err := tx.GetProductsByIDs(ctx, string(ids))
+			if err != nil {
+				return err
+			}
+			for _, p := range rows {
+				products[p.ID] = Product{ID: p.ID, SKU: p.Sku, Name: p.Name}
+			}
+		}
+		plan = PlanOrder(in, bag, o.cfg.Rules, products)
+		var err error
+		order, created, noAccount, err = o.record(ctx, tx, in, d, source, plan)
+		if err != nil {
+			return err
+		}
+		outcome := "already recorded"
+		if created {
+			outcome = "created"
+		}
+		return recordEvent(ctx, tx, ev, in.ID, outcome)
+	})
+	if err != nil || !created {
+		return order, false, err
+	}
+	if noAccount {
+		o.log.Warn("order names an account that does not exist", "username", plan.Username, "payment_intent", in.ID)
+	}
+	if !order.Email.Valid {
+		o.log.Warn("order has no email address: no confirmation sent", "order", order.OrderNumber)
+	} else {
+		o.Queued()
+	}
+	o.Recorded(source)
+	o.log.Info("order recorded", "order", order.OrderNumber, "payment_intent", in.ID, "source", source,
+		"grand_total", order.GrandTotal, "review", plan.Review())
+	return order, true, nil
+}
+
+// record is the write of a plan: the order, its lines, the shopper's
+// saved details, the checkout done and its bag emptied, the confirmation
+// email; or the order recorded before for the same PaymentIntent.
+func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d Details, source string, plan Plan) (order store.Order, created, noAccount bool, err error) {
+	// The shopper's account, named in the metadata when they checked out
+	// signed in: the order is theirs.
+	var userID sql.NullInt64
+	if plan.Username != "" {
+		u, err := tx.GetUserByUsername(ctx, plan.Username)
+		switch {
+		case err == nil:
+			userID = sql.NullInt64{Int64: u.ID, Valid: true}
+		case errors.Is(err, sql.ErrNoRows):
+			noAccount = true
+		default:
+			return order, false, false, err
+		}
+	}
+	saveInfo := int64(0)
+	if plan.SaveInfo {
+		saveInfo = 1
+	}
+	review := sql.NullString{String: plan.Review(), Valid: len(plan.Reasons) > 0}
+	params := store.CreateOrderParams{
+		OrderNumber:    newOrderNumber(),
+		StripePid:      in.ID,
+		Source:         source,
+		FullName:       Nullable(d.FullName),
+		Email:          Nullable(d.Email),
+		PhoneNumber:    Nullable(d.Phone),
+		Country:        Nullable(d.Country),
+		Postcode:       Nullable(d.Postcode),
+		TownOrCity:     Nullable(d.Town),
+		StreetAddress1: Nullable(d.Street1),
+		StreetAddress2: Nullable(d.Street2),
+		County:         Nullable(d.County),
+		OriginalBag:    plan.Bag,
+		OrderTotal:     plan.Totals.Total,
+		DeliveryCost:   plan.Totals.Delivery,
+		GrandTotal:     plan.Totals.GrandTotal,
+		AmountPaid:     in.Amount,
+		Currency:       strings.ToLower(in.Currency),
+		ReviewReason:   review,
+		SaveInfo:       saveInfo,
+		Username:       Nullable(plan.Username),
+		UserID:         userID,
+		CreatedAt:      SQLiteTime(time.Now()),
+	}
+	res, err := tx.CreateOrder(ctx, params)
+	if err != nil {
+		return order, false, noAccount, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return order, false, noAccount, err
+	} else if n == 0 {
+		// Recorded before, by this path or another.
+		order, err = tx.GetOrderByPID(ctx, in.ID)
+		return order, false, false, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return order, false, noAccount, err
+	}
+	order = newOrder(id, params)
+	for _, l := range plan.Lines {
+		if err := tx.CreateOrderLine(ctx, store.CreateOrderLineParams{
+			OrderID: order.ID, ProductID: sql.NullInt64{Int64: l.ProductID, Valid: l.ProductID != 0},
+			ProductSize: Nullable(l.Size), Quantity: l.Quantity, UnitPrice: l.UnitPrice,
+			LineitemTotal: l.Total, ProductName: l.Name, Sku: l.SKU,
+		}); err != nil {
+			return order, false, noAccount, err
+		}
+	}
+	// When the shopper ticked the box at the moment of paying, the order's
+	// delivery details become their defaults. This runs once, in whichever
+	// path records the order first.
+	if userID.Valid && plan.SaveInfo {
+		if err := SaveProfile(ctx, tx, userID.Int64, d); err != nil {
+			return order, false, noAccount, err
+		}
+	}
+	// The checkout is done and the bag it paid for is empty, whichever
+	// path got here first and whether or not the shopper comes back.
+	if err := tx.CompleteCheckout(ctx, in.ID); err != nil {
+		return order, false, noAccount, err
+	}
+	if _, err := tx.EmptyPaidBag(ctx, in.ID); err != nil {
+		return order, false, noAccount, err
+	}
+	if order.Email.Valid {
+		subject, body := o.confirmationEmail(order, plan.Lines)
+		if err := Enqueue(ctx, tx, "order-confirmation:"+order.OrderNumber, order.Email.String, subject, body, order.CreatedAt); err != nil {
+			return order, false, noAccount, err
+		}
+	}
+	return order, true, noAccount, nil
+}
+
+// SaveProfile makes delivery details a user's defaults.
+func SaveProfile(ctx context.Context, tx *store.Tx, userID int64, d Details) error {
+	return tx.UpsertProfile(ctx, store.UpsertProfileParams{
+		UserID: userID, DefaultPhoneNumber: Nullable(d.Phone), DefaultStreetAddress1: Nullable(d.Street1),
+		DefaultStreetAddress2: Nullable(d.Street2), DefaultTownOrCity: Nullable(d.Town), DefaultCounty: Nullable(d.County),
+		DefaultPostcode: Nullable(d.Postcode), DefaultCountry: Nullable(d.Country),
+	})
+}
+
+// newOrder is the order CreateOrder has just written, as the database now
+// holds it (TestFulfilReturnsTheOrderAsStored checks they agree).
+func newOrder(id int64, p store.CreateOrderParams) store.Order {
+	return store.Order{
+		ID: id, OrderNumber: p.OrderNumber, StripePid: p.StripePid, Status: "paid", Source: p.Source,
+		FullName: p.FullName, Email: p.Email, PhoneNumber: p.PhoneNumber, Country: p.Country,
+		Postcode: p.Postcode, TownOrCity: p.TownOrCity, StreetAddress1: p.StreetAddress1,
+		StreetAddress2: p.StreetAddress2, County: p.County, OriginalBag: p.OriginalBag,
+		OrderTotal: p.OrderTotal, DeliveryCost: p.DeliveryCost, GrandTotal: p.GrandTotal,
+		AmountPaid: p.AmountPaid, Currency: p.Currency, ReviewReason: p.ReviewReason,
+		SaveInfo: p.SaveInfo, Username: p.Username, CreatedAt: p.CreatedAt, UserID: p.UserID,
+	}
+}
+
+// newOrderNumber is 32 upper-case hex characters from 128 random bits.
+func newOrderNumber() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return strings.ToUpper(hex.EncodeToString(b[:]))
+}
+
+// Nullable stores an empty string as NULL.
+func Nullable(s string) sql.NullString {
+	return sql.NullString{String: s, Valid: s != ""}
+}
+
+// SQLiteTime writes a time as the shop's SQLite columns hold it.
+func SQLiteTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// recordEvent writes a webhook event to the event log, when there is one.
+func recordEvent(ctx context.Context, tx *store.Tx, ev *Event, paymentIntentID, outcome string) error {
+	if ev == nil {
+		return nil
+	}
+	_, err := tx.RecordEvent(ctx, store.RecordEventParams{ID: ev.ID, Type: ev.Type, PaymentIntentID: Nullable(paymentIntentID),
+		Outcome: outcome, ReceivedAt: SQLiteTime(time.Now())})
+	return err
+}
