@@ -105,6 +105,9 @@ type process struct {
 	exited chan error
 }
 
+// killGroup kills the process and any it started.
+func (p *process) killGroup() { syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL) }
+
 // startBinary runs `boutique serve` on shop.db in dir with the given
 // environment, and waits until it serves.
 func startBinary(t *testing.T, bin, dir string, env []string) *process {
@@ -112,6 +115,9 @@ func startBinary(t *testing.T, bin, dir string, env []string) *process {
 	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-db", "shop.db")
 	cmd.Dir = dir
 	cmd.Env = env
+	// A group of its own, so that a wrapper (strace) and the shop under
+	// it are killed together.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +137,7 @@ func startBinary(t *testing.T, bin, dir string, env []string) *process {
 		}
 		p.exited <- cmd.Wait()
 	}()
-	t.Cleanup(func() { cmd.Process.Kill() })
+	t.Cleanup(p.killGroup)
 	select {
 	case a := <-addr:
 		p.base = "http://" + a
