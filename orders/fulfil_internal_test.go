@@ -3,6 +3,7 @@ package orders
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 
 	"boutique/cart"
@@ -110,4 +111,31 @@ func TestFulfilNamesProductsNoLongerInTheCatalog(t *testing.T) {
 	if ord.ReviewReason.String != "product #4242 is no longer in the catalog" {
 		t.Errorf("review %q", ord.ReviewReason.String)
 	}
+}
+
+// BenchmarkFulfilFourAtOnce is BenchmarkFulfilNewOrder with four orders
+// arriving together, as the bench's four webhook senders send them: their
+// writes share commits, and each commit's sync. Run: go test -run '^$'
+// -bench FulfilFourAtOnce ./orders
+func BenchmarkFulfilFourAtOnce(b *testing.B) {
+	o, st := testOrders(b)
+	ctx := context.Background()
+	lines := []cart.Line{{ProductID: 26, Quantity: 1, UnitPrice: 1600}, {ProductID: 27, Quantity: 2, UnitPrice: 4200}, {ProductID: 1, Size: "M", Quantity: 1, UnitPrice: 2400}}
+	for _, id := range []int64{1, 26, 27} {
+		st.Product(ctx, id)
+	}
+	d := Details{FullName: "Bench Shopper", Email: "bench@example.com", Street1: "1 Main St", Town: "Cork", Country: "IE"}
+	var n atomic.Int64
+	b.SetParallelism(4)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		in := paidIntent("", lines, cart.DefaultRules.Price(lines).GrandTotal, nil)
+		for pb.Next() {
+			i := n.Add(1)
+			in.ID = fmt.Sprintf("pi_bench_%d", i)
+			if _, created, err := o.fulfil(ctx, in, d, "webhook", &Event{ID: fmt.Sprintf("evt_bench_%d", i), Type: "payment_intent.succeeded"}); err != nil || !created {
+				b.Fatalf("order %d: created %v, %v", i, created, err)
+			}
+		}
+	})
 }

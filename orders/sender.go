@@ -148,6 +148,10 @@ func (s *Sender) sendDue(stop <-chan struct{}) {
 			return
 		}
 		slices.SortFunc(claimed, func(a, b store.ClaimEmailsRow) int { return int(a.ID - b.ID) })
+		if _, ok := s.mailer.(localMailer); ok {
+			s.sendLocal(claimed)
+			continue
+		}
 		for i, m := range claimed {
 			select {
 			case <-stop:
@@ -188,6 +192,29 @@ func (s *Sender) send(m store.ClaimEmailsRow) {
 		return
 	}
 	s.log.Info("email sent", "to", m.Recipient, "subject", m.Subject, "message_id", s.messageID(m))
+}
+
+// A localMailer delivers on this machine and at once (the log): nothing
+// can be half-sent, and a repeat after a crash reaches nobody, so a whole
+// claim is marked sent in one write.
+type localMailer interface{ local() }
+
+// sendLocal delivers a claim through a localMailer and marks it sent.
+func (s *Sender) sendLocal(ms []store.ClaimEmailsRow) {
+	sentAt := Nullable(SQLiteTime(time.Now()))
+	for _, m := range ms {
+		s.mailer.Send(context.Background(), Message{ID: s.messageID(m), To: m.Recipient, Subject: m.Subject, Body: m.Body})
+	}
+	if err := s.st.Write(context.Background(), func(ctx context.Context, tx *store.Tx) error {
+		for _, m := range ms {
+			if err := tx.MarkEmailSent(ctx, store.MarkEmailSentParams{SentAt: sentAt, ID: m.ID}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		s.log.Error("outbox: marking logged emails failed; they will be logged again", "count", len(ms), "err", err)
+	}
 }
 
 // release gives back claimed emails this sender will not send now.
@@ -296,6 +323,8 @@ func (m SMTPMailer) Send(ctx context.Context, msg Message) error {
 
 // LogMailer writes emails to the log, for a shop without SMTP settings.
 type LogMailer struct{ Log *slog.Logger }
+
+func (LogMailer) local() {}
 
 func (m LogMailer) Send(ctx context.Context, msg Message) error {
 	m.Log.Info("email (no SMTP_HOST set, so logged instead of sent)", "to", msg.To, "subject", msg.Subject, "message_id", msg.ID, "body", msg.Body)
