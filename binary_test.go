@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"net/http"
 	"os"
@@ -12,6 +13,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"boutique/cart"
+	"boutique/payments"
+	"boutique/payments/stripefake"
 )
 
 // The binary built without cgo is the whole shop: run from an empty folder,
@@ -147,4 +152,19 @@ func startBinary(t *testing.T, bin, dir string, env []string) *process {
 		t.Fatal("the binary did not start serving within 30s")
 	}
 	return p
+}
+
+// paidCheckout makes a PaymentIntent as this shop's checkout would (the
+// bag in its metadata, the server's total) and has the fake Stripe pay it
+// for a shopper at email. It returns the PaymentIntent's id.
+func paidCheckout(fake *stripefake.Fake, key, email string, lines []cart.Line) (string, error) {
+	stripe := payments.New(payments.Config{SecretKey: "sk_test_binary", APIBase: fake.URL()})
+	meta := map[string]string{"save_info": "false", "username": ""}
+	payments.PutSplit(meta, "bag", cart.EncodeBag(lines), 0)
+	in, err := stripe.Create(context.Background(), cart.DefaultRules.Price(lines).GrandTotal, "usd", key, meta)
+	if err != nil {
+		return "", err
+	}
+	buyer := payments.Party{Name: "Ada", Email: email, Address: payments.Address{Line1: "1 Main St", City: "Cork", Country: "IE"}}
+	return in.ID, fake.Pay(in.ID, buyer, &buyer)
 }

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"boutique/cart"
-	"boutique/payments"
 	"boutique/payments/stripefake"
 )
 
@@ -48,20 +47,14 @@ func TestAnswersFollowTheSync(t *testing.T) {
 	proc := startBinary(t, wrapper, dir, env)
 
 	ctx := context.Background()
-	stripe := payments.New(payments.Config{SecretKey: "sk_test_sync", APIBase: fake.URL()})
 	client := &http.Client{Timeout: 10 * time.Second}
 	const orders = 5
 	for i := range orders {
-		lines := []cart.Line{{ProductID: 26, Quantity: 1, UnitPrice: 1600}}
-		meta := map[string]string{"save_info": "false", "username": ""}
-		payments.PutSplit(meta, "bag", cart.EncodeBag(lines), 0)
-		in, err := stripe.Create(ctx, cart.DefaultRules.Price(lines).GrandTotal, "usd", fmt.Sprintf("sync-%d", i), meta)
+		pid, err := paidCheckout(fake, fmt.Sprintf("sync-%d", i), "ada@example.com", []cart.Line{{ProductID: 26, Quantity: 1, UnitPrice: 1600}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		buyer := payments.Party{Name: "Ada", Email: "ada@example.com", Address: payments.Address{Line1: "1 Main St", City: "Cork", Country: "IE"}}
-		fake.Pay(in.ID, buyer, &buyer)
-		st, err := stripefake.Deliver(ctx, client, proc.base+"/checkout/wh/", secret, fake.IntentEvent("payment_intent.succeeded", in.ID))
+		st, err := stripefake.Deliver(ctx, client, proc.base+"/checkout/wh/", secret, fake.IntentEvent("payment_intent.succeeded", pid))
 		if err != nil || st != http.StatusOK {
 			t.Fatalf("delivery %d: %d %v", i, st, err)
 		}

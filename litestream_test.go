@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"boutique/cart"
-	"boutique/payments"
 	"boutique/payments/stripefake"
 	"boutique/store"
 )
@@ -60,7 +59,6 @@ func TestLitestreamReplicaAfterAKill(t *testing.T) {
 	t.Cleanup(func() { syscall.Kill(-ls.Process.Pid, syscall.SIGKILL) })
 
 	ctx := context.Background()
-	stripe := payments.New(payments.Config{SecretKey: "sk_test_ls", APIBase: fake.URL()})
 	var mu sync.Mutex
 	acked := map[string]bool{} // PaymentIntent id: acknowledged
 	sent := map[string]bool{}
@@ -75,23 +73,19 @@ func TestLitestreamReplicaAfterAKill(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for i := range next {
-					lines := []cart.Line{{ProductID: int64(26 + i%7), Quantity: 1, UnitPrice: 1000}}
-					meta := map[string]string{"save_info": "false", "username": ""}
-					payments.PutSplit(meta, "bag", cart.EncodeBag(lines), 0)
-					in, err := stripe.Create(ctx, cart.DefaultRules.Price(lines).GrandTotal, "usd", fmt.Sprintf("%s-%d", prefix, i), meta)
+					pid, err := paidCheckout(fake, fmt.Sprintf("%s-%d", prefix, i), "ada@example.com",
+						[]cart.Line{{ProductID: int64(26 + i%7), Quantity: 1, UnitPrice: 1000}})
 					if err != nil {
 						t.Error(err)
 						return
 					}
-					buyer := payments.Party{Name: "Ada", Email: "ada@example.com", Address: payments.Address{Line1: "1 Main St", City: "Cork", Country: "IE"}}
-					fake.Pay(in.ID, buyer, &buyer)
 					mu.Lock()
-					sent[in.ID] = true
+					sent[pid] = true
 					mu.Unlock()
-					st, err := stripefake.Deliver(ctx, client, shop.base+"/checkout/wh/", secret, fake.IntentEvent("payment_intent.succeeded", in.ID))
+					st, err := stripefake.Deliver(ctx, client, shop.base+"/checkout/wh/", secret, fake.IntentEvent("payment_intent.succeeded", pid))
 					if err == nil && st == http.StatusOK {
 						mu.Lock()
-						acked[in.ID] = true
+						acked[pid] = true
 						mu.Unlock()
 					}
 				}

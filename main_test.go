@@ -1,8 +1,6 @@
 package main
 
 import (
-	"boutique/store"
-	"boutique/store/storetest"
 	"bufio"
 	"context"
 	"errors"
@@ -17,6 +15,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"boutique/store"
+	"boutique/store/storetest"
 )
 
 func noEnv(string) string { return "" }

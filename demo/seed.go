@@ -19,26 +19,26 @@ const seededKey = "demo_catalog_loaded"
 // catalog once (even if the owner has since removed it), is left alone.
 func Seed(ctx context.Context, st *store.Store) (bool, error) {
 	var out bool
-	err := st.Write(ctx, func(ctx context.Context, q *store.Tx) error {
+	err := st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
 		var err error
-		out, err = seed(ctx, q)
+		out, err = seed(ctx, tx)
 		return err
 	})
 	return out, err
 }
 
-func seed(ctx context.Context, q *store.Tx) (bool, error) {
+func seed(ctx context.Context, tx *store.Tx) (bool, error) {
 
-	if _, err := q.GetSetting(ctx, seededKey); err == nil {
+	if _, err := tx.GetSetting(ctx, seededKey); err == nil {
 		return false, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return false, err
 	}
-	products, err := q.CountProducts(ctx)
+	products, err := tx.CountProducts(ctx)
 	if err != nil {
 		return false, err
 	}
-	categories, err := q.CountCategories(ctx)
+	categories, err := tx.CountCategories(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -47,7 +47,7 @@ func seed(ctx context.Context, q *store.Tx) (bool, error) {
 	}
 
 	for _, c := range Catalog {
-		catID, err := q.CreateCategory(ctx, store.CreateCategoryParams{Name: c.Name, FriendlyName: c.FriendlyName})
+		catID, err := tx.CreateCategory(ctx, store.CreateCategoryParams{Name: c.Name, FriendlyName: c.FriendlyName})
 		if err != nil {
 			return false, fmt.Errorf("demo: category %s: %w", c.Name, err)
 		}
@@ -57,7 +57,7 @@ func seed(ctx context.Context, q *store.Tx) (bool, error) {
 				return false, err
 			}
 			sum := sha256.Sum256(svg)
-			imgID, err := q.CreateImage(ctx, store.CreateImageParams{
+			imgID, err := tx.CreateImage(ctx, store.CreateImageParams{
 				ContentType: "image/svg+xml",
 				Sha256:      hex.EncodeToString(sum[:]),
 				Data:        svg,
@@ -69,7 +69,7 @@ func seed(ctx context.Context, q *store.Tx) (bool, error) {
 			if c.Sized {
 				sized = 1
 			}
-			if _, err := q.CreateProduct(ctx, store.CreateProductParams{
+			if _, err := tx.CreateProduct(ctx, store.CreateProductParams{
 				CategoryID:  sql.NullInt64{Int64: catID, Valid: true},
 				Sku:         fmt.Sprintf("%s-%04d", c.SKUPrefix, i+1),
 				Name:        p.Name,
@@ -83,7 +83,7 @@ func seed(ctx context.Context, q *store.Tx) (bool, error) {
 			}
 		}
 	}
-	if err := q.PutSetting(ctx, store.PutSettingParams{Key: seededKey, Value: "1"}); err != nil {
+	if err := tx.PutSetting(ctx, store.PutSettingParams{Key: seededKey, Value: "1"}); err != nil {
 		return false, err
 	}
 	return true, nil

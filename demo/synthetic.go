@@ -20,20 +20,20 @@ var (
 // It is for benchmarks and load tests; it reports how many it added.
 func AddSynthetic(ctx context.Context, st *store.Store, n int) (int, error) {
 	var out int
-	err := st.Write(ctx, func(ctx context.Context, q *store.Tx) error {
+	err := st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
 		var err error
-		out, err = addSynthetic(ctx, q, n)
+		out, err = addSynthetic(ctx, tx, n)
 		return err
 	})
 	return out, err
 }
 
-func addSynthetic(ctx context.Context, q *store.Tx, n int) (int, error) {
-	have, err := q.CountProducts(ctx)
+func addSynthetic(ctx context.Context, tx *store.Tx, n int) (int, error) {
+	have, err := tx.CountProducts(ctx)
 	if err != nil {
 		return 0, err
 	}
-	cats, err := q.ListAllCategories(ctx)
+	cats, err := tx.ListAllCategories(ctx)
 	if err != nil || len(cats) == 0 {
 		return 0, fmt.Errorf("demo: synthetic products need the demo categories first (%v)", err)
 	}
@@ -53,7 +53,7 @@ func addSynthetic(ctx context.Context, q *store.Tx, n int) (int, error) {
 			return added, err
 		}
 		sum := sha256.Sum256(svg)
-		img, err := q.CreateImage(ctx, store.CreateImageParams{ContentType: "image/svg+xml", Sha256: hex.EncodeToString(sum[:]), Data: svg})
+		img, err := tx.CreateImage(ctx, store.CreateImageParams{ContentType: "image/svg+xml", Sha256: hex.EncodeToString(sum[:]), Data: svg})
 		if err != nil {
 			return added, err
 		}
@@ -61,7 +61,7 @@ func addSynthetic(ctx context.Context, q *store.Tx, n int) (int, error) {
 		if c.Sized {
 			sized = 1
 		}
-		if _, err := q.CreateProduct(ctx, store.CreateProductParams{
+		if _, err := tx.CreateProduct(ctx, store.CreateProductParams{
 			CategoryID: sql.NullInt64{Int64: catID, Valid: catID != 0}, Sku: fmt.Sprintf("SYN-%05d", i), Name: name,
 			Description: base.Description, HasSizes: sized, Price: base.Price + int64(i%7)*100,
 			Rating: sql.NullInt64{Int64: int64(30 + i%21), Valid: true}, ImageID: sql.NullInt64{Int64: img, Valid: true},

@@ -2,7 +2,6 @@
 package e2e
 
 import (
-	"boutique/store"
 	"context"
 	"io"
 	"log/slog"
@@ -19,6 +18,7 @@ import (
 	"boutique/cart"
 	"boutique/demo"
 	"boutique/shop"
+	"boutique/store"
 	"boutique/store/storetest"
 )
 

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"boutique/store/storetest"
 	"bytes"
 	"context"
 	"image"
@@ -16,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"boutique/shop"
+	"boutique/store/storetest"
 )
 
 // The owner logs in, adds a product with a picture, finds it in the

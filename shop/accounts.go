@@ -1,7 +1,6 @@
 package shop
 
 import (
-	"boutique/orders"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -21,6 +20,7 @@ import (
 	"github.com/a-h/templ"
 	"golang.org/x/crypto/bcrypt"
 
+	"boutique/orders"
 	"boutique/store"
 	"boutique/views"
 )
@@ -405,8 +405,8 @@ func (app *App) passwordReset(w http.ResponseWriter, r *http.Request) {
 		rand.Read(raw[:])
 		token := base64.RawURLEncoding.EncodeToString(raw[:])
 		link := app.baseURL(r) + "/accounts/password/reset/" + token + "/"
-		err := app.st.Write(ctx, func(ctx context.Context, q *store.Tx) error {
-			if err := q.CreatePasswordReset(ctx, store.CreatePasswordResetParams{
+		err := app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+			if err := tx.CreatePasswordReset(ctx, store.CreatePasswordResetParams{
 				TokenHash: tokenHash(token), UserID: u.ID, ExpiresAt: orders.SQLiteTime(time.Now().Add(resetLinkLifetime)),
 			}); err != nil {
 				return err
@@ -414,7 +414,7 @@ func (app *App) passwordReset(w http.ResponseWriter, r *http.Request) {
 			body := fmt.Sprintf("Hello %s,\n\nSomeone (we hope you) asked to reset the password of your Boutique account.\n"+
 				"Choose a new one here; the link works once, for an hour:\n\n  %s\n\n"+
 				"If it wasn't you, ignore this email: your password stays as it is.\n\nBoutique (%s)\n", u.Username, link, app.cfg.ContactEmail)
-			return orders.Enqueue(ctx, q, "password-reset:"+tokenHash(token), u.Email,
+			return orders.Enqueue(ctx, tx, "password-reset:"+tokenHash(token), u.Email,
 				"Reset your Boutique password", body, orders.SQLiteTime(time.Now()))
 		})
 		if err != nil {
@@ -486,12 +486,12 @@ func (app *App) passwordResetConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The link is spent and the password set together, or neither.
-	err = app.st.Write(ctx, func(ctx context.Context, q *store.Tx) error {
-		userID, err := q.UsePasswordReset(ctx, store.UsePasswordResetParams{Now: orders.Nullable(orders.SQLiteTime(time.Now())), TokenHash: tokenHash(token)})
+	err = app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		userID, err := tx.UsePasswordReset(ctx, store.UsePasswordResetParams{Now: orders.Nullable(orders.SQLiteTime(time.Now())), TokenHash: tokenHash(token)})
 		if err != nil {
 			return err
 		}
-		return q.SetPassword(ctx, store.SetPasswordParams{PasswordHash: hash, ID: userID})
+		return tx.SetPassword(ctx, store.SetPasswordParams{PasswordHash: hash, ID: userID})
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		app.renderAccount(w, r, http.StatusGone, resetRequestForm("", ""),

@@ -1,8 +1,6 @@
 package shop_test
 
 import (
-	"boutique/store"
-	"boutique/store/storetest"
 	"context"
 	"fmt"
 	"net/http"
@@ -11,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"boutique/store"
+	"boutique/store/storetest"
 )
 
 func TestProductListSearchFilterAndSort(t *testing.T) {

@@ -1,7 +1,6 @@
 package shop
 
 import (
-	"boutique/orders"
 	"context"
 	"database/sql"
 	"errors"
@@ -10,13 +9,14 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"boutique/cart"
 	"boutique/countries"
+	"boutique/orders"
 	"boutique/payments"
 	"boutique/store"
 	"boutique/views"
-
-	"github.com/a-h/templ"
 )
 
 // Messages the checkout shows.
@@ -103,7 +103,7 @@ func (app *App) checkoutIntent(ctx context.Context, bagID string, rows []store.L
 	if err != nil {
 		return in, nil, err
 	}
-	err = app.st.CreateCheckout(ctx, store.CreateCheckoutParams{
+	err = app.st.RecordCheckout(ctx, store.CreateCheckoutParams{
 		PaymentIntentID: in.ID, BagID: bagID, Amount: total, Currency: app.cfg.Currency, BagParts: int64(parts),
 	})
 	return in, nil, err
@@ -133,7 +133,7 @@ func (app *App) sendBag(ctx context.Context, pid string, prevParts int64, lines 
 	if err != nil {
 		return in, fmt.Errorf("%w: %w", errStripeUpdate, err)
 	}
-	return in, app.st.UpdateCheckout(ctx, store.UpdateCheckoutParams{Amount: total, BagParts: int64(parts), PaymentIntentID: pid})
+	return in, app.st.RecordCheckoutChange(ctx, store.UpdateCheckoutParams{Amount: total, BagParts: int64(parts), PaymentIntentID: pid})
 }
 
 // renderCheckout draws the checkout page with the form as typed (nil for

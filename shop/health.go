@@ -1,10 +1,11 @@
 package shop
 
 import (
-	"boutique/store"
 	"context"
 	"net/http"
 	"time"
+
+	"boutique/store"
 )
 
 // healthz answers 200 when the database answers a query within two seconds.

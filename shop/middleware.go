@@ -1,13 +1,14 @@
 package shop
 
 import (
-	"boutique/store"
 	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"boutique/store"
 )
 
 // contentSecurityPolicy allows the shop's own files and exactly what Stripe

@@ -1,13 +1,13 @@
 package shop
 
 import (
-	"boutique/orders"
 	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"boutique/countries"
+	"boutique/orders"
 	"boutique/views"
 )
 

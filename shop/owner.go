@@ -1,7 +1,6 @@
 package shop
 
 import (
-	"boutique/orders"
 	"fmt"
 	"net/http"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/a-h/templ"
 
 	"boutique/cart"
+	"boutique/orders"
 	"boutique/views"
 )
 

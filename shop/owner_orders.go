@@ -1,7 +1,6 @@
 package shop
 
 import (
-	"boutique/orders"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"github.com/a-h/templ"
 
 	"boutique/cart"
+	"boutique/orders"
 	"boutique/store"
 	"boutique/views"
 )

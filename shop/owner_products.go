@@ -173,9 +173,9 @@ func (app *App) readProductForm(w http.ResponseWriter, r *http.Request, id int64
 }
 
 // saveImage stores a picture and returns its id.
-func saveImage(ctx context.Context, q *store.Tx, data []byte, ctype string) (int64, error) {
+func saveImage(ctx context.Context, tx *store.Tx, data []byte, ctype string) (int64, error) {
 	sum := sha256.Sum256(data)
-	return q.CreateImage(ctx, store.CreateImageParams{ContentType: ctype, Sha256: hex.EncodeToString(sum[:]), Data: bytes.Clone(data)})
+	return tx.CreateImage(ctx, store.CreateImageParams{ContentType: ctype, Sha256: hex.EncodeToString(sum[:]), Data: bytes.Clone(data)})
 }
 
 func (app *App) ownerProductCreate(w http.ResponseWriter, r *http.Request) {
@@ -208,11 +208,11 @@ func (app *App) ownerProductUpdate(w http.ResponseWriter, r *http.Request) {
 // product id changed. A SKU another product has comes back as a form error.
 func (app *App) saveProduct(w http.ResponseWriter, r *http.Request, in productInput, id int64, picture sql.NullInt64) {
 	ctx := r.Context()
-	err := app.st.Write(ctx, func(ctx context.Context, q *store.Tx) error {
+	err := app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
 		p := in.p
 		p.ImageID = picture
 		if in.image != nil {
-			img, err := saveImage(ctx, q, in.image, in.ctype)
+			img, err := saveImage(ctx, tx, in.image, in.ctype)
 			if err != nil {
 				return err
 			}
@@ -220,10 +220,10 @@ func (app *App) saveProduct(w http.ResponseWriter, r *http.Request, in productIn
 		}
 		if id == 0 {
 			var err error
-			id, err = q.CreateProduct(ctx, p)
+			id, err = tx.CreateProduct(ctx, p)
 			return err
 		}
-		return q.UpdateProduct(ctx, store.UpdateProductParams{CategoryID: p.CategoryID, Sku: p.Sku, Name: p.Name,
+		return tx.UpdateProduct(ctx, store.UpdateProductParams{CategoryID: p.CategoryID, Sku: p.Sku, Name: p.Name,
 			Description: p.Description, HasSizes: p.HasSizes, Price: p.Price, Rating: p.Rating, ImageID: p.ImageID, ID: id})
 	})
 	if isUniqueViolation(err) {
@@ -272,17 +272,17 @@ func (app *App) ownerProductDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var msg string
-	err = app.st.Write(r.Context(), func(ctx context.Context, q *store.Tx) error {
-		n, err := q.ProductOrderLines(ctx, sql.NullInt64{Int64: id, Valid: true})
+	err = app.st.Write(r.Context(), func(ctx context.Context, tx *store.Tx) error {
+		n, err := tx.ProductOrderLines(ctx, sql.NullInt64{Int64: id, Valid: true})
 		if err != nil {
 			return err
 		}
 		if n > 0 {
 			msg = "Archived " + p.Name + ": orders name it, so it stays for them but leaves the catalog."
-			return q.ArchiveProduct(ctx, id)
+			return tx.ArchiveProduct(ctx, id)
 		}
 		msg = "Deleted " + p.Name
-		return q.DeleteProduct(ctx, id)
+		return tx.DeleteProduct(ctx, id)
 	})
 	if err != nil {
 		app.serverError(w, r, err)

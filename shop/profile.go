@@ -1,17 +1,17 @@
 package shop
 
 import (
-	"boutique/orders"
 	"context"
 	"database/sql"
 	"errors"
 	"net/http"
 
+	"github.com/a-h/templ"
+
 	"boutique/cart"
+	"boutique/orders"
 	"boutique/store"
 	"boutique/views"
-
-	"github.com/a-h/templ"
 )
 
 // profileFields are the order form's delivery fields, which a profile
