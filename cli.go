@@ -49,7 +49,8 @@ Commands:
   reconcile
            ask Stripe for this shop's payments of the last -since (default
            72h) and record the order of every paid one that has none (a
-           webhook missed while the shop was down); prints what it did
+           webhook missed while the shop was down); prints what it did.
+           Safe beside a running shop, whose sender emails the shopper
 
 Flags of serve:
   -addr                 address to listen on (default 127.0.0.1:8000)
@@ -81,8 +82,10 @@ Environment:
                                          emails (default: the request's address)
   BOUTIQUE_CONTACT_EMAIL                 address emails give shoppers
   SMTP_HOST, SMTP_PORT (587), SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM
-                                         mail server for order confirmations;
+                                         mail server for the shop's emails;
                                          without SMTP_HOST emails are logged
+  BOUTIQUE_EMAIL_LEASE                   how long the email sender's claim on an
+                                         email holds (default 2m)
   STRIPE_JS_URL                          where the checkout loads Stripe.js from
                                          (default https://js.stripe.com/v3/)
 `
@@ -183,8 +186,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if (net_.tlsCert == "") != (net_.tlsKey == "") || (net_.tlsCert != "" && net_.domain != "") {
 		return errors.New("serve: give -tls-cert and -tls-key together, or -domain, not both")
 	}
-	// Under load, a write system call for every log line was a few per
-	// cent of a request; lines that come together are written together.
+	// Lines that come together are written together: one write system
+	// call for a burst under load, rather than one a line.
 	logOut := newLogWriter(stdout, 50*time.Millisecond)
 	defer logOut.Flush()
 	log := slog.New(slog.NewTextHandler(logOut, nil))

@@ -19,8 +19,8 @@ import (
 // The shop answers a webhook only once the order it recorded is on disk:
 // traced with strace, every acknowledged order's WAL frames are synced
 // (fsync or fdatasync of the WAL) after they are written and before the
-// 200 is written to the socket. With synchronous = NORMAL the first sync
-// came from a checkpoint tens of milliseconds after the answer.
+// 200 is written to the socket. (With synchronous = NORMAL the answer
+// would come first, and the sync only with a later checkpoint.)
 func TestAnswersFollowTheSync(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs it under strace")

@@ -3,6 +3,7 @@ package orders
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -126,16 +127,25 @@ func BenchmarkFulfilFourAtOnce(b *testing.B) {
 	}
 	d := Details{FullName: "Bench Shopper", Email: "bench@example.com", Street1: "1 Main St", Town: "Cork", Country: "IE"}
 	var n atomic.Int64
-	b.SetParallelism(4)
+	var wg sync.WaitGroup
 	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		in := paidIntent("", lines, cart.DefaultRules.Price(lines).GrandTotal, nil)
-		for pb.Next() {
-			i := n.Add(1)
-			in.ID = fmt.Sprintf("pi_bench_%d", i)
-			if _, created, err := o.fulfil(ctx, in, d, "webhook", &Event{ID: fmt.Sprintf("evt_bench_%d", i), Type: "payment_intent.succeeded"}); err != nil || !created {
-				b.Fatalf("order %d: created %v, %v", i, created, err)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			in := paidIntent("", lines, cart.DefaultRules.Price(lines).GrandTotal, nil)
+			for {
+				i := n.Add(1)
+				if i > int64(b.N) {
+					return
+				}
+				in.ID = fmt.Sprintf("pi_bench_%d", i)
+				if _, created, err := o.fulfil(ctx, in, d, "webhook", &Event{ID: fmt.Sprintf("evt_bench_%d", i), Type: "payment_intent.succeeded"}); err != nil || !created {
+					b.Errorf("order %d: created %v, %v", i, created, err)
+					return
+				}
 			}
-		}
-	})
+		}()
+	}
+	wg.Wait()
 }

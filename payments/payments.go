@@ -138,9 +138,8 @@ func (c *Client) Update(ctx context.Context, id string, amount int64, metadata m
 
 // Retrieve reads a PaymentIntent with its latest charge, where the billing
 // details are (API 2023-10-16 has no charges list). The answer is decoded
-// into just what the shop reads (wireIntent): stripe.PaymentIntent decoded
-// every field of the PaymentIntent and of its charge, and was a tenth of a
-// webhook's time.
+// into just what the shop reads (wireIntent), rather than every field of
+// the PaymentIntent and its charge as stripe.PaymentIntent would be.
 func (c *Client) Retrieve(ctx context.Context, id string) (Intent, error) {
 	p := &stripe.PaymentIntentParams{}
 	p.Context = ctx

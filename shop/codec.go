@@ -10,11 +10,10 @@ import (
 )
 
 // sessionCodec stores session data as small JSON instead of scs's default
-// gob, which rebuilt its type information for every session read (gob
-// decoding was about a tenth of a page's time). The shop keeps strings,
-// int64s and bools in sessions; each value carries its type so that
-// GetInt64 and GetBool find what they expect. Data written by the gob codec
-// is still read.
+// gob, which rebuilds its type information for every session read. The
+// shop keeps strings, int64s and bools in sessions; each value carries its
+// type so that GetInt64 and GetBool find what they expect. Data written by
+// the gob codec is still read.
 type sessionCodec struct{}
 
 // jsonSessionMark starts every session this codec writes; gob data never
