@@ -80,11 +80,12 @@ type Store struct {
 	// is how many writes share a commit.
 	writeTxs, writesDone *metrics.CounterVec
 
-	readDB *sql.DB   // query_only connections for every read
-	read   *Queries  // sqlc's queries, prepared on readDB
-	ckptDB *sql.DB   // one connection for background checkpoints
-	write  *Queries  // sqlc's queries, prepared on the writer's connection
-	wconn  *sql.Conn // the writer's connection, held for good
+	readDB  *sql.DB   // query_only connections for every read
+	read    *Queries  // sqlc's queries, prepared on readDB
+	ckptDB  *sql.DB   // one connection for background checkpoints
+	writeDB *sql.DB   // the writer's one connection
+	write   *Queries  // sqlc's queries, prepared on it
+	wconn   *sql.Conn // that connection, held for good
 
 	writes  chan *writeJob
 	commits atomic.Int64
@@ -114,32 +115,29 @@ func Open(ctx context.Context, path string, opts Options) (*Store, []Migration, 
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s.caches = newCaches()
+	var applied []Migration
+	// On an error nothing is left open.
 	fail := func(err error) (*Store, []Migration, error) {
 		s.closeDBs()
-		return nil, nil, err
+		return nil, applied, err
 	}
 
 	// The writer first: it creates the file and the schema.
-	writeDB := sql.OpenDB(connector{dsn: dsn(path), pragmas: writerPragmas, hook: s.changed.record})
-	writeDB.SetMaxOpenConns(1)
-	if err := writeDB.PingContext(ctx); err != nil {
-		writeDB.Close()
-		return nil, nil, fmt.Errorf("store: open %s: %w", path, err)
+	s.writeDB = sql.OpenDB(connector{dsn: dsn(path), pragmas: writerPragmas, hook: s.changed.record})
+	s.writeDB.SetMaxOpenConns(1)
+	if err := s.writeDB.PingContext(ctx); err != nil {
+		return fail(fmt.Errorf("store: open %s: %w", path, err))
 	}
-	applied, err := Migrate(ctx, writeDB)
-	if err != nil {
-		writeDB.Close()
-		return nil, applied, err
+	var err error
+	if applied, err = Migrate(ctx, s.writeDB); err != nil {
+		return fail(err)
 	}
 	s.changed.reset()
-	if s.write, err = Prepare(ctx, writeDB); err != nil {
-		writeDB.Close()
-		return nil, applied, fmt.Errorf("store: preparing the writer's queries: %w", err)
+	if s.write, err = Prepare(ctx, s.writeDB); err != nil {
+		return fail(fmt.Errorf("store: preparing the writer's queries: %w", err))
 	}
-	if s.wconn, err = writeDB.Conn(ctx); err != nil {
-		s.write.Close()
-		writeDB.Close()
-		return nil, applied, err
+	if s.wconn, err = s.writeDB.Conn(ctx); err != nil {
+		return fail(err)
 	}
 
 	s.readDB = sql.OpenDB(connector{dsn: dsn(path), pragmas: readerPragmas})
@@ -214,7 +212,7 @@ func (s *Store) closeDBs() error {
 	if s.wconn != nil {
 		errs = append(errs, s.wconn.Close())
 	}
-	for _, d := range []*sql.DB{s.readDB, s.ckptDB} {
+	for _, d := range []*sql.DB{s.writeDB, s.readDB, s.ckptDB} {
 		if d != nil {
 			errs = append(errs, d.Close())
 		}

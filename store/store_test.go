@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -171,4 +172,26 @@ func dumpSchema(t *testing.T, ctx context.Context, pool *sql.DB) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// A closed store is one file again: every connection is closed, so SQLite
+// folds the WAL back and removes it.
+func TestCloseLeavesOneFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shop.db")
+	st, _, err := store.Open(context.Background(), path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Exec(t, st, `INSERT INTO categories (name, friendly_name) VALUES ('mugs', 'Mugs')`)
+	if _, err := os.Stat(path + "-wal"); err != nil {
+		t.Fatalf("no WAL while the store is open: %v", err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(path + suffix); !os.IsNotExist(err) {
+			t.Errorf("%s is still there after Close (%v): a connection was left open", suffix, err)
+		}
+	}
 }
