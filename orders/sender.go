@@ -171,8 +171,8 @@ func (s *Sender) send(m store.ClaimEmailsRow) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.sendTimeout())
 	err := s.mailer.Send(ctx, Message{ID: s.messageID(m), To: m.Recipient, Subject: m.Subject, Body: m.Body})
 	cancel()
-	// Recorded even while the store closes: it finishes the writes it has
-	// taken, and this one must not be lost.
+	// Not the caller's context: the outcome must be written even during a
+	// shutdown (the shop stops its sender before it closes the store).
 	wctx := context.Background()
 	if err != nil {
 		delay := min(s.cfg.Retry<<min(m.Attempts, 20), time.Hour)
