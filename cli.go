@@ -264,11 +264,7 @@ func reconcile(ctx context.Context, args []string, getenv func(string) string, s
 	// The order domain alone: no email sender and no other background
 	// work; the shop's sender delivers the confirmations it queues.
 	pay := payments.New(payments.Config{SecretKey: cfg.StripeSecretKey, APIBase: cfg.StripeAPIBase, Log: log})
-	o := orders.New(st, pay, log, orders.Config{
-		Rules:        orders.Rules{Currency: cfg.Currency, Delivery: cfg.Delivery},
-		ContactEmail: cfg.ContactEmail,
-	})
-	_, err = o.Reconcile(ctx, *since, stdout)
+	_, err = orders.New(st, pay, log, cfg.Orders()).Reconcile(ctx, *since, stdout)
 	return err
 }
 

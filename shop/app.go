@@ -62,10 +62,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*App, error) {
 		mailer = orders.SMTPMailer{Config: cfg.SMTP}
 	}
 	app.sender = orders.NewSender(st, mailer, log, orders.SenderConfig{Retry: cfg.OutboxRetry, Lease: cfg.OutboxLease, Domain: mailDomain(cfg)})
-	app.orders = orders.New(st, app.pay, log, orders.Config{
-		Rules:        orders.Rules{Currency: cfg.Currency, Delivery: cfg.Delivery},
-		ContactEmail: cfg.ContactEmail,
-	})
+	app.orders = orders.New(st, app.pay, log, cfg.Orders())
 	app.orders.Recorded = func(source string) { app.metrics.orders.Inc(source) }
 	app.orders.Queued = app.sender.Wake
 	app.sessions = newSessions(st.Sessions(), log)
@@ -82,8 +79,7 @@ func mailDomain(cfg Config) string {
 	return ""
 }
 
-// Orders is the shop's order domain, for the commands that record orders
-// without serving (reconcile).
+// Orders is the shop's order domain, for tests that reconcile beside it.
 func (app *App) Orders() *orders.Orders { return app.orders }
 
 // RunBackground starts what a serving shop does besides answering

@@ -58,6 +58,11 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 }
 
+// Orders is what the order domain reads of the configuration.
+func (c Config) Orders() orders.Config {
+	return orders.Config{Rules: orders.Rules{Currency: c.Currency, Delivery: c.Delivery}, ContactEmail: c.ContactEmail}
+}
+
 // PaymentsEnabled says whether both Stripe API keys are set.
 func (c Config) PaymentsEnabled() bool { return c.StripePublicKey != "" && c.StripeSecretKey != "" }
 
