@@ -191,6 +191,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	logOut := newLogWriter(stdout, 50*time.Millisecond)
 	defer logOut.Flush()
 	log := slog.New(slog.NewTextHandler(logOut, nil))
+	if cfg.BaseURL == "" && net_.domain != "" {
+		// The domain serve holds a certificate for is one it can trust.
+		cfg.BaseURL = "https://" + net_.domain
+	}
+	if cfg.BaseURL == "" {
+		log.Warn("BOUTIQUE_BASE_URL is not set: password reset emails are refused, since their link could only come from " +
+			"the request's Host. Set it to the shop's public address, such as https://shop.example.")
+	}
 	if cfg.StripeSecretKey != "" && cfg.StripeWHSecret == "" {
 		log.Warn("!!! STRIPE_SECRET_KEY is set but STRIPE_WH_SECRET is not: the webhook cannot verify Stripe's events, " +
 			"so paid orders whose shopper closes the tab before the confirmation page WILL GO UNRECORDED. " +

@@ -36,8 +36,14 @@ const (
 )
 
 // dummyHash is compared against when no account matches, so a log-in
-// takes as long whether or not the account exists.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such account"), bcrypt.MinCost)
+// takes as long whether or not the account exists: it is made at the cost
+// of the shop's own hashes, once.
+func (app *App) dummyHash() []byte {
+	app.dummyOnce.Do(func() {
+		app.dummy, _ = bcrypt.GenerateFromPassword([]byte("no such account"), app.cfg.BcryptCost)
+	})
+	return app.dummy
+}
 
 // currentUser is the signed-in user, if any, looked up once per request.
 func (app *App) currentUser(r *http.Request) (store.GetUserRow, bool) {
@@ -255,7 +261,7 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	u, err := app.q.GetUserByLogin(ctx, login)
-	hash := dummyHash
+	hash := app.dummyHash()
 	if err == nil {
 		hash = []byte(u.PasswordHash)
 	} else if !errors.Is(err, sql.ErrNoRows) {
@@ -400,11 +406,20 @@ func (app *App) passwordReset(w http.ResponseWriter, r *http.Request) {
 		app.renderAccount(w, r, http.StatusUnprocessableEntity, resetRequestForm(email, msg))
 		return
 	}
+	base, ok := app.baseURL()
+	if !ok {
+		// A link built from the request's Host would point wherever the
+		// request said: no reset email without the shop's own address.
+		app.log.Error("password reset refused: BOUTIQUE_BASE_URL is not set, so no link can be trusted")
+		app.renderAccount(w, r, http.StatusServiceUnavailable, resetRequestForm(email, ""), views.Message{Level: "error",
+			Text: "Password reset by email is not available on this shop yet. Please write to the shop to reset your password."})
+		return
+	}
 	if u, err := app.q.GetUserByLogin(ctx, email); err == nil && strings.EqualFold(u.Email, email) {
 		var raw [32]byte
 		rand.Read(raw[:])
 		token := base64.RawURLEncoding.EncodeToString(raw[:])
-		link := app.baseURL(r) + "/accounts/password/reset/" + token + "/"
+		link := base + "/accounts/password/reset/" + token + "/"
 		err := app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
 			if err := tx.CreatePasswordReset(ctx, store.CreatePasswordResetParams{
 				TokenHash: tokenHash(token), UserID: u.ID, ExpiresAt: orders.SQLiteTime(time.Now().Add(resetLinkLifetime)),
@@ -430,17 +445,10 @@ func (app *App) passwordReset(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/accounts/login/", http.StatusSeeOther)
 }
 
-// baseURL is the shop's address for links in emails: BOUTIQUE_BASE_URL, or
-// else the address this request came to.
-func (app *App) baseURL(r *http.Request) string {
-	if app.cfg.BaseURL != "" {
-		return strings.TrimSuffix(app.cfg.BaseURL, "/")
-	}
-	scheme := "http"
-	if app.isTLS(r) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+// baseURL is the shop's address for links in emails: BOUTIQUE_BASE_URL (or
+// the -domain serve was given), never anything a request says.
+func (app *App) baseURL() (string, bool) {
+	return strings.TrimSuffix(app.cfg.BaseURL, "/"), app.cfg.BaseURL != ""
 }
 
 func tokenHash(token string) string {

@@ -1,12 +1,22 @@
 package shop_test
 
 import (
+	"fmt"
+	"html"
 	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"boutique/store/storetest"
 )
 
 func (s *testShop) signUp(username, email, password string) response {
@@ -171,7 +181,7 @@ func TestChangePassword(t *testing.T) {
 	}
 }
 
-var resetLink = regexp.MustCompile(`http://[^/]+(/accounts/password/reset/[A-Za-z0-9_-]{43}/)`)
+var resetLink = regexp.MustCompile(`https://shop\.example(/accounts/password/reset/[A-Za-z0-9_-]{43}/)`)
 
 func TestPasswordResetByEmailedLink(t *testing.T) {
 	s := newTestShop(t, defaultConfig())
@@ -234,5 +244,158 @@ func TestProfilePagesNeedALogIn(t *testing.T) {
 		if res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/accounts/login/?next=") {
 			t.Errorf("%s: %d %q", path, res.status, res.header.Get("Location"))
 		}
+	}
+}
+
+// The Host-header attack: a reset asked for with a foreign Host (and an
+// Origin to match, which passes the CSRF check) must not email a link to
+// that host. Links come from BOUTIQUE_BASE_URL alone, whatever Host,
+// X-Forwarded-Host or X-Forwarded-Proto say, from a trusted proxy or not;
+// without it no reset email is sent at all.
+func TestResetLinksNeverComeFromTheRequest(t *testing.T) {
+	attacks := map[string]map[string]string{
+		"Host":              {"Host": "evil.example", "Origin": "http://evil.example"},
+		"X-Forwarded-Host":  {"X-Forwarded-Host": "evil.example"},
+		"X-Forwarded-Proto": {"X-Forwarded-Proto": "http", "X-Forwarded-Host": "evil.example:80"},
+	}
+	for _, trusted := range []bool{false, true} {
+		for name, headers := range attacks {
+			for _, configured := range []bool{true, false} {
+				t.Run(fmt.Sprintf("%s trusted proxy %v base URL %v", name, trusted, configured), func(t *testing.T) {
+					cfg := defaultConfig()
+					if trusted {
+						cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+					}
+					if !configured {
+						cfg.BaseURL = ""
+					}
+					s := newTestShop(t, cfg)
+					s.signUp("ada", "ada@example.com", "correct horse")
+					s.logOut()
+					// The attacker fetches the form with the same headers, for a
+					// token and cookie that go together.
+					page, err := http.NewRequest(http.MethodGet, s.server.URL+"/accounts/password/reset/", nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if h, ok := headers["Host"]; ok {
+						page.Host = h
+					}
+					m := csrfField.FindStringSubmatch(s.do(page).body)
+					if m == nil {
+						t.Fatal("no csrf_token on the reset page")
+					}
+					tok := html.UnescapeString(m[1])
+					req, err := http.NewRequest(http.MethodPost, s.server.URL+"/accounts/password/reset/",
+						strings.NewReader(form("csrf_token", tok, "email", "ada@example.com").Encode()))
+					if err != nil {
+						t.Fatal(err)
+					}
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					req.Header.Set("Origin", s.server.URL)
+					for k, v := range headers {
+						if k == "Host" {
+							req.Host = v
+						} else {
+							req.Header.Set(k, v)
+						}
+					}
+					res := s.do(req)
+					var bodies []string
+					rows, err := s.pool.Query(`SELECT body FROM outbox`)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for rows.Next() {
+						var b string
+						rows.Scan(&b)
+						bodies = append(bodies, b)
+					}
+					rows.Close()
+					for _, b := range bodies {
+						if strings.Contains(b, "evil.example") {
+							t.Fatalf("an email links to the attacker's host:\n%s", b)
+						}
+					}
+					if !configured {
+						if len(bodies) != 0 || res.status != http.StatusServiceUnavailable || !strings.Contains(res.body, "not available") {
+							t.Fatalf("without a base URL: %d, %d emails", res.status, len(bodies))
+						}
+						return
+					}
+					if res.status != http.StatusSeeOther || len(bodies) != 1 || resetLink.FindStringSubmatch(bodies[0]) == nil {
+						t.Fatalf("%d, %d emails: %v", res.status, len(bodies), bodies)
+					}
+				})
+			}
+		}
+	}
+}
+
+// HTTPS answers tell browsers to keep to HTTPS for 180 days, unless the
+// owner turns it off; plain HTTP answers never do.
+func TestHSTSOnHTTPS(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		cfg := defaultConfig()
+		cfg.HSTS = on
+		jar, _ := cookiejar.New(nil)
+		s := serveShop(t, storetest.Open(t), cfg, jar, httptest.NewTLSServer)
+		got := s.get("/").header.Get("Strict-Transport-Security")
+		if on && got != "max-age=15552000" || !on && got != "" {
+			t.Errorf("HSTS %v over HTTPS: %q", on, got)
+		}
+	}
+	s := newTestShop(t, defaultConfig())
+	if got := s.get("/").header.Get("Strict-Transport-Security"); got != "" {
+		t.Errorf("over plain HTTP: %q", got)
+	}
+}
+
+// A log-in takes as long for an account that does not exist as for one
+// that does: the unknown one is checked against a hash of the same cost.
+func TestLogInTimingDoesNotTellWhichAccountsExist(t *testing.T) {
+	if testing.Short() {
+		t.Skip("hashes at bcrypt's default cost")
+	}
+	cfg := defaultConfig()
+	cfg.BcryptCost = bcrypt.DefaultCost
+	// Each attempt from its own address, through a trusted proxy, so that
+	// throttling plays no part.
+	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	s := newTestShop(t, cfg)
+	s.signUp("ada", "ada@example.com", "correct horse")
+	s.logOut()
+	tok := s.csrfToken("/accounts/login/")
+	attempt := func(i int, login, password string) time.Duration {
+		req, _ := http.NewRequest(http.MethodPost, s.server.URL+"/accounts/login/",
+			strings.NewReader(form("csrf_token", tok, "login", login, "password", password).Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", s.server.URL)
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.0.%d.%d", i/250, i%250+1))
+		start := time.Now()
+		if res := s.do(req); res.status != http.StatusUnprocessableEntity && res.status != http.StatusSeeOther {
+			t.Fatalf("log-in as %s: %d", login, res.status)
+		}
+		return time.Since(start)
+	}
+	var known, unknown []time.Duration
+	for i := range 4 { // warm up, and the dummy hash is made
+		attempt(1000+i, fmt.Sprintf("nobody%d", i), "wrong password")
+	}
+	for i := range 20 {
+		// A fresh name each time for the unknown account, and the known
+		// one with its password (a failure would be throttled after five),
+		// each from an address of its own: every attempt checks one hash.
+		unknown = append(unknown, attempt(2*i, fmt.Sprintf("ghost%d", i), "wrong password"))
+		known = append(known, attempt(2*i+1, "ada", "correct horse"))
+	}
+	median := func(ds []time.Duration) time.Duration {
+		slices.Sort(ds)
+		return ds[len(ds)/2]
+	}
+	k, u := median(known), median(unknown)
+	t.Logf("median log-in: existing account %s, unknown %s", k, u)
+	if ratio := float64(u) / float64(k); ratio < 0.8 || ratio > 1.2 {
+		t.Fatalf("unknown/existing = %.2f, want within 20%%", ratio)
 	}
 }

@@ -35,6 +35,9 @@ type App struct {
 	sessions *scs.SessionManager
 	pay      *payments.Client // nil when Stripe's keys are not set
 	metrics  *shopMetrics
+	// dummy is the hash an unknown account's log-in is checked against.
+	dummy     []byte
+	dummyOnce sync.Once
 	// draining is set when the shop is shutting down: /readyz says so.
 	draining   atomic.Bool
 	stop       chan struct{} // closed by Close: background work ends

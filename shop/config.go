@@ -48,9 +48,11 @@ type Config struct {
 	// OutboxLease is how long the sender's claim on an email holds: an
 	// email whose sender died mid-send goes again once it lapses.
 	OutboxLease time.Duration
-	// BaseURL is the shop's public address for links in emails; empty
-	// means the address each request came to.
+	// BaseURL is the shop's public address for links in emails; without
+	// it (or serve's -domain) no email with a link is sent.
 	BaseURL string
+	// HSTS sends Strict-Transport-Security on HTTPS answers.
+	HSTS bool
 	// BcryptCost is the work factor of password hashes (tests lower it).
 	BcryptCost int
 	// TrustedProxies are the reverse proxies whose X-Forwarded-Proto and
@@ -118,12 +120,12 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("BOUTIQUE_BASE_URL: %w", err)
 		}
 	}
-	switch v := strings.ToLower(strings.TrimSpace(getenv("STRIPE_WH_ALLOW_OTHER_API_VERSION"))); v {
-	case "", "0", "false", "no":
-	case "1", "true", "yes":
-		c.StripeWHAllowOtherAPIVersion = true
-	default:
-		return c, fmt.Errorf("STRIPE_WH_ALLOW_OTHER_API_VERSION %q: use true or false", v)
+	var err error
+	if c.StripeWHAllowOtherAPIVersion, err = boolSetting(getenv, "STRIPE_WH_ALLOW_OTHER_API_VERSION", false); err != nil {
+		return c, err
+	}
+	if c.HSTS, err = boolSetting(getenv, "BOUTIQUE_HSTS", true); err != nil {
+		return c, err
 	}
 	c.Delivery = cart.DefaultRules
 	if v := strings.TrimSpace(getenv("BOUTIQUE_FREE_DELIVERY_THRESHOLD")); v != "" {
@@ -158,6 +160,20 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("STRIPE_SECRET_KEY should be a secret key starting sk_ (or a restricted key, rk_)")
 	}
 	return c, nil
+}
+
+// boolSetting reads a true/false variable, def when it is unset.
+func boolSetting(getenv func(string) string, name string, def bool) (bool, error) {
+	switch v := strings.ToLower(strings.TrimSpace(getenv(name))); v {
+	case "":
+		return def, nil
+	case "0", "false", "no":
+		return false, nil
+	case "1", "true", "yes":
+		return true, nil
+	default:
+		return def, fmt.Errorf("%s %q: use true or false", name, v)
+	}
 }
 
 // origin is the scheme://host[:port] of an absolute http(s) URL.

@@ -41,6 +41,9 @@ func contentSecurityPolicy(stripeJSURL string) (string, error) {
 	}, "; "), nil
 }
 
+// hstsHeader tells browsers to come back over HTTPS only, for 180 days.
+const hstsHeader = "max-age=15552000"
+
 func (app *App) secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -49,6 +52,9 @@ func (app *App) secureHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if app.cfg.HSTS && app.isTLS(r) {
+			h.Set("Strict-Transport-Security", hstsHeader)
+		}
 		next.ServeHTTP(w, r)
 	})
 }

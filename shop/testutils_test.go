@@ -35,7 +35,8 @@ type testShop struct {
 }
 
 func defaultConfig() shop.Config {
-	return shop.Config{Currency: "usd", Delivery: cart.DefaultRules, StripeJSURL: shop.DefaultStripeJSURL, BcryptCost: bcrypt.MinCost}
+	return shop.Config{Currency: "usd", Delivery: cart.DefaultRules, StripeJSURL: shop.DefaultStripeJSURL, BcryptCost: bcrypt.MinCost,
+		BaseURL: "https://shop.example", HSTS: true}
 }
 
 func newTestShop(t *testing.T, cfg shop.Config) *testShop {
