@@ -3,12 +3,12 @@ INSERT INTO users (username, email, password_hash) VALUES (?, ?, ?) RETURNING id
 
 -- name: GetUserByLogin :one
 -- A user by username or email, whatever the case.
-SELECT id, username, email, password_hash, is_staff FROM users
+SELECT id, username, email, password_hash, is_staff, session_gen FROM users
 WHERE username = @login COLLATE NOCASE OR email = @login COLLATE NOCASE
 LIMIT 1;
 
 -- name: GetUser :one
-SELECT id, username, email, password_hash, is_staff FROM users WHERE id = ?;
+SELECT id, username, email, password_hash, is_staff, session_gen FROM users WHERE id = ?;
 
 -- name: GetUserByUsername :one
 SELECT id, username, email, password_hash, is_staff FROM users WHERE username = ? COLLATE NOCASE;
@@ -19,8 +19,14 @@ SELECT CAST(COALESCE(MAX(username = @username COLLATE NOCASE), 0) AS INTEGER) AS
 FROM users
 WHERE username = @username COLLATE NOCASE OR email = @email COLLATE NOCASE;
 
--- name: SetPassword :exec
-UPDATE users SET password_hash = ? WHERE id = ?;
+-- name: SetPassword :one
+-- A new password signs out every session of the account (a new session
+-- generation) and spends the reset links still outstanding.
+UPDATE users SET password_hash = ?, session_gen = session_gen + 1 WHERE id = ?
+RETURNING session_gen;
+
+-- name: RevokePasswordResets :exec
+UPDATE password_resets SET used_at = @now WHERE user_id = @user_id AND used_at IS NULL;
 
 -- name: GetProfile :one
 SELECT * FROM profiles WHERE user_id = ?;

@@ -25,7 +25,12 @@ import (
 	"boutique/views"
 )
 
-const userIDKey = "user_id"
+// Session keys of a signed-in session: the account, and the session
+// generation it was signed in at (see setPassword).
+const (
+	userIDKey  = "user_id"
+	userGenKey = "user_gen"
+)
 
 // Log-in throttling: after this many failures for an account or an
 // address within the window, log-ins for it wait until the window passes.
@@ -55,7 +60,9 @@ func (app *App) currentUser(r *http.Request) (store.GetUserRow, bool) {
 		st.userLooked = true
 		if id := app.sessions.GetInt64(r.Context(), userIDKey); id != 0 {
 			u, err := app.q.GetUser(r.Context(), id)
-			st.user, st.signedIn = u, err == nil
+			// A session of an older generation was signed out by a
+			// password change or reset.
+			st.user, st.signedIn = u, err == nil && u.SessionGen == app.sessions.GetInt64(r.Context(), userGenKey)
 		}
 	}
 	return st.user, st.signedIn
@@ -70,12 +77,14 @@ func (app *App) requireUser(w http.ResponseWriter, r *http.Request) (store.GetUs
 	return u, ok
 }
 
-// logIn starts a signed-in session under a new token.
-func (app *App) logIn(ctx context.Context, userID int64) error {
+// logIn starts a signed-in session under a new token, of the account's
+// current session generation.
+func (app *App) logIn(ctx context.Context, userID, gen int64) error {
 	if err := app.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
 	app.sessions.Put(ctx, userIDKey, userID)
+	app.sessions.Put(ctx, userGenKey, gen)
 	forgetUser(ctx)
 	return nil
 }
@@ -193,7 +202,7 @@ func (app *App) signup(w http.ResponseWriter, r *http.Request) {
 		app.renderAccount(w, r, http.StatusUnprocessableEntity, signupForm(username, email, errs))
 		return
 	}
-	if err := app.logIn(ctx, id); err != nil {
+	if err := app.logIn(ctx, id, 0); err != nil {
 		app.serverError(w, r, err)
 		return
 	}
@@ -290,7 +299,7 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
-	if err := app.logIn(ctx, u.ID); err != nil {
+	if err := app.logIn(ctx, u.ID, u.SessionGen); err != nil {
 		app.serverError(w, r, err)
 		return
 	}
@@ -363,11 +372,14 @@ func (app *App) passwordChange(w http.ResponseWriter, r *http.Request) {
 		app.renderAccount(w, r, http.StatusUnprocessableEntity, changeForm(errs))
 		return
 	}
-	if err := app.setPassword(ctx, u.ID, r.PostFormValue("password1")); err != nil {
+	gen, err := app.setPassword(ctx, u.ID, r.PostFormValue("password1"))
+	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
-	if err := app.logIn(ctx, u.ID); err != nil {
+	// This session goes on, in the new generation; every other one of the
+	// account is signed out.
+	if err := app.logIn(ctx, u.ID, gen); err != nil {
 		app.serverError(w, r, err)
 		return
 	}
@@ -375,14 +387,31 @@ func (app *App) passwordChange(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/profile/", http.StatusSeeOther)
 }
 
-func (app *App) setPassword(ctx context.Context, userID int64, pw string) error {
+// setPassword sets an account's password, which signs out every session
+// of the account and spends its outstanding reset links; it returns the
+// account's new session generation.
+func (app *App) setPassword(ctx context.Context, userID int64, pw string) (int64, error) {
 	hash, err := app.hashPassword(pw)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
-		return tx.SetPassword(ctx, store.SetPasswordParams{PasswordHash: hash, ID: userID})
+	var gen int64
+	err = app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		var err error
+		gen, err = newPassword(ctx, tx, userID, hash)
+		return err
 	})
+	return gen, err
+}
+
+// newPassword is the write of a new password hash: a new session
+// generation, and no reset link left to use.
+func newPassword(ctx context.Context, tx *store.Tx, userID int64, hash string) (int64, error) {
+	gen, err := tx.SetPassword(ctx, store.SetPasswordParams{PasswordHash: hash, ID: userID})
+	if err != nil {
+		return 0, err
+	}
+	return gen, tx.RevokePasswordResets(ctx, store.RevokePasswordResetsParams{Now: orders.Nullable(orders.SQLiteTime(time.Now())), UserID: userID})
 }
 
 func resetRequestForm(email, msg string) views.AccountForm {
@@ -499,7 +528,8 @@ func (app *App) passwordResetConfirm(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		return tx.SetPassword(ctx, store.SetPasswordParams{PasswordHash: hash, ID: userID})
+		_, err = newPassword(ctx, tx, userID, hash)
+		return err
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		app.renderAccount(w, r, http.StatusGone, resetRequestForm("", ""),

@@ -399,3 +399,78 @@ func TestLogInTimingDoesNotTellWhichAccountsExist(t *testing.T) {
 		t.Fatalf("unknown/existing = %.2f, want within 20%%", ratio)
 	}
 }
+
+// browser is another shopper's browser on the same shop: cookies of its own.
+func (s *testShop) browser() *testShop {
+	jar, _ := cookiejar.New(nil)
+	other := *s
+	other.client = newClient(s.server, jar)
+	return &other
+}
+
+func signedIn(t *testing.T, s *testShop) bool {
+	t.Helper()
+	res := s.get("/profile/")
+	return res.status == http.StatusOK
+}
+
+// A password change signs out every other session of the account (a
+// stolen session does not survive it) and spends the reset links it had;
+// a reset signs out every session.
+func TestNewPasswordsEndOtherSessions(t *testing.T) {
+	s := newTestShop(t, defaultConfig())
+	s.signUp("ada", "ada@example.com", "correct horse")
+	thief := s.browser()
+	if res := thief.logIn("ada", "correct horse"); res.status != http.StatusSeeOther || !signedIn(t, thief) {
+		t.Fatalf("the second session's log-in: %d", res.status)
+	}
+	// A reset link asked for before the change.
+	asker := s.browser()
+	tok := asker.csrfToken("/accounts/password/reset/")
+	asker.post("/accounts/password/reset/", form("csrf_token", tok, "email", "ada@example.com"), false)
+	var body string
+	if err := s.pool.QueryRow(`SELECT body FROM outbox WHERE recipient = 'ada@example.com'`).Scan(&body); err != nil {
+		t.Fatal(err)
+	}
+	early := resetLink.FindStringSubmatch(body)[1]
+
+	tok = s.csrfToken("/accounts/password/change/")
+	if res := s.post("/accounts/password/change/", form("csrf_token", tok, "old_password", "correct horse",
+		"password1", "battery staple", "password2", "battery staple"), false); res.status != http.StatusSeeOther {
+		t.Fatalf("change: %d", res.status)
+	}
+	if !signedIn(t, s) {
+		t.Fatal("the session that changed the password was signed out")
+	}
+	if signedIn(t, thief) {
+		t.Fatal("another session of the account survived the password change")
+	}
+	if res := thief.get("/profile/"); res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/accounts/login/") {
+		t.Fatalf("the other session's profile: %d %q, want the log-in page", res.status, res.header.Get("Location"))
+	}
+	tok = asker.csrfToken(early)
+	if res := asker.post(early, form("csrf_token", tok, "password1", "mallory wins", "password2", "mallory wins"), false); res.status != http.StatusGone {
+		t.Fatalf("a reset link from before the change: %d, want 410", res.status)
+	}
+
+	// A reset, from a third browser: every session is signed out.
+	if res := thief.logIn("ada", "battery staple"); res.status != http.StatusSeeOther || !signedIn(t, thief) {
+		t.Fatalf("log-in with the new password: %d", res.status)
+	}
+	tok = asker.csrfToken("/accounts/password/reset/")
+	asker.post("/accounts/password/reset/", form("csrf_token", tok, "email", "ada@example.com"), false)
+	if err := s.pool.QueryRow(`SELECT body FROM outbox WHERE recipient = 'ada@example.com' ORDER BY id DESC LIMIT 1`).Scan(&body); err != nil {
+		t.Fatal(err)
+	}
+	link := resetLink.FindStringSubmatch(body)[1]
+	tok = asker.csrfToken(link)
+	if res := asker.post(link, form("csrf_token", tok, "password1", "third one here", "password2", "third one here"), false); res.status != http.StatusSeeOther {
+		t.Fatalf("reset: %d", res.status)
+	}
+	if signedIn(t, s) || signedIn(t, thief) {
+		t.Fatal("a session survived the reset")
+	}
+	if res := s.logIn("ada", "third one here"); res.status != http.StatusSeeOther || !signedIn(t, s) {
+		t.Fatalf("log-in after the reset: %d", res.status)
+	}
+}

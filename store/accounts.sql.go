@@ -88,7 +88,7 @@ func (q *Queries) GetProfile(ctx context.Context, userID int64) (Profile, error)
 }
 
 const getUser = `-- name: GetUser :one
-SELECT id, username, email, password_hash, is_staff FROM users WHERE id = ?
+SELECT id, username, email, password_hash, is_staff, session_gen FROM users WHERE id = ?
 `
 
 type GetUserRow struct {
@@ -97,6 +97,7 @@ type GetUserRow struct {
 	Email        string
 	PasswordHash string
 	IsStaff      int64
+	SessionGen   int64
 }
 
 func (q *Queries) GetUser(ctx context.Context, id int64) (GetUserRow, error) {
@@ -108,12 +109,13 @@ func (q *Queries) GetUser(ctx context.Context, id int64) (GetUserRow, error) {
 		&i.Email,
 		&i.PasswordHash,
 		&i.IsStaff,
+		&i.SessionGen,
 	)
 	return i, err
 }
 
 const getUserByLogin = `-- name: GetUserByLogin :one
-SELECT id, username, email, password_hash, is_staff FROM users
+SELECT id, username, email, password_hash, is_staff, session_gen FROM users
 WHERE username = ?1 COLLATE NOCASE OR email = ?1 COLLATE NOCASE
 LIMIT 1
 `
@@ -124,6 +126,7 @@ type GetUserByLoginRow struct {
 	Email        string
 	PasswordHash string
 	IsStaff      int64
+	SessionGen   int64
 }
 
 // A user by username or email, whatever the case.
@@ -136,6 +139,7 @@ func (q *Queries) GetUserByLogin(ctx context.Context, login string) (GetUserByLo
 		&i.Email,
 		&i.PasswordHash,
 		&i.IsStaff,
+		&i.SessionGen,
 	)
 	return i, err
 }
@@ -221,8 +225,23 @@ func (q *Queries) RecordLoginFailure(ctx context.Context, key string) error {
 	return err
 }
 
-const setPassword = `-- name: SetPassword :exec
-UPDATE users SET password_hash = ? WHERE id = ?
+const revokePasswordResets = `-- name: RevokePasswordResets :exec
+UPDATE password_resets SET used_at = ?1 WHERE user_id = ?2 AND used_at IS NULL
+`
+
+type RevokePasswordResetsParams struct {
+	Now    sql.NullString
+	UserID int64
+}
+
+func (q *Queries) RevokePasswordResets(ctx context.Context, arg RevokePasswordResetsParams) error {
+	_, err := q.exec(ctx, q.revokePasswordResetsStmt, revokePasswordResets, arg.Now, arg.UserID)
+	return err
+}
+
+const setPassword = `-- name: SetPassword :one
+UPDATE users SET password_hash = ?, session_gen = session_gen + 1 WHERE id = ?
+RETURNING session_gen
 `
 
 type SetPasswordParams struct {
@@ -230,9 +249,13 @@ type SetPasswordParams struct {
 	ID           int64
 }
 
-func (q *Queries) SetPassword(ctx context.Context, arg SetPasswordParams) error {
-	_, err := q.exec(ctx, q.setPasswordStmt, setPassword, arg.PasswordHash, arg.ID)
-	return err
+// A new password signs out every session of the account (a new session
+// generation) and spends the reset links still outstanding.
+func (q *Queries) SetPassword(ctx context.Context, arg SetPasswordParams) (int64, error) {
+	row := q.queryRow(ctx, q.setPasswordStmt, setPassword, arg.PasswordHash, arg.ID)
+	var session_gen int64
+	err := row.Scan(&session_gen)
+	return session_gen, err
 }
 
 const upsertProfile = `-- name: UpsertProfile :exec

@@ -183,4 +183,5 @@ type User struct {
 	PasswordHash string
 	IsStaff      int64
 	CreatedAt    string
+	SessionGen   int64
 }

@@ -234,6 +234,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.renameCategoryStmt, err = db.PrepareContext(ctx, renameCategory); err != nil {
 		return nil, fmt.Errorf("error preparing query RenameCategory: %w", err)
 	}
+	if q.revokePasswordResetsStmt, err = db.PrepareContext(ctx, revokePasswordResets); err != nil {
+		return nil, fmt.Errorf("error preparing query RevokePasswordResets: %w", err)
+	}
 	if q.searchProductsStmt, err = db.PrepareContext(ctx, searchProducts); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchProducts: %w", err)
 	}
@@ -619,6 +622,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing renameCategoryStmt: %w", cerr)
 		}
 	}
+	if q.revokePasswordResetsStmt != nil {
+		if cerr := q.revokePasswordResetsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing revokePasswordResetsStmt: %w", cerr)
+		}
+	}
 	if q.searchProductsStmt != nil {
 		if cerr := q.searchProductsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing searchProductsStmt: %w", cerr)
@@ -778,6 +786,7 @@ type Queries struct {
 	recordPaymentFailureStmt    *sql.Stmt
 	releaseEmailsStmt           *sql.Stmt
 	renameCategoryStmt          *sql.Stmt
+	revokePasswordResetsStmt    *sql.Stmt
 	searchProductsStmt          *sql.Stmt
 	setBagLineQuantityStmt      *sql.Stmt
 	setOrderStatusStmt          *sql.Stmt
@@ -864,6 +873,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		recordPaymentFailureStmt:    q.recordPaymentFailureStmt,
 		releaseEmailsStmt:           q.releaseEmailsStmt,
 		renameCategoryStmt:          q.renameCategoryStmt,
+		revokePasswordResetsStmt:    q.revokePasswordResetsStmt,
 		searchProductsStmt:          q.searchProductsStmt,
 		setBagLineQuantityStmt:      q.setBagLineQuantityStmt,
 		setOrderStatusStmt:          q.setOrderStatusStmt,
