@@ -32,10 +32,14 @@ const (
 	userGenKey = "user_gen"
 )
 
-// Log-in throttling: after this many failures for an account or an
-// address within the window, log-ins for it wait until the window passes.
+// Log-in throttling, within a window: after maxLoginFailures failures for
+// an account from one address, log-ins to it from that address wait until
+// the window passes; after maxAddressFailures from one address, for any
+// accounts, every log-in from it waits. A failure from one address never
+// locks the account's owner out from another.
 const (
 	maxLoginFailures   = 5
+	maxAddressFailures = 50
 	loginFailureWindow = 15 * time.Minute
 	resetLinkLifetime  = time.Hour
 )
@@ -254,29 +258,35 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 	if !localPath(next) {
 		next = ""
 	}
-	keys := []string{"login:" + strings.ToLower(login), "addr:" + app.clientAddr(r)}
+	u, err := app.q.GetUserByLogin(ctx, login)
+	hash := app.dummyHash()
+	// The account's key: its id, so that its username and its email count
+	// as one; a name with no account is throttled by the name.
+	account := "login:" + strings.ToLower(login)
+	if err == nil {
+		hash = []byte(u.PasswordHash)
+		account = fmt.Sprintf("account:%d", u.ID)
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		app.serverError(w, r, err)
+		return
+	}
+	addr := "addr:" + app.clientAddr(r)
+	pair := account + "|" + addr
 	since := orders.SQLiteTime(time.Now().Add(-loginFailureWindow))
-	for _, k := range keys {
+	for k, limit := range map[string]int64{pair: maxLoginFailures, addr: maxAddressFailures} {
 		n, err := app.q.CountLoginFailures(ctx, store.CountLoginFailuresParams{Key: k, FailedAt: since})
 		if err != nil {
 			app.serverError(w, r, err)
 			return
 		}
-		if n >= maxLoginFailures {
+		if n >= limit {
 			app.log.Warn("log-in throttled", "key", k, "failures", n)
 			app.renderAccount(w, r, http.StatusTooManyRequests, loginForm(login, next,
 				"Too many failed log-ins. Please wait 15 minutes, or reset your password."))
 			return
 		}
 	}
-	u, err := app.q.GetUserByLogin(ctx, login)
-	hash := app.dummyHash()
-	if err == nil {
-		hash = []byte(u.PasswordHash)
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		app.serverError(w, r, err)
-		return
-	}
+	keys := []string{pair, addr}
 	if bcrypt.CompareHashAndPassword(hash, []byte(r.PostFormValue("password"))) != nil || err != nil {
 		if err := app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
 			for _, k := range keys {
@@ -294,7 +304,7 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
-		return tx.ClearLoginFailures(ctx, keys[0])
+		return tx.ClearLoginFailures(ctx, pair)
 	}); err != nil {
 		app.serverError(w, r, err)
 		return

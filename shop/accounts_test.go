@@ -130,34 +130,73 @@ func TestSignUpRefusesDuplicatesAndBadInput(t *testing.T) {
 	}
 }
 
+// logInFrom logs in as a shopper at addr would, through a trusted proxy
+// (the test shop trusts loopback).
+func (s *testShop) logInFrom(addr, login, password string) response {
+	s.t.Helper()
+	tok := s.csrfToken("/accounts/login/")
+	req, err := http.NewRequest(http.MethodPost, s.server.URL+"/accounts/login/",
+		strings.NewReader(form("csrf_token", tok, "login", login, "password", password).Encode()))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", s.server.URL)
+	req.Header.Set("X-Forwarded-For", addr)
+	return s.do(req)
+}
+
+// Wrong passwords are refused with the same message whether or not the
+// account exists, and slowed: five failures for an account from one
+// address lock that address out of that account (its username and email
+// count as one), fifty from one address lock it out of every account, and
+// neither stops the account's owner logging in from elsewhere.
 func TestWrongPasswordsAreRefusedAndSlowed(t *testing.T) {
-	s := newTestShop(t, defaultConfig())
+	cfg := defaultConfig()
+	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	s := newTestShop(t, cfg)
 	s.signUp("ada", "ada@example.com", "correct horse")
 	s.logOut()
-	res := s.logIn("ada", "wrong horse")
+	const attacker, owner = "203.0.113.7", "198.51.100.20"
+	res := s.logInFrom(attacker, "ada", "wrong horse")
 	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "do not match an account") {
 		t.Fatalf("wrong password: %d", res.status)
 	}
 	// The same answer for an account that does not exist.
-	if res := s.logIn("nobody", "wrong horse"); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "do not match an account") {
+	if res := s.logInFrom(attacker, "nobody", "wrong horse"); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "do not match an account") {
 		t.Fatalf("unknown account: %d", res.status)
 	}
-	for range 3 {
-		s.logIn("ada", "wrong horse")
+	// Four more for ada, by her username and her email: five in all.
+	for _, login := range []string{"ada@example.com", "ADA", "ada", "Ada@Example.com"} {
+		s.logInFrom(attacker, login, "wrong horse")
 	}
-	// Five failures for this account: even the right password waits now.
-	res = s.logIn("ada", "correct horse")
+	res = s.logInFrom(attacker, "ada", "correct horse")
 	if res.status != http.StatusTooManyRequests || !strings.Contains(res.body, "Too many failed log-ins") {
-		t.Fatalf("after 5 failures: %d", res.status)
+		t.Fatalf("the attacker's address after 5 failures: %d", res.status)
 	}
-	// The failures are per account and per address: this address is
-	// throttled for other accounts too.
-	if res := s.logIn("someone-else", "whatever1"); res.status != http.StatusTooManyRequests {
+	// The owner, from her own address, is not locked out.
+	if res := s.logInFrom(owner, "ada", "correct horse"); res.status != http.StatusSeeOther {
+		t.Fatalf("the owner from another address: %d, want in", res.status)
+	}
+	s.logOut()
+	// Another account from the attacker's address is not locked by ada's
+	// failures...
+	s.signUp("bob", "bob@example.com", "bobs password")
+	s.logOut()
+	if res := s.logInFrom(attacker, "bob", "bobs password"); res.status != http.StatusSeeOther {
 		t.Fatalf("another account from the same address: %d", res.status)
 	}
-	// Once the window has passed, the right password works.
+	s.logOut()
+	// ...until the address has failed fifty times, for any accounts.
+	for i := range 44 {
+		s.logInFrom(attacker, fmt.Sprintf("guess%02d", i), "wrong horse")
+	}
+	if res := s.logInFrom(attacker, "bob", "bobs password"); res.status != http.StatusTooManyRequests {
+		t.Fatalf("after fifty failures from one address: %d", res.status)
+	}
+	// Once the window has passed, the right password works again.
 	s.exec(`UPDATE login_failures SET failed_at = ?`, time.Now().Add(-time.Hour).UTC().Format("2006-01-02T15:04:05.000Z"))
-	if res := s.logIn("ada", "correct horse"); res.status != http.StatusSeeOther {
+	if res := s.logInFrom(attacker, "ada", "correct horse"); res.status != http.StatusSeeOther {
 		t.Fatalf("after the window: %d", res.status)
 	}
 }
