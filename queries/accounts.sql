@@ -68,3 +68,7 @@ SELECT CAST(COUNT(*) AS INTEGER) FROM login_failures WHERE key = ? AND failed_at
 
 -- name: ClearLoginFailures :exec
 DELETE FROM login_failures WHERE key = ?;
+
+-- name: CountRecentResets :one
+-- Reset links made for an account in the last hour: a link lives an hour.
+SELECT CAST(COUNT(*) AS INTEGER) FROM password_resets WHERE user_id = @user_id AND expires_at > @now;

@@ -42,6 +42,9 @@ const (
 	maxAddressFailures = 50
 	loginFailureWindow = 15 * time.Minute
 	resetLinkLifetime  = time.Hour
+	// maxResetsAnHour bounds the reset emails an account is sent; each new
+	// link spends the one before, so one at most works at a time.
+	maxResetsAnHour = 3
 )
 
 // dummyHash is compared against when no account matches, so a log-in
@@ -459,7 +462,17 @@ func (app *App) passwordReset(w http.ResponseWriter, r *http.Request) {
 		rand.Read(raw[:])
 		token := base64.RawURLEncoding.EncodeToString(raw[:])
 		link := base + "/accounts/password/reset/" + token + "/"
+		sent := false
 		err := app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+			now := orders.SQLiteTime(time.Now())
+			n, err := tx.CountRecentResets(ctx, store.CountRecentResetsParams{UserID: u.ID, Now: now})
+			if err != nil || n >= maxResetsAnHour {
+				return err
+			}
+			if err := tx.RevokePasswordResets(ctx, store.RevokePasswordResetsParams{Now: orders.Nullable(now), UserID: u.ID}); err != nil {
+				return err
+			}
+			sent = true
 			if err := tx.CreatePasswordReset(ctx, store.CreatePasswordResetParams{
 				TokenHash: tokenHash(token), UserID: u.ID, ExpiresAt: orders.SQLiteTime(time.Now().Add(resetLinkLifetime)),
 			}); err != nil {
@@ -475,7 +488,13 @@ func (app *App) passwordReset(w http.ResponseWriter, r *http.Request) {
 			app.serverError(w, r, err)
 			return
 		}
-		app.sender.Wake()
+		if sent {
+			app.sender.Wake()
+		} else {
+			// The same answer as ever: the page does not say which
+			// addresses have accounts.
+			app.log.Warn("password reset refused: too many for the account this hour", "user", u.ID)
+		}
 	} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		app.serverError(w, r, err)
 		return

@@ -513,3 +513,49 @@ func TestNewPasswordsEndOtherSessions(t *testing.T) {
 		t.Fatalf("log-in after the reset: %d", res.status)
 	}
 }
+
+// Forty reset requests for one address queued forty emails with forty
+// live links: now an account gets at most three reset emails an hour, and
+// each new link spends the one before. The page says the same either way.
+func TestResetEmailsAreLimited(t *testing.T) {
+	s := newTestShop(t, defaultConfig())
+	s.signUp("ada", "ada@example.com", "correct horse")
+	s.logOut()
+	var answers []string
+	for range 10 {
+		tok := s.csrfToken("/accounts/password/reset/")
+		res := s.post("/accounts/password/reset/", form("csrf_token", tok, "email", "ada@example.com"), false)
+		answers = append(answers, fmt.Sprint(res.status, res.header.Get("Location")))
+	}
+	for _, a := range answers[1:] {
+		if a != answers[0] {
+			t.Fatalf("the answers differ once the limit is reached: %q and %q", answers[0], a)
+		}
+	}
+	rows, err := s.pool.Query(`SELECT body FROM outbox WHERE recipient = 'ada@example.com' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var links []string
+	for rows.Next() {
+		var b string
+		rows.Scan(&b)
+		links = append(links, resetLink.FindStringSubmatch(b)[1])
+	}
+	rows.Close()
+	if len(links) != 3 {
+		t.Fatalf("%d reset emails for 10 requests, want 3", len(links))
+	}
+	var live int
+	s.pool.QueryRow(`SELECT COUNT(*) FROM password_resets WHERE used_at IS NULL`).Scan(&live)
+	if live != 1 {
+		t.Fatalf("%d live reset links, want 1", live)
+	}
+	for i, link := range links {
+		tok := s.csrfToken(link)
+		res := s.post(link, form("csrf_token", tok, "password1", "battery staple", "password2", "battery staple"), false)
+		if want := map[bool]int{true: http.StatusSeeOther, false: http.StatusGone}[i == len(links)-1]; res.status != want {
+			t.Errorf("link %d: %d, want %d", i+1, res.status, want)
+		}
+	}
+}

@@ -35,6 +35,23 @@ func (q *Queries) CountLoginFailures(ctx context.Context, arg CountLoginFailures
 	return column_1, err
 }
 
+const countRecentResets = `-- name: CountRecentResets :one
+SELECT CAST(COUNT(*) AS INTEGER) FROM password_resets WHERE user_id = ?1 AND expires_at > ?2
+`
+
+type CountRecentResetsParams struct {
+	UserID int64
+	Now    string
+}
+
+// Reset links made for an account in the last hour: a link lives an hour.
+func (q *Queries) CountRecentResets(ctx context.Context, arg CountRecentResetsParams) (int64, error) {
+	row := q.queryRow(ctx, q.countRecentResetsStmt, countRecentResets, arg.UserID, arg.Now)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const createPasswordReset = `-- name: CreatePasswordReset :exec
 INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (?, ?, ?)
 `

@@ -63,6 +63,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countProductsStmt, err = db.PrepareContext(ctx, countProducts); err != nil {
 		return nil, fmt.Errorf("error preparing query CountProducts: %w", err)
 	}
+	if q.countRecentResetsStmt, err = db.PrepareContext(ctx, countRecentResets); err != nil {
+		return nil, fmt.Errorf("error preparing query CountRecentResets: %w", err)
+	}
 	if q.createCategoryStmt, err = db.PrepareContext(ctx, createCategory); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateCategory: %w", err)
 	}
@@ -335,6 +338,11 @@ func (q *Queries) Close() error {
 	if q.countProductsStmt != nil {
 		if cerr := q.countProductsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countProductsStmt: %w", cerr)
+		}
+	}
+	if q.countRecentResetsStmt != nil {
+		if cerr := q.countRecentResetsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countRecentResetsStmt: %w", cerr)
 		}
 	}
 	if q.createCategoryStmt != nil {
@@ -729,6 +737,7 @@ type Queries struct {
 	countCheckoutsStmt          *sql.Stmt
 	countLoginFailuresStmt      *sql.Stmt
 	countProductsStmt           *sql.Stmt
+	countRecentResetsStmt       *sql.Stmt
 	createCategoryStmt          *sql.Stmt
 	createCheckoutStmt          *sql.Stmt
 	createImageStmt             *sql.Stmt
@@ -816,6 +825,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countCheckoutsStmt:          q.countCheckoutsStmt,
 		countLoginFailuresStmt:      q.countLoginFailuresStmt,
 		countProductsStmt:           q.countProductsStmt,
+		countRecentResetsStmt:       q.countRecentResetsStmt,
 		createCategoryStmt:          q.createCategoryStmt,
 		createCheckoutStmt:          q.createCheckoutStmt,
 		createImageStmt:             q.createImageStmt,
