@@ -79,7 +79,10 @@ Environment:
   STRIPE_WH_ALLOW_OTHER_API_VERSION      accept webhook events of another API
                                          version than 2023-10-16 (default false)
   BOUTIQUE_BASE_URL                      the shop's public address, for links in
-                                         emails (default: the request's address)
+                                         emails (default: https:// and -domain;
+                                         without either, no reset emails)
+  BOUTIQUE_HSTS                          Strict-Transport-Security on HTTPS
+                                         answers (default true)
   BOUTIQUE_CONTACT_EMAIL                 address emails give shoppers
   SMTP_HOST, SMTP_PORT (587), SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM
                                          mail server for the shop's emails;
