@@ -129,7 +129,7 @@ func (app *App) bagAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	bagID := app.ensureBagID(ctx)
+	bagID := app.ensureBagID(r)
 	switch err := app.st.AddToBag(ctx, bagID, product.ID, size, qty); {
 	case errors.Is(err, store.ErrLineFull):
 		have, _ := app.q.GetBagLineQuantity(ctx, store.GetBagLineQuantityParams{BagID: bagID, ProductID: product.ID, Size: size})

@@ -1,6 +1,8 @@
 package shop_test
 
 import (
+	"fmt"
+	"html"
 	"maps"
 	"net/http"
 	"net/http/cookiejar"
@@ -311,20 +313,33 @@ func TestBagSurvivesARestart(t *testing.T) {
 	}
 }
 
+// The CSRF cookie comes with the first page, the session's with the first
+// change (a page that is only read stores no session); both HttpOnly,
+// SameSite=Lax, and Secure over HTTPS.
 func TestCookies(t *testing.T) {
 	check := func(t *testing.T, s *testShop, secure bool) {
 		t.Helper()
-		res := s.get("/products/1/")
-		cookies := (&http.Response{Header: res.header}).Cookies()
 		names := map[string]bool{}
-		for _, c := range cookies {
-			names[c.Name] = true
-			if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure != secure {
-				t.Errorf("cookie %s: HttpOnly %v, SameSite %v, Secure %v; want true, Lax, %v", c.Name, c.HttpOnly, c.SameSite, c.Secure, secure)
+		look := func(res response) {
+			for _, c := range (&http.Response{Header: res.header}).Cookies() {
+				names[c.Name] = true
+				if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure != secure {
+					t.Errorf("cookie %s: HttpOnly %v, SameSite %v, Secure %v; want true, Lax, %v", c.Name, c.HttpOnly, c.SameSite, c.Secure, secure)
+				}
 			}
 		}
-		if !names["boutique_session"] || !names["csrf_token"] {
-			t.Errorf("cookies %v, want the session and the CSRF token", names)
+		res := s.get("/products/1/")
+		look(res)
+		if names["boutique_session"] || !names["csrf_token"] {
+			t.Errorf("a product page set %v, want the CSRF cookie alone", names)
+		}
+		m := csrfField.FindStringSubmatch(res.body)
+		if m == nil {
+			t.Fatal("no csrf_token on the product page")
+		}
+		look(s.post("/bag/add/1/", form("csrf_token", html.UnescapeString(m[1]), "product_size", "M", "quantity", "1"), false))
+		if !names["boutique_session"] {
+			t.Errorf("the first add set %v, want the session's cookie too", names)
 		}
 	}
 	t.Run("http", func(t *testing.T) {
@@ -338,4 +353,58 @@ func TestCookies(t *testing.T) {
 		s.loadFixture()
 		check(t, s, true)
 	})
+}
+
+// A visitor who only reads pages stores nothing: 1,000 cookieless GETs of
+// catalog pages leave no session in the database.
+func TestBrowsingStoresNoSession(t *testing.T) {
+	s := newTestShop(t, defaultConfig())
+	s.loadFixture()
+	pages := []string{"/", "/products/", "/products/1/", "/products/2/", "/products/?q=mug", "/bag/", "/products/?category=b_mugs"}
+	for i := range 1000 {
+		res, err := http.Get(s.server.URL + pages[i%len(pages)]) // no cookie jar: a new visitor each time
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", pages[i%len(pages)], res.StatusCode)
+		}
+	}
+	var n int
+	if err := s.pool.QueryRow(`SELECT COUNT(*) FROM sessions`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatalf("%d sessions stored for 1,000 page views", n)
+	}
+}
+
+// A new visitor's first adds, sent together before the browser has a
+// session (a double click), each start a session, but all go to one bag:
+// the one the browser's session shows.
+func TestFirstAddsTogetherShareOneBag(t *testing.T) {
+	s := newTestShop(t, defaultConfig())
+	s.loadFixture()
+	tok := s.csrfToken("/products/2/") // sets the CSRF cookie, no session
+	const n = 8
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodPost, s.server.URL+"/bag/add/2/", strings.NewReader(form("csrf_token", tok, "quantity", "1").Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", s.server.URL)
+			req.Header.Set("HX-Request", "true")
+			if res, err := s.client.Do(req); err == nil {
+				res.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	wantLines(t, s, map[string]int64{"2/": n})
+	if bag := s.get("/bag/").body; !strings.Contains(bag, fmt.Sprintf(`value="%d"`, n)) {
+		t.Fatalf("the shopper's bag does not show the %d adds", n)
+	}
 }

@@ -108,9 +108,6 @@ func (app *App) productDetail(w http.ResponseWriter, r *http.Request) {
 		app.fail(w, r, err)
 		return
 	}
-	// The page has the add form: make sure the session has its bag before
-	// the shopper's first add, so that adds sent together share it.
-	app.ensureBagID(r.Context())
 	app.renderProduct(w, r, http.StatusOK, row, views.AddForm{}, nil)
 }
 

@@ -3,6 +3,7 @@ package shop
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	"github.com/justinas/nosurf"
 
 	"boutique/views"
 )
@@ -57,16 +59,27 @@ func (app *App) bagID(ctx context.Context) string {
 	return app.sessions.GetString(ctx, bagIDKey)
 }
 
-// ensureBagID gives the session a bag id if it has none. Pages with a form
-// that changes the bag call it, so that the session exists before the
-// shopper's first change and concurrent changes all find the same bag.
-func (app *App) ensureBagID(ctx context.Context) string {
+// ensureBagID gives the session a bag id if it has none, on the shopper's
+// first change to the bag: pages only read the session, so a visitor who
+// only browses stores nothing. Changes sent together before the browser
+// has a session (a double click on the first add) each start a session of
+// their own, so the id is not random but made from the browser's CSRF
+// cookie, which every such change carries (nosurf checks it first): they
+// all find the same bag, whichever session the browser keeps.
+func (app *App) ensureBagID(r *http.Request) string {
+	ctx := r.Context()
 	if id := app.bagID(ctx); id != "" {
 		return id
 	}
-	var b [16]byte
-	rand.Read(b[:])
-	id := hex.EncodeToString(b[:])
+	var id string
+	if c, err := r.Cookie(nosurf.CookieName); err == nil && c.Value != "" {
+		sum := sha256.Sum256([]byte("boutique bag\x00" + c.Value))
+		id = hex.EncodeToString(sum[:16])
+	} else {
+		var b [16]byte
+		rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	}
 	app.sessions.Put(ctx, bagIDKey, id)
 	return id
 }
