@@ -278,6 +278,43 @@ func bench(d time.Duration) error {
 	readRes.note = fmt.Sprintf("beside %.0f webhook events/s", bg.rate)
 	results = append(results, whRes, readRes)
 
+	// Last, since they fill the database with new visitors' bags: every
+	// request a first-time visitor's (no cookie to send, and none kept;
+	// the page must store nothing for them), ...
+	visitor := &http.Client{Transport: transport, Timeout: 30 * time.Second}
+	sessionsBefore, err := countSessions(dbPath)
+	if err != nil {
+		return err
+	}
+	firstVisit := load("GET /products/{id}/ as a first-time visitor (no cookie)", d, func(c, i int) (int, error) {
+		return get(visitor, productURL(c*7919+i))
+	})
+	sessionsAfter, err := countSessions(dbPath)
+	if err != nil {
+		return err
+	}
+	firstVisit.note = fmt.Sprintf("%d sessions stored", sessionsAfter-sessionsBefore)
+	results = append(results, firstVisit)
+	// ... and a new visitor each time: the product page (for the CSRF
+	// cookie and token), then the add as htmx posts it; the time is the
+	// pair's.
+	var newVisitorAdds atomic.Int64
+	visitorAdd := load("POST /bag/add/{id}/ as a new visitor each time", d, func(c, i int) (int, error) {
+		cl := newClient()
+		p := 26 + (c*31+i)%20
+		tok, err := csrfToken(cl, productURL(p-1))
+		if err != nil {
+			return 0, err
+		}
+		st, err := postAs(cl, fmt.Sprintf("%s/bag/add/%d/", base, p), base, url.Values{"csrf_token": {tok}, "quantity": {"1"}}, true)
+		if err == nil && st == http.StatusOK {
+			newVisitorAdds.Add(1)
+		}
+		return st, err
+	})
+	visitorAdd.note = fmt.Sprintf("%d new visitors' bags", newVisitorAdds.Load())
+	results = append(results, visitorAdd)
+
 	results = append(results, load("baseline: 30 KB page, plain net/http", d, func(c, i int) (int, error) {
 		return get(shoppers[c], baseline.URL)
 	}))
@@ -394,6 +431,18 @@ func profileName(scenario string) string {
 // compressed bytes without inflating them, as load generators such as wrk
 // do: inflating was a third of this process's time, taken from the shop's
 // two cores.
+// countSessions counts the sessions stored in the shop's database.
+func countSessions(dbPath string) (int64, error) {
+	db, err := store.OpenReadOnly(dbPath)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var n int64
+	err = db.QueryRow(`SELECT COUNT(*) FROM sessions`).Scan(&n)
+	return n, err
+}
+
 func get(c *http.Client, u string) (int, error) {
 	req, err := http.NewRequest(http.MethodGet, u, nil)
 	if err != nil {
