@@ -19,17 +19,23 @@ import (
 // another process has written to the file (data_version, checked every
 // foreignWriteCheck).
 
-// Bounds on what the caches hold; past them an arbitrary entry makes room
-// (a value that leaves is read from the database again).
+// Bounds in bytes (as sizeOf counts them) on what the caches hold; past
+// them arbitrary entries make room (a value that leaves is read from the
+// database again). A list of a large catalog is large: the lists' bound
+// keeps a few of them at most, however many searches visitors make.
 const (
-	maxCachedSessions = 20000
-	maxCachedBags     = 20000
-	maxCachedProducts = 10000
-	// A list of the whole catalog is a few hundred bytes a product.
-	maxCachedLists = 32
+	maxSessionBytes = 4 << 20
+	maxBagBytes     = 4 << 20
+	maxProductBytes = 4 << 20
+	maxListBytes    = 4 << 20
+	maxNavBytes     = 1 << 20
 	// bagCacheFor bounds how long a bag stays without being read again.
 	bagCacheFor = time.Hour
 )
+
+// entryOverhead is what an entry costs besides its strings and bytes: the
+// map's slot, the key and value headers, the expiry.
+const entryOverhead = 96
 
 type caches struct {
 	sessions *liveCache[string, []byte]
@@ -41,11 +47,31 @@ type caches struct {
 
 func newCaches() caches {
 	return caches{
-		sessions: newLiveCache[string, []byte](maxCachedSessions),
-		bags:     newLiveCache[string, []ListBagLinesRow](maxCachedBags),
-		products: newLiveCache[int64, GetProductRow](maxCachedProducts),
-		lists:    newLiveCache[SearchProductsParams, []SearchProductsRow](maxCachedLists),
-		nav:      newLiveCache[struct{}, []ListCategoriesRow](1),
+		sessions: newLiveCache(maxSessionBytes, func(k string, v []byte) int { return len(k) + len(v) }),
+		bags: newLiveCache(maxBagBytes, func(k string, rows []ListBagLinesRow) int {
+			n := len(k)
+			for _, r := range rows {
+				n += entryOverhead + len(r.Size) + len(r.Sku) + len(r.Name)
+			}
+			return n
+		}),
+		products: newLiveCache(maxProductBytes, func(_ int64, p GetProductRow) int {
+			return len(p.Sku) + len(p.Name) + len(p.Description) + len(p.CategoryName) + len(p.CategoryFriendlyName)
+		}),
+		lists: newLiveCache(maxListBytes, func(k SearchProductsParams, rows []SearchProductsRow) int {
+			n := len(k.Query) + len(k.Categories) + len(k.Sort)
+			for _, p := range rows {
+				n += entryOverhead + len(p.Sku) + len(p.Name) + len(p.Description) + len(p.CategoryName) + len(p.CategoryFriendlyName)
+			}
+			return n
+		}),
+		nav: newLiveCache(maxNavBytes, func(_ struct{}, rows []ListCategoriesRow) int {
+			n := 0
+			for _, c := range rows {
+				n += entryOverhead + len(c.Name) + len(c.FriendlyName)
+			}
+			return n
+		}),
 	}
 }
 
@@ -123,9 +149,11 @@ func (s *Store) forgetChanged() {
 // value is kept (fill) only when nothing was forgotten between the read
 // and keeping it, so a read made before a write cannot outlive the write.
 type liveCache[K comparable, V any] struct {
-	mu  sync.Mutex
-	m   map[K]liveEntry[V]
-	max int
+	mu sync.Mutex
+	m  map[K]liveEntry[V]
+	// bytes is what the entries take as size counts them, at most max.
+	bytes, max int
+	size       func(K, V) int
 	// forgets counts forget and clear calls.
 	forgets atomic.Uint64
 }
@@ -133,10 +161,21 @@ type liveCache[K comparable, V any] struct {
 type liveEntry[V any] struct {
 	v     V
 	until time.Time
+	bytes int
 }
 
-func newLiveCache[K comparable, V any](max int) *liveCache[K, V] {
-	return &liveCache[K, V]{m: map[K]liveEntry[V]{}, max: max}
+// newLiveCache is a cache of at most max bytes, an entry's being
+// entryOverhead and what size counts of its key and value.
+func newLiveCache[K comparable, V any](max int, size func(K, V) int) *liveCache[K, V] {
+	return &liveCache[K, V]{m: map[K]liveEntry[V]{}, max: max, size: size}
+}
+
+// drop removes an entry; the caller holds mu.
+func (c *liveCache[K, V]) drop(key K) {
+	if e, ok := c.m[key]; ok {
+		c.bytes -= e.bytes
+		delete(c.m, key)
+	}
 }
 
 // get is a value kept and still good at now, or the count of forgets to
@@ -146,7 +185,7 @@ func (c *liveCache[K, V]) get(key K, now time.Time) (V, bool, uint64) {
 	defer c.mu.Unlock()
 	e, ok := c.m[key]
 	if ok && !now.Before(e.until) {
-		delete(c.m, key)
+		c.drop(key)
 		ok = false
 	}
 	return e.v, ok, c.forgets.Load()
@@ -160,13 +199,19 @@ func (c *liveCache[K, V]) fill(key K, v V, until time.Time, forgets uint64) {
 	if c.forgets.Load() != forgets {
 		return
 	}
-	if _, ok := c.m[key]; !ok && len(c.m) >= c.max {
-		for k := range c.m {
-			delete(c.m, k)
+	n := entryOverhead + c.size(key, v)
+	if n > c.max {
+		return
+	}
+	c.drop(key)
+	for k := range c.m {
+		if c.bytes+n <= c.max {
 			break
 		}
+		c.drop(k)
 	}
-	c.m[key] = liveEntry[V]{v: v, until: until}
+	c.m[key] = liveEntry[V]{v: v, until: until, bytes: n}
+	c.bytes += n
 }
 
 // forget drops keys whose values a write changed.
@@ -175,7 +220,7 @@ func (c *liveCache[K, V]) forget(keys ...K) {
 	defer c.mu.Unlock()
 	c.forgets.Add(1)
 	for _, k := range keys {
-		delete(c.m, k)
+		c.drop(k)
 	}
 }
 
@@ -185,6 +230,7 @@ func (c *liveCache[K, V]) clear() {
 	defer c.mu.Unlock()
 	c.forgets.Add(1)
 	clear(c.m)
+	c.bytes = 0
 }
 
 // forever is the expiry of values that only a write makes stale.

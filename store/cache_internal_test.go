@@ -2,13 +2,51 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 )
 
+// A cache holds at most its bytes, whatever its values weigh: large
+// values push others out, one larger than the whole cache is not kept,
+// and what leaves (forgotten, expired, pushed out) is counted out.
+func TestLiveCacheIsBoundedInBytes(t *testing.T) {
+	const max = 4096
+	c := newLiveCache(max, func(k string, v []byte) int { return len(k) + len(v) })
+	now := time.Now()
+	for i := range 200 {
+		_, _, forgets := c.get("k", now)
+		c.fill(fmt.Sprint("key", i), make([]byte, 10+i*7%900), forever, forgets)
+		if c.bytes > max {
+			t.Fatalf("after %d fills the cache holds %d bytes, more than %d", i+1, c.bytes, max)
+		}
+	}
+	total := 0
+	for k, e := range c.m {
+		total += entryOverhead + len(k) + len(e.v)
+	}
+	if total != c.bytes {
+		t.Fatalf("the cache counts %d bytes but holds %d", c.bytes, total)
+	}
+	_, _, forgets := c.get("huge", now)
+	c.fill("huge", make([]byte, max), forever, forgets)
+	if _, ok, _ := c.get("huge", now); ok {
+		t.Fatal("a value larger than the cache was kept")
+	}
+	for k := range c.m {
+		c.forget(k)
+	}
+	_, _, forgets = c.get("brief", now)
+	c.fill("brief", []byte("x"), now.Add(time.Second), forgets)
+	c.get("brief", now.Add(time.Hour)) // expired: dropped
+	if c.bytes != 0 || len(c.m) != 0 {
+		t.Fatalf("%d bytes in %d entries left after every entry left", c.bytes, len(c.m))
+	}
+}
+
 func TestLiveCacheDropsAReadMadeBeforeAForget(t *testing.T) {
-	c := newLiveCache[string, int](2)
+	c := newLiveCache(2*entryOverhead, func(string, int) int { return 0 }) // two entries
 	now := time.Now()
 	_, ok, forgets := c.get("a", now) // a read from the database begins...
 	if ok {
