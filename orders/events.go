@@ -43,9 +43,9 @@ func (o *Orders) HandleEvent(ctx context.Context, ev payments.Event) (string, er
 	return outcome, nil
 }
 
-// IsOurs says whether a PaymentIntent was made by this shop's checkout: it
+// isOurs says whether a PaymentIntent was made by this shop's checkout: it
 // carries the bag in its metadata.
-func IsOurs(in *payments.Intent) bool {
+func isOurs(in *payments.Intent) bool {
 	_, ok := in.Metadata["bag_parts"]
 	return ok
 }
@@ -54,7 +54,7 @@ func IsOurs(in *payments.Intent) bool {
 // PaymentIntent alone, through the same fulfilment as the order form.
 func (o *Orders) paymentSucceeded(ctx context.Context, ev payments.Event) (string, error) {
 	in := *ev.Intent
-	if !IsOurs(&in) {
+	if !isOurs(&in) {
 		return o.recordOnly(ctx, ev, in.ID, "not ours")
 	}
 	// The event's PaymentIntent names its latest charge only by id; the
@@ -83,7 +83,7 @@ func (o *Orders) paymentSucceeded(ctx context.Context, ev payments.Event) (strin
 // owner.
 func (o *Orders) paymentFailed(ctx context.Context, ev payments.Event) (string, error) {
 	in := ev.Intent
-	if !IsOurs(in) {
+	if !isOurs(in) {
 		return o.recordOnly(ctx, ev, in.ID, "not ours")
 	}
 	return o.eventWrite(ctx, ev, func(ctx context.Context, tx *store.Tx) (string, error) {

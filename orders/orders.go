@@ -43,6 +43,3 @@ func New(st *store.Store, pay *payments.Client, log *slog.Logger, cfg Config) *O
 	return &Orders{st: st, pay: pay, log: log, cfg: cfg, events: newRecentEvents(),
 		Recorded: func(string) {}, Queued: func() {}}
 }
-
-// Rules are the shop's currency and delivery rules.
-func (o *Orders) Rules() Rules { return o.cfg.Rules }

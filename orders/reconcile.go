@@ -24,7 +24,7 @@ func (o *Orders) Reconcile(ctx context.Context, since time.Duration, out io.Writ
 	}
 	var paid, had int
 	for _, in := range intents {
-		if !in.Succeeded() || !IsOurs(&in) {
+		if !in.Succeeded() || !isOurs(&in) {
 			continue
 		}
 		paid++
