@@ -4,8 +4,10 @@
 // keep-alive clients for a fixed time, beside a plain net/http baseline
 // page of 30 KB served from this process. It prints one table: rates,
 // latencies, the ratio to the baseline, the CPU the shop and this process
-// used, and the shop's CPU time a request. Run it with `make bench`;
-// BENCH_PROFILES=dir also saves CPU profiles of both for each scenario.
+// used, and the shop's CPU time a request; last, a crowd of new visitors
+// (-visitors, 100,000) with a bag each, and the peak resident memory of
+// the shop through all of it. Run it with `make bench`; BENCH_PROFILES=dir
+// also saves CPU profiles of both for each scenario.
 package main
 
 import (
@@ -38,6 +40,9 @@ import (
 	"boutique/store"
 )
 
+// visitors is how many new visitors the last scenario brings (-visitors).
+var visitors int
+
 const (
 	clients  = 32
 	products = 172
@@ -46,6 +51,7 @@ const (
 
 func main() {
 	duration := flag.Duration("d", 5*time.Second, "how long each scenario runs")
+	flag.IntVar(&visitors, "visitors", 100000, "how many new visitors fill a bag each in the last scenario (0: none)")
 	flag.Parse()
 	if err := bench(*duration); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -315,6 +321,17 @@ func bench(d time.Duration) error {
 	visitorAdd.note = fmt.Sprintf("%d new visitors' bags", newVisitorAdds.Load())
 	results = append(results, visitorAdd)
 
+	// Last: a crowd of new visitors, each with a bag of its own (its
+	// product page, then an add), to see what they cost in memory and in
+	// the file.
+	if visitors > 0 {
+		res, err := crowd(base, dbPath, visitors, newClient, productURL)
+		if err != nil {
+			return err
+		}
+		results = append(results, res)
+	}
+
 	results = append(results, load("baseline: 30 KB page, plain net/http", d, func(c, i int) (int, error) {
 		return get(shoppers[c], baseline.URL)
 	}))
@@ -328,8 +345,10 @@ func load(name string, d time.Duration, fn func(client, i int) (int, error)) res
 	return loadN(name, d, clients, fn)
 }
 
+// loadN runs fn from n clients for d, or until fn answers a negative
+// status (its scenario has done its count).
 func loadN(name string, d time.Duration, n int, fn func(client, i int) (int, error)) result {
-	if dir := os.Getenv("BENCH_PROFILES"); dir != "" && !strings.HasPrefix(name, "(") {
+	if dir := os.Getenv("BENCH_PROFILES"); dir != "" && !strings.HasPrefix(name, "(") && d < time.Minute {
 		// A CPU profile of the shop for most of the scenario.
 		go func() {
 			res, err := http.Get(fmt.Sprintf("http://127.0.0.1:6061/debug/pprof/profile?seconds=%d", max(1, int(d.Seconds())-1)))
@@ -364,6 +383,9 @@ func loadN(name string, d time.Duration, n int, fn func(client, i int) (int, err
 			for i := 0; time.Now().Before(deadline); i++ {
 				t0 := time.Now()
 				st, err := fn(c, i)
+				if st < 0 { // the scenario has done its count
+					break
+				}
 				lat[c] = append(lat[c], time.Since(t0))
 				if err != nil || st >= 400 {
 					failures.Add(1)
@@ -431,6 +453,60 @@ func profileName(scenario string) string {
 // compressed bytes without inflating them, as load generators such as wrk
 // do: inflating was a third of this process's time, taken from the shop's
 // two cores.
+// crowd brings n new visitors, 32 at a time, each reading a product page
+// and adding it to a bag of its own; the note gives how much the database
+// grew for each.
+func crowd(base, dbPath string, n int, newClient func() *http.Client, productURL func(int) string) (result, error) {
+	size := func() int64 {
+		var total int64
+		for _, suffix := range []string{"", "-wal"} {
+			if fi, err := os.Stat(dbPath + suffix); err == nil {
+				total += fi.Size()
+			}
+		}
+		return total
+	}
+	before := size()
+	bags0, err := countRows(dbPath, "bags")
+	if err != nil {
+		return result{}, err
+	}
+	var next atomic.Int64
+	// At most 5 minutes, whatever n.
+	res := loadN(fmt.Sprintf("%d new visitors, each a page and an add", n), 5*time.Minute, clients, func(c, i int) (int, error) {
+		if next.Add(1) > int64(n) {
+			return -1, nil
+		}
+		cl := newClient()
+		p := 26 + (c*31+i)%20
+		tok, err := csrfToken(cl, productURL(p-1))
+		if err != nil {
+			return 0, err
+		}
+		return postAs(cl, fmt.Sprintf("%s/bag/add/%d/", base, p), base, url.Values{"csrf_token": {tok}, "quantity": {"1"}}, true)
+	})
+	bags1, err := countRows(dbPath, "bags")
+	if err != nil {
+		return result{}, err
+	}
+	grew := size() - before
+	res.note = fmt.Sprintf("%d bags; the database grew %.1f MB, %d bytes a bag (session, bag, line and their indexes)",
+		bags1-bags0, float64(grew)/(1<<20), grew/max(1, bags1-bags0))
+	return res, nil
+}
+
+// countRows counts a table's rows in the shop's database.
+func countRows(dbPath, table string) (int64, error) {
+	db, err := store.OpenReadOnly(dbPath)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var n int64
+	err = db.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n)
+	return n, err
+}
+
 // countSessions counts the sessions stored in the shop's database.
 func countSessions(dbPath string) (int64, error) {
 	db, err := store.OpenReadOnly(dbPath)

@@ -24,10 +24,10 @@ import (
 // database again). A list of a large catalog is large: the lists' bound
 // keeps a few of them at most, however many searches visitors make.
 const (
-	maxSessionBytes = 4 << 20
-	maxBagBytes     = 4 << 20
-	maxProductBytes = 4 << 20
-	maxListBytes    = 4 << 20
+	maxSessionBytes = 2 << 20
+	maxBagBytes     = 2 << 20
+	maxProductBytes = 2 << 20
+	maxListBytes    = 2 << 20
 	maxNavBytes     = 1 << 20
 	// bagCacheFor bounds how long a bag stays without being read again.
 	bagCacheFor = time.Hour
