@@ -83,6 +83,9 @@ Environment:
                                          without either, no reset emails)
   BOUTIQUE_HSTS                          Strict-Transport-Security on HTTPS
                                          answers (default true)
+  BOUTIQUE_NEW_PAYMENTS_PER_BAG,         new PaymentIntents a bag, and a client
+  BOUTIQUE_NEW_PAYMENTS_PER_ADDRESS      address, may start in an hour (default
+                                         10 and 30; 0 for no limit)
   BOUTIQUE_CONTACT_EMAIL                 address emails give shoppers
   SMTP_HOST, SMTP_PORT (587), SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM
                                          mail server for the shop's emails;

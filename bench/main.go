@@ -126,7 +126,9 @@ func bench(d time.Duration) error {
 	}
 	shop := exec.Command(bin, args...)
 	shop.Env = []string{"PATH=/usr/bin:/bin", "STRIPE_PUBLIC_KEY=pk_test_bench", "STRIPE_SECRET_KEY=sk_test_bench",
-		"STRIPE_WH_SECRET=" + whSecret, "STRIPE_API_BASE=" + fake.URL()}
+		"STRIPE_WH_SECRET=" + whSecret, "STRIPE_API_BASE=" + fake.URL(),
+		// Every shopper of the bench comes from loopback: one address.
+		"BOUTIQUE_NEW_PAYMENTS_PER_ADDRESS=0"}
 	stdout, err := shop.StdoutPipe()
 	if err != nil {
 		return err

@@ -15,9 +15,14 @@ WHERE payment_intent_id = ?;
 SELECT CAST(COUNT(*) AS INTEGER) FROM checkouts WHERE bag_id = ?;
 
 -- name: CreateCheckout :exec
-INSERT INTO checkouts (payment_intent_id, bag_id, amount, currency, bag_parts)
-VALUES (?, ?, ?, ?, ?)
+INSERT INTO checkouts (payment_intent_id, bag_id, amount, currency, bag_parts, client_addr)
+VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (payment_intent_id) DO NOTHING;
+
+-- name: RecentCheckouts :one
+-- The PaymentIntents made since a time for a bag, and for an address.
+SELECT CAST((SELECT COUNT(*) FROM checkouts c WHERE c.bag_id = @bag_id AND c.created_at >= @since) AS INTEGER) AS for_bag,
+       CAST((SELECT COUNT(*) FROM checkouts c WHERE c.client_addr = @client_addr AND c.created_at >= @since) AS INTEGER) AS for_addr;
 
 -- name: UpdateCheckout :exec
 UPDATE checkouts

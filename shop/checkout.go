@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -21,10 +22,12 @@ import (
 
 // Messages the checkout shows.
 const (
-	msgEmptyBag      = "There's nothing in your bag at the moment"
-	msgStripeFailed  = "Sorry, your payment cannot be processed right now. Please try again later. Your card has not been charged."
-	msgNotYourIntent = "Sorry, we couldn't find your payment. Please reload the page and try again. Your card has not been charged."
-	msgBagChanged    = "Your bag changed — please check the new total"
+	msgEmptyBag         = "There's nothing in your bag at the moment"
+	msgStripeFailed     = "Sorry, your payment cannot be processed right now. Please try again later. Your card has not been charged."
+	msgNotYourIntent    = "Sorry, we couldn't find your payment. Please reload the page and try again. Your card has not been charged."
+	msgBagChanged       = "Your bag changed — please check the new total"
+	msgTooManyCheckouts = "You have started many checkouts in the last hour, so we can't start another just now. " +
+		"Please try again later. Your card has not been charged."
 )
 
 // checkoutPage is GET /checkout/: the form, the card field and the summary,
@@ -46,8 +49,12 @@ func (app *App) checkoutPage(w http.ResponseWriter, r *http.Request) {
 		app.renderCheckout(w, r, http.StatusOK, rows, nil, "", nil)
 		return
 	}
-	in, order, err := app.checkoutIntent(ctx, bagID, rows)
+	in, order, err := app.checkoutIntent(ctx, bagID, app.clientAddr(r), rows)
 	switch {
+	case errors.Is(err, errTooManyCheckouts):
+		app.log.Warn("checkout: too many new payments", "bag", bagID, "addr", app.clientAddr(r))
+		app.renderCheckout(w, r, http.StatusTooManyRequests, rows, nil, "",
+			[]views.Message{{Level: "error", Text: msgTooManyCheckouts}})
 	case err != nil:
 		app.log.Error("checkout: payment intent", "err", err, "bag", bagID)
 		app.renderCheckout(w, r, http.StatusServiceUnavailable, rows, nil, "",
@@ -64,7 +71,7 @@ func (app *App) checkoutPage(w http.ResponseWriter, r *http.Request) {
 // checkoutIntent finds the bag's PaymentIntent and brings its amount and
 // bag up to date, or makes one. When Stripe says the bag's PaymentIntent
 // has been paid, it records the order instead and returns it.
-func (app *App) checkoutIntent(ctx context.Context, bagID string, rows []store.ListBagLinesRow) (payments.Intent, *store.Order, error) {
+func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, rows []store.ListBagLinesRow) (payments.Intent, *store.Order, error) {
 	lines := cartLines(rows)
 	total := app.cfg.Delivery.Price(lines).GrandTotal
 	ck, err := app.q.LatestCheckout(ctx, bagID)
@@ -90,6 +97,16 @@ func (app *App) checkoutIntent(ctx context.Context, bagID string, rows []store.L
 		// Canceled, or in a state that cannot take a new amount: start a
 		// new PaymentIntent.
 	}
+	// A new PaymentIntent is a request to Stripe: a bag, and an address,
+	// make a limited number an hour.
+	recent, err := app.q.RecentCheckouts(ctx, store.RecentCheckoutsParams{BagID: bagID, ClientAddr: orders.Nullable(addr),
+		Since: orders.SQLiteTime(time.Now().Add(-time.Hour))})
+	if err != nil {
+		return payments.Intent{}, nil, err
+	}
+	if over(recent.ForBag, app.cfg.NewPaymentsPerBag) || over(recent.ForAddr, app.cfg.NewPaymentsPerAddress) {
+		return payments.Intent{}, nil, errTooManyCheckouts
+	}
 	n, err := app.q.CountCheckouts(ctx, bagID)
 	if err != nil {
 		return payments.Intent{}, nil, err
@@ -104,12 +121,17 @@ func (app *App) checkoutIntent(ctx context.Context, bagID string, rows []store.L
 		return in, nil, err
 	}
 	err = app.st.RecordCheckout(ctx, store.CreateCheckoutParams{
-		PaymentIntentID: in.ID, BagID: bagID, Amount: total, Currency: app.cfg.Currency, BagParts: int64(parts),
+		PaymentIntentID: in.ID, BagID: bagID, Amount: total, Currency: app.cfg.Currency, BagParts: int64(parts), ClientAddr: orders.Nullable(addr),
 	})
 	return in, nil, err
 }
 
+// over says whether n has reached a limit; a limit of 0 is none.
+func over(n, limit int64) bool { return limit > 0 && n >= limit }
+
 var (
+	// errTooManyCheckouts is a new PaymentIntent past its hour's limits.
+	errTooManyCheckouts = errors.New("too many new payments")
 	// errBagTooLarge is a bag that does not fit in Stripe's metadata.
 	errBagTooLarge = errors.New("the bag does not fit in the payment's metadata")
 	// errStripeUpdate is Stripe refusing or failing the update.

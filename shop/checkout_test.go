@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -534,5 +535,69 @@ func TestCheckoutCacheStripeErrorIsGeneric(t *testing.T) {
 	if res.status != http.StatusBadRequest || !strings.Contains(res.body, "cannot be processed right now") ||
 		strings.Contains(res.body, "payment_intent_unexpected_state") {
 		t.Fatalf("%d %q", res.status, res.body)
+	}
+}
+
+// New PaymentIntents are limited an hour by address and by bag, with a
+// clear page, never a 5xx, and no card charged; a shopper at another
+// address is not held back.
+func TestNewPaymentsAreLimited(t *testing.T) {
+	fake := stripefake.New()
+	t.Cleanup(fake.Close)
+	cfg := stripeConfig(fake)
+	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	cfg.NewPaymentsPerAddress = 3
+	cfg.NewPaymentsPerBag = 2
+	base := newTestShop(t, cfg)
+	base.loadFixture()
+	open := func(s *checkoutShop, addr string) response {
+		t.Helper()
+		req := mustRequest(t, http.MethodGet, s.server.URL+"/checkout/")
+		req.Header.Set("X-Forwarded-For", addr)
+		return s.do(req)
+	}
+	newShopper := func() *checkoutShop {
+		s := &checkoutShop{testShop: base.browser(), fake: fake}
+		s.add(2, "", 1)
+		return s
+	}
+	for i := range 3 {
+		if res := open(newShopper(), "203.0.113.9"); res.status != http.StatusOK {
+			t.Fatalf("checkout %d from one address: %d", i+1, res.status)
+		}
+	}
+	res := open(newShopper(), "203.0.113.9")
+	if res.status != http.StatusTooManyRequests || !strings.Contains(res.body, "started many checkouts") || strings.Contains(res.body, `name="client_secret" value="pi_`) {
+		t.Fatalf("a fourth checkout from one address: %d", res.status)
+	}
+	if res := open(newShopper(), "198.51.100.4"); res.status != http.StatusOK {
+		t.Fatalf("a shopper at another address: %d", res.status)
+	}
+	// One bag, paid for twice: its third PaymentIntent is refused.
+	s := newShopper()
+	for i := range 2 {
+		if i > 0 {
+			s.add(2, "", 1)
+		}
+		res := open(s, fmt.Sprintf("192.0.2.%d", 10+i))
+		m := clientSecretField.FindStringSubmatch(res.body)
+		if res.status != http.StatusOK || m == nil {
+			t.Fatalf("the bag's checkout %d: %d", i+1, res.status)
+		}
+		pid := pidOf(m[1])
+		buyer := shopper
+		if err := fake.Pay(pid, buyer, &buyer); err != nil {
+			t.Fatal(err)
+		}
+		if res := open(s, fmt.Sprintf("192.0.2.%d", 10+i)); res.status != http.StatusSeeOther {
+			t.Fatalf("the paid checkout %d again: %d, want the confirmation", i+1, res.status)
+		}
+	}
+	s.add(2, "", 1)
+	if res := open(s, "192.0.2.20"); res.status != http.StatusTooManyRequests {
+		t.Fatalf("the bag's third PaymentIntent in an hour: %d", res.status)
+	}
+	if n := len(fake.All()); n != 6 {
+		t.Fatalf("%d PaymentIntents at Stripe, want 6", n)
 	}
 }

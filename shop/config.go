@@ -53,6 +53,10 @@ type Config struct {
 	BaseURL string
 	// HSTS sends Strict-Transport-Security on HTTPS answers.
 	HSTS bool
+	// NewPaymentsPerBag and NewPaymentsPerAddress bound the PaymentIntents
+	// a bag and a client address may have made in the last hour; 0 is no
+	// bound.
+	NewPaymentsPerBag, NewPaymentsPerAddress int64
 	// BcryptCost is the work factor of password hashes (tests lower it).
 	BcryptCost int
 	// TrustedProxies are the reverse proxies whose X-Forwarded-Proto and
@@ -127,6 +131,12 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if c.HSTS, err = boolSetting(getenv, "BOUTIQUE_HSTS", true); err != nil {
 		return c, err
 	}
+	if c.NewPaymentsPerBag, err = countSetting(getenv, "BOUTIQUE_NEW_PAYMENTS_PER_BAG", 10); err != nil {
+		return c, err
+	}
+	if c.NewPaymentsPerAddress, err = countSetting(getenv, "BOUTIQUE_NEW_PAYMENTS_PER_ADDRESS", 30); err != nil {
+		return c, err
+	}
 	c.Delivery = cart.DefaultRules
 	if v := strings.TrimSpace(getenv("BOUTIQUE_FREE_DELIVERY_THRESHOLD")); v != "" {
 		cents, err := cart.ParseAmount(v)
@@ -160,6 +170,19 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("STRIPE_SECRET_KEY should be a secret key starting sk_ (or a restricted key, rk_)")
 	}
 	return c, nil
+}
+
+// countSetting reads a count of at least 0, def when it is unset.
+func countSetting(getenv func(string) string, name string, def int64) (int64, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return def, fmt.Errorf("%s %q: give a whole number, 0 for no limit", name, v)
+	}
+	return n, nil
 }
 
 // boolSetting reads a true/false variable, def when it is unset.

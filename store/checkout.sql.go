@@ -7,6 +7,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 )
 
 const completeCheckout = `-- name: CompleteCheckout :exec
@@ -32,8 +33,8 @@ func (q *Queries) CountCheckouts(ctx context.Context, bagID string) (int64, erro
 }
 
 const createCheckout = `-- name: CreateCheckout :exec
-INSERT INTO checkouts (payment_intent_id, bag_id, amount, currency, bag_parts)
-VALUES (?, ?, ?, ?, ?)
+INSERT INTO checkouts (payment_intent_id, bag_id, amount, currency, bag_parts, client_addr)
+VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (payment_intent_id) DO NOTHING
 `
 
@@ -43,6 +44,7 @@ type CreateCheckoutParams struct {
 	Amount          int64
 	Currency        string
 	BagParts        int64
+	ClientAddr      sql.NullString
 }
 
 func (q *Queries) CreateCheckout(ctx context.Context, arg CreateCheckoutParams) error {
@@ -52,6 +54,7 @@ func (q *Queries) CreateCheckout(ctx context.Context, arg CreateCheckoutParams) 
 		arg.Amount,
 		arg.Currency,
 		arg.BagParts,
+		arg.ClientAddr,
 	)
 	return err
 }
@@ -140,6 +143,30 @@ func (q *Queries) LatestCheckout(ctx context.Context, bagID string) (LatestCheck
 		&i.Currency,
 		&i.BagParts,
 	)
+	return i, err
+}
+
+const recentCheckouts = `-- name: RecentCheckouts :one
+SELECT CAST((SELECT COUNT(*) FROM checkouts c WHERE c.bag_id = ?1 AND c.created_at >= ?2) AS INTEGER) AS for_bag,
+       CAST((SELECT COUNT(*) FROM checkouts c WHERE c.client_addr = ?3 AND c.created_at >= ?2) AS INTEGER) AS for_addr
+`
+
+type RecentCheckoutsParams struct {
+	BagID      string
+	Since      string
+	ClientAddr sql.NullString
+}
+
+type RecentCheckoutsRow struct {
+	ForBag  int64
+	ForAddr int64
+}
+
+// The PaymentIntents made since a time for a bag, and for an address.
+func (q *Queries) RecentCheckouts(ctx context.Context, arg RecentCheckoutsParams) (RecentCheckoutsRow, error) {
+	row := q.queryRow(ctx, q.recentCheckoutsStmt, recentCheckouts, arg.BagID, arg.Since, arg.ClientAddr)
+	var i RecentCheckoutsRow
+	err := row.Scan(&i.ForBag, &i.ForAddr)
 	return i, err
 }
 

@@ -37,6 +37,7 @@ type Checkout struct {
 	CreatedAt       string
 	UpdatedAt       string
 	CompletedAt     sql.NullString
+	ClientAddr      sql.NullString
 }
 
 type Image struct {

@@ -219,6 +219,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.putSettingStmt, err = db.PrepareContext(ctx, putSetting); err != nil {
 		return nil, fmt.Errorf("error preparing query PutSetting: %w", err)
 	}
+	if q.recentCheckoutsStmt, err = db.PrepareContext(ctx, recentCheckouts); err != nil {
+		return nil, fmt.Errorf("error preparing query RecentCheckouts: %w", err)
+	}
 	if q.recentPaymentFailuresStmt, err = db.PrepareContext(ctx, recentPaymentFailures); err != nil {
 		return nil, fmt.Errorf("error preparing query RecentPaymentFailures: %w", err)
 	}
@@ -600,6 +603,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing putSettingStmt: %w", cerr)
 		}
 	}
+	if q.recentCheckoutsStmt != nil {
+		if cerr := q.recentCheckoutsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing recentCheckoutsStmt: %w", cerr)
+		}
+	}
 	if q.recentPaymentFailuresStmt != nil {
 		if cerr := q.recentPaymentFailuresStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing recentPaymentFailuresStmt: %w", cerr)
@@ -789,6 +797,7 @@ type Queries struct {
 	ownerListProductsStmt       *sql.Stmt
 	productOrderLinesStmt       *sql.Stmt
 	putSettingStmt              *sql.Stmt
+	recentCheckoutsStmt         *sql.Stmt
 	recentPaymentFailuresStmt   *sql.Stmt
 	recordEventStmt             *sql.Stmt
 	recordLoginFailureStmt      *sql.Stmt
@@ -877,6 +886,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		ownerListProductsStmt:       q.ownerListProductsStmt,
 		productOrderLinesStmt:       q.productOrderLinesStmt,
 		putSettingStmt:              q.putSettingStmt,
+		recentCheckoutsStmt:         q.recentCheckoutsStmt,
 		recentPaymentFailuresStmt:   q.recentPaymentFailuresStmt,
 		recordEventStmt:             q.recordEventStmt,
 		recordLoginFailureStmt:      q.recordLoginFailureStmt,
