@@ -29,7 +29,7 @@ func queueEmails(t *testing.T, path string, n int) {
 	err = st.Write(context.Background(), func(ctx context.Context, tx *store.Tx) error {
 		for i := range n {
 			if err := orders.Enqueue(ctx, tx, fmt.Sprintf("test:%02d", i), fmt.Sprintf("shopper%02d@example.com", i),
-				fmt.Sprintf("Email %02d", i), "Hello.\n", orders.SQLiteTime(time.Now())); err != nil {
+				fmt.Sprintf("Email %02d", i), "Hello.\n", store.Time(time.Now())); err != nil {
 				return err
 			}
 		}

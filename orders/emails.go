@@ -54,7 +54,7 @@ func (o *Orders) confirmationEmail(ord store.Order, lines []Line) (string, strin
 
 // OrderDate shows an order's time, as SQLite recorded it in UTC.
 func OrderDate(createdAt string) string {
-	t, err := time.Parse("2006-01-02T15:04:05.000Z", createdAt)
+	t, err := store.ParseTime(createdAt)
 	if err != nil {
 		return createdAt
 	}
@@ -73,7 +73,7 @@ func (o *Orders) MarkShipped(ctx context.Context, ord store.Order, note, by stri
 		if n == 0 {
 			return sql.ErrNoRows
 		}
-		if err := tx.AddStatusHistory(ctx, store.AddStatusHistoryParams{OrderID: ord.ID, Status: "shipped", Note: Nullable(note), ChangedBy: Nullable(by)}); err != nil {
+		if err := tx.AddStatusHistory(ctx, store.AddStatusHistoryParams{OrderID: ord.ID, Status: "shipped", Note: store.Nullable(note), ChangedBy: store.Nullable(by)}); err != nil {
 			return err
 		}
 		if !ord.Email.Valid {
@@ -85,7 +85,7 @@ func (o *Orders) MarkShipped(ctx context.Context, ord store.Order, note, by stri
 		}
 		body += fmt.Sprintf("\nQuestions? Write to us at %s and quote your order number.\n\nBoutique\n", o.cfg.ContactEmail)
 		return Enqueue(ctx, tx, "order-shipped:"+ord.OrderNumber, ord.Email.String,
-			"Your Boutique order "+ord.OrderNumber+" has shipped", body, SQLiteTime(time.Now()))
+			"Your Boutique order "+ord.OrderNumber+" has shipped", body, store.Time(time.Now()))
 	})
 	if err == nil && ord.Email.Valid {
 		o.Queued()

@@ -89,7 +89,7 @@ func (o *Orders) paymentFailed(ctx context.Context, ev payments.Event) (string, 
 	return o.eventWrite(ctx, ev, func(ctx context.Context, tx *store.Tx) (string, error) {
 		if err := tx.RecordPaymentFailure(ctx, store.RecordPaymentFailureParams{
 			PaymentIntentID: in.ID, EventID: ev.ID, Reason: firstNonEmpty(in.LastError, "the payment failed"),
-			Code: Nullable(in.LastErrorCode), Amount: in.Amount, Currency: in.Currency,
+			Code: store.Nullable(in.LastErrorCode), Amount: in.Amount, Currency: in.Currency,
 		}); err != nil {
 			return "", err
 		}

@@ -118,15 +118,15 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 		OrderNumber:    newOrderNumber(),
 		StripePid:      in.ID,
 		Source:         source,
-		FullName:       Nullable(d.FullName),
-		Email:          Nullable(d.Email),
-		PhoneNumber:    Nullable(d.Phone),
-		Country:        Nullable(d.Country),
-		Postcode:       Nullable(d.Postcode),
-		TownOrCity:     Nullable(d.Town),
-		StreetAddress1: Nullable(d.Street1),
-		StreetAddress2: Nullable(d.Street2),
-		County:         Nullable(d.County),
+		FullName:       store.Nullable(d.FullName),
+		Email:          store.Nullable(d.Email),
+		PhoneNumber:    store.Nullable(d.Phone),
+		Country:        store.Nullable(d.Country),
+		Postcode:       store.Nullable(d.Postcode),
+		TownOrCity:     store.Nullable(d.Town),
+		StreetAddress1: store.Nullable(d.Street1),
+		StreetAddress2: store.Nullable(d.Street2),
+		County:         store.Nullable(d.County),
 		OriginalBag:    plan.Bag,
 		OrderTotal:     plan.Totals.Total,
 		DeliveryCost:   plan.Totals.Delivery,
@@ -135,9 +135,9 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 		Currency:       strings.ToLower(in.Currency),
 		ReviewReason:   review,
 		SaveInfo:       saveInfo,
-		Username:       Nullable(plan.Username),
+		Username:       store.Nullable(plan.Username),
 		UserID:         userID,
-		CreatedAt:      SQLiteTime(time.Now()),
+		CreatedAt:      store.Time(time.Now()),
 	}
 	res, err := tx.CreateOrder(ctx, params)
 	if err != nil {
@@ -158,7 +158,7 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 	for _, l := range plan.Lines {
 		if err := tx.CreateOrderLine(ctx, store.CreateOrderLineParams{
 			OrderID: order.ID, ProductID: sql.NullInt64{Int64: l.ProductID, Valid: l.ProductID != 0},
-			ProductSize: Nullable(l.Size), Quantity: l.Quantity, UnitPrice: l.UnitPrice,
+			ProductSize: store.Nullable(l.Size), Quantity: l.Quantity, UnitPrice: l.UnitPrice,
 			LineitemTotal: l.Total, ProductName: l.Name, Sku: l.SKU,
 		}); err != nil {
 			return order, false, noAccount, err
@@ -192,9 +192,9 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 // SaveProfile makes delivery details a user's defaults.
 func SaveProfile(ctx context.Context, tx *store.Tx, userID int64, d Details) error {
 	return tx.UpsertProfile(ctx, store.UpsertProfileParams{
-		UserID: userID, DefaultPhoneNumber: Nullable(d.Phone), DefaultStreetAddress1: Nullable(d.Street1),
-		DefaultStreetAddress2: Nullable(d.Street2), DefaultTownOrCity: Nullable(d.Town), DefaultCounty: Nullable(d.County),
-		DefaultPostcode: Nullable(d.Postcode), DefaultCountry: Nullable(d.Country),
+		UserID: userID, DefaultPhoneNumber: store.Nullable(d.Phone), DefaultStreetAddress1: store.Nullable(d.Street1),
+		DefaultStreetAddress2: store.Nullable(d.Street2), DefaultTownOrCity: store.Nullable(d.Town), DefaultCounty: store.Nullable(d.County),
+		DefaultPostcode: store.Nullable(d.Postcode), DefaultCountry: store.Nullable(d.Country),
 	})
 }
 
@@ -219,20 +219,12 @@ func newOrderNumber() string {
 	return strings.ToUpper(hex.EncodeToString(b[:]))
 }
 
-// Nullable stores an empty string as NULL.
-func Nullable(s string) sql.NullString {
-	return sql.NullString{String: s, Valid: s != ""}
-}
-
-// SQLiteTime writes a time as the shop's SQLite columns hold it.
-func SQLiteTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
-
 // recordEvent writes a webhook event to the event log, when there is one.
 func recordEvent(ctx context.Context, tx *store.Tx, ev *Event, paymentIntentID, outcome string) error {
 	if ev == nil {
 		return nil
 	}
-	_, err := tx.RecordEvent(ctx, store.RecordEventParams{ID: ev.ID, Type: ev.Type, PaymentIntentID: Nullable(paymentIntentID),
-		Outcome: outcome, ReceivedAt: SQLiteTime(time.Now())})
+	_, err := tx.RecordEvent(ctx, store.RecordEventParams{ID: ev.ID, Type: ev.Type, PaymentIntentID: store.Nullable(paymentIntentID),
+		Outcome: outcome, ReceivedAt: store.Time(time.Now())})
 	return err
 }

@@ -135,7 +135,7 @@ func (s *Sender) sendDue(stop <-chan struct{}) {
 		err := s.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
 			var err error
 			claimed, err = tx.ClaimEmails(ctx, store.ClaimEmailsParams{
-				LeaseUntil: SQLiteTime(now.Add(s.cfg.Lease)), Now: SQLiteTime(now), Lim: claimBatch})
+				LeaseUntil: store.Time(now.Add(s.cfg.Lease)), Now: store.Time(now), Lim: claimBatch})
 			return err
 		})
 		if err != nil {
@@ -179,14 +179,14 @@ func (s *Sender) send(m store.ClaimEmailsRow) {
 		s.log.Warn("outbox: sending failed; will retry", "to", m.Recipient, "subject", m.Subject, "attempt", m.Attempts+1, "retry_in", delay, "err", err)
 		if err := s.st.Write(wctx, func(ctx context.Context, tx *store.Tx) error {
 			return tx.MarkEmailFailed(ctx, store.MarkEmailFailedParams{
-				LastError: Nullable(err.Error()), NextAttemptAt: SQLiteTime(time.Now().Add(delay)), ID: m.ID})
+				LastError: store.Nullable(err.Error()), NextAttemptAt: store.Time(time.Now().Add(delay)), ID: m.ID})
 		}); err != nil {
 			s.log.Error("outbox: recording a failure failed; its claim will lapse", "id", m.ID, "err", err)
 		}
 		return
 	}
 	if err := s.st.Write(wctx, func(ctx context.Context, tx *store.Tx) error {
-		return tx.MarkEmailSent(ctx, store.MarkEmailSentParams{SentAt: Nullable(SQLiteTime(time.Now())), ID: m.ID})
+		return tx.MarkEmailSent(ctx, store.MarkEmailSentParams{SentAt: store.Nullable(store.Time(time.Now())), ID: m.ID})
 	}); err != nil {
 		s.log.Error("outbox: marking sent failed; this email may go twice", "id", m.ID, "message_id", s.messageID(m), "err", err)
 		return
@@ -201,7 +201,7 @@ type localMailer interface{ local() }
 
 // sendLocal delivers a claim through a localMailer and marks it sent.
 func (s *Sender) sendLocal(ms []store.ClaimEmailsRow) {
-	sentAt := Nullable(SQLiteTime(time.Now()))
+	sentAt := store.Nullable(store.Time(time.Now()))
 	for _, m := range ms {
 		s.mailer.Send(context.Background(), Message{ID: s.messageID(m), To: m.Recipient, Subject: m.Subject, Body: m.Body})
 	}

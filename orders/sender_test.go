@@ -18,7 +18,7 @@ func queue(t *testing.T, st *store.Store, n int) {
 	t.Helper()
 	err := st.Write(context.Background(), func(ctx context.Context, tx *store.Tx) error {
 		for i := range n {
-			at := orders.SQLiteTime(time.Now())
+			at := store.Time(time.Now())
 			if err := orders.Enqueue(ctx, tx, fmt.Sprintf("test:%02d", i), fmt.Sprintf("shopper%02d@example.com", i),
 				fmt.Sprintf("Email %02d", i), "Hello.\n", at); err != nil {
 				return err
@@ -159,9 +159,9 @@ func TestAClaimThatLapsesIsSentAgain(t *testing.T) {
 	st := storetest.Open(t)
 	queue(t, st, 3)
 	// A sender that claims and dies before sending.
-	soon := orders.SQLiteTime(time.Now().Add(time.Second))
+	soon := store.Time(time.Now().Add(time.Second))
 	err := st.Write(context.Background(), func(ctx context.Context, tx *store.Tx) error {
-		_, err := tx.ClaimEmails(ctx, store.ClaimEmailsParams{LeaseUntil: soon, Now: orders.SQLiteTime(time.Now()), Lim: 3})
+		_, err := tx.ClaimEmails(ctx, store.ClaimEmailsParams{LeaseUntil: soon, Now: store.Time(time.Now()), Lim: 3})
 		return err
 	})
 	if err != nil {

@@ -275,7 +275,7 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 	}
 	addr := "addr:" + app.clientAddr(r)
 	pair := account + "|" + addr
-	since := orders.SQLiteTime(time.Now().Add(-loginFailureWindow))
+	since := store.Time(time.Now().Add(-loginFailureWindow))
 	for k, limit := range map[string]int64{pair: maxLoginFailures, addr: maxAddressFailures} {
 		n, err := app.q.CountLoginFailures(ctx, store.CountLoginFailuresParams{Key: k, FailedAt: since})
 		if err != nil {
@@ -424,7 +424,7 @@ func newPassword(ctx context.Context, tx *store.Tx, userID int64, hash string) (
 	if err != nil {
 		return 0, err
 	}
-	return gen, tx.RevokePasswordResets(ctx, store.RevokePasswordResetsParams{Now: orders.Nullable(orders.SQLiteTime(time.Now())), UserID: userID})
+	return gen, tx.RevokePasswordResets(ctx, store.RevokePasswordResetsParams{Now: store.Nullable(store.Time(time.Now())), UserID: userID})
 }
 
 func resetRequestForm(email, msg string) views.AccountForm {
@@ -464,17 +464,17 @@ func (app *App) passwordReset(w http.ResponseWriter, r *http.Request) {
 		link := base + "/accounts/password/reset/" + token + "/"
 		sent := false
 		err := app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
-			now := orders.SQLiteTime(time.Now())
+			now := store.Time(time.Now())
 			n, err := tx.CountRecentResets(ctx, store.CountRecentResetsParams{UserID: u.ID, Now: now})
 			if err != nil || n >= maxResetsAnHour {
 				return err
 			}
-			if err := tx.RevokePasswordResets(ctx, store.RevokePasswordResetsParams{Now: orders.Nullable(now), UserID: u.ID}); err != nil {
+			if err := tx.RevokePasswordResets(ctx, store.RevokePasswordResetsParams{Now: store.Nullable(now), UserID: u.ID}); err != nil {
 				return err
 			}
 			sent = true
 			if err := tx.CreatePasswordReset(ctx, store.CreatePasswordResetParams{
-				TokenHash: tokenHash(token), UserID: u.ID, ExpiresAt: orders.SQLiteTime(time.Now().Add(resetLinkLifetime)),
+				TokenHash: tokenHash(token), UserID: u.ID, ExpiresAt: store.Time(time.Now().Add(resetLinkLifetime)),
 			}); err != nil {
 				return err
 			}
@@ -482,7 +482,7 @@ func (app *App) passwordReset(w http.ResponseWriter, r *http.Request) {
 				"Choose a new one here; the link works once, for an hour:\n\n  %s\n\n"+
 				"If it wasn't you, ignore this email: your password stays as it is.\n\nBoutique (%s)\n", u.Username, link, app.cfg.ContactEmail)
 			return orders.Enqueue(ctx, tx, "password-reset:"+tokenHash(token), u.Email,
-				"Reset your Boutique password", body, orders.SQLiteTime(time.Now()))
+				"Reset your Boutique password", body, store.Time(time.Now()))
 		})
 		if err != nil {
 			app.serverError(w, r, err)
@@ -553,7 +553,7 @@ func (app *App) passwordResetConfirm(w http.ResponseWriter, r *http.Request) {
 	}
 	// The link is spent and the password set together, or neither.
 	err = app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
-		userID, err := tx.UsePasswordReset(ctx, store.UsePasswordResetParams{Now: orders.Nullable(orders.SQLiteTime(time.Now())), TokenHash: tokenHash(token)})
+		userID, err := tx.UsePasswordReset(ctx, store.UsePasswordResetParams{Now: store.Nullable(store.Time(time.Now())), TokenHash: tokenHash(token)})
 		if err != nil {
 			return err
 		}

@@ -99,8 +99,8 @@ func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, rows []s
 	}
 	// A new PaymentIntent is a request to Stripe: a bag, and an address,
 	// make a limited number an hour.
-	recent, err := app.q.RecentCheckouts(ctx, store.RecentCheckoutsParams{BagID: bagID, ClientAddr: orders.Nullable(addr),
-		Since: orders.SQLiteTime(time.Now().Add(-time.Hour))})
+	recent, err := app.q.RecentCheckouts(ctx, store.RecentCheckoutsParams{BagID: bagID, ClientAddr: store.Nullable(addr),
+		Since: store.Time(time.Now().Add(-time.Hour))})
 	if err != nil {
 		return payments.Intent{}, nil, err
 	}
@@ -121,7 +121,7 @@ func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, rows []s
 		return in, nil, err
 	}
 	err = app.st.RecordCheckout(ctx, store.CreateCheckoutParams{
-		PaymentIntentID: in.ID, BagID: bagID, Amount: total, Currency: app.cfg.Currency, BagParts: int64(parts), ClientAddr: orders.Nullable(addr),
+		PaymentIntentID: in.ID, BagID: bagID, Amount: total, Currency: app.cfg.Currency, BagParts: int64(parts), ClientAddr: store.Nullable(addr),
 	})
 	return in, nil, err
 }

@@ -10,6 +10,7 @@ import (
 
 	"boutique/cart"
 	"boutique/orders"
+	"boutique/store"
 	"boutique/views"
 )
 
@@ -74,7 +75,7 @@ func (app *App) ownerDashboard(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := time.Now().UTC()
 	first := now.AddDate(0, 0, -29).Truncate(24 * time.Hour)
-	days, err := app.q.DailySales(ctx, orders.SQLiteTime(first))
+	days, err := app.q.DailySales(ctx, store.Time(first))
 	if err != nil {
 		app.serverError(w, r, err)
 		return
@@ -167,7 +168,7 @@ func (app *App) ownerPayments(w http.ResponseWriter, r *http.Request) {
 	if last != "" {
 		p.LastWebhook = orders.OrderDate(last)
 	}
-	dayAgo := orders.SQLiteTime(time.Now().Add(-24 * time.Hour))
+	dayAgo := store.Time(time.Now().Add(-24 * time.Hour))
 	checkouts, err := app.q.CheckoutsSince(ctx, dayAgo)
 	if err != nil {
 		app.serverError(w, r, err)

@@ -56,7 +56,7 @@ func (s *Store) DeleteExpired(ctx context.Context, bagsBefore time.Time) (sessio
 		if sessions, err = tx.DeleteExpiredSessions(ctx); err != nil {
 			return err
 		}
-		bags, err = tx.DeleteBagsUpdatedBefore(ctx, bagsBefore.UTC().Format("2006-01-02T15:04:05.000Z"))
+		bags, err = tx.DeleteBagsUpdatedBefore(ctx, Time(bagsBefore))
 		return err
 	})
 	return sessions, bags, err
