@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -24,7 +25,7 @@ func Enqueue(ctx context.Context, tx *store.Tx, dedupeKey, recipient, subject, b
 func (o *Orders) confirmationEmail(ord store.Order, lines []Line) (string, string) {
 	cur := ord.Currency
 	var b strings.Builder
-	fmt.Fprintf(&b, "Hello %s,\n\n", firstNonEmpty(ord.FullName.String, "there"))
+	fmt.Fprintf(&b, "Hello %s,\n\n", cmp.Or(ord.FullName.String, "there"))
 	fmt.Fprintf(&b, "Thank you for your order. Here is what you bought.\n\n")
 	fmt.Fprintf(&b, "Order number: %s\nOrder date: %s\n\n", ord.OrderNumber, OrderDate(ord.CreatedAt))
 	for _, l := range lines {
@@ -40,7 +41,7 @@ func (o *Orders) confirmationEmail(ord store.Order, lines []Line) (string, strin
 	}
 	fmt.Fprintf(&b, "\nWe will deliver to:\n")
 	for _, line := range []string{ord.FullName.String, ord.StreetAddress1.String, ord.StreetAddress2.String, ord.TownOrCity.String,
-		ord.County.String, ord.Postcode.String, firstNonEmpty(countries.Name(ord.Country.String), ord.Country.String)} {
+		ord.County.String, ord.Postcode.String, cmp.Or(countries.Name(ord.Country.String), ord.Country.String)} {
 		if line != "" {
 			fmt.Fprintf(&b, "  %s\n", line)
 		}
@@ -79,7 +80,7 @@ func (o *Orders) MarkShipped(ctx context.Context, ord store.Order, note, by stri
 		if !ord.Email.Valid {
 			return nil
 		}
-		body := fmt.Sprintf("Hello %s,\n\nGood news: your order %s is on its way.\n", firstNonEmpty(ord.FullName.String, "there"), ord.OrderNumber)
+		body := fmt.Sprintf("Hello %s,\n\nGood news: your order %s is on its way.\n", cmp.Or(ord.FullName.String, "there"), ord.OrderNumber)
 		if note != "" {
 			body += "\n" + note + "\n"
 		}

@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"cmp"
 	"context"
 	"sync"
 
@@ -88,7 +89,7 @@ func (o *Orders) paymentFailed(ctx context.Context, ev payments.Event) (string, 
 	}
 	return o.eventWrite(ctx, ev, func(ctx context.Context, tx *store.Tx) (string, error) {
 		if err := tx.RecordPaymentFailure(ctx, store.RecordPaymentFailureParams{
-			PaymentIntentID: in.ID, EventID: ev.ID, Reason: firstNonEmpty(in.LastError, "the payment failed"),
+			PaymentIntentID: in.ID, EventID: ev.ID, Reason: cmp.Or(in.LastError, "the payment failed"),
 			Code: store.Nullable(in.LastErrorCode), Amount: in.Amount, Currency: in.Currency,
 		}); err != nil {
 			return "", err
@@ -106,7 +107,7 @@ func (o *Orders) setOrderStatus(ctx context.Context, ev payments.Event, paymentI
 		}
 		outcome := "order " + status
 		if n == 0 {
-			outcome = "no order for " + firstNonEmpty(paymentIntentID, "this charge")
+			outcome = "no order for " + cmp.Or(paymentIntentID, "this charge")
 		}
 		return outcome, recordEvent(ctx, tx, &Event{ev.ID, ev.Type}, paymentIntentID, outcome)
 	})

@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -22,21 +23,14 @@ func DetailsFromIntent(in payments.Intent) Details {
 		Street1: b.Address.Line1, Street2: b.Address.Line2, Town: b.Address.City,
 		County: b.Address.State, Postcode: b.Address.PostalCode, Country: b.Address.Country}
 	if s := in.Shipping; s != nil {
-		d.FullName = firstNonEmpty(s.Name, d.FullName)
-		d.Phone = firstNonEmpty(s.Phone, d.Phone)
+		d.FullName = cmp.Or(s.Name, d.FullName)
+		d.Phone = cmp.Or(s.Phone, d.Phone)
 		a := s.Address
 		if a.Line1 != "" || a.City != "" || a.Country != "" {
 			d.Street1, d.Street2, d.Town, d.County, d.Postcode, d.Country = a.Line1, a.Line2, a.City, a.State, a.PostalCode, a.Country
 		}
 	}
 	return d
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // Rules are what the shop charges by: its currency and delivery rules.

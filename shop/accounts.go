@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -317,7 +318,7 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	app.flash(ctx, "success", "Welcome back, "+u.Username+".")
-	http.Redirect(w, r, firstNonEmpty(next, "/"), http.StatusSeeOther)
+	http.Redirect(w, r, cmp.Or(next, "/"), http.StatusSeeOther)
 }
 
 // clientAddr is the address a request came from, without its port: the

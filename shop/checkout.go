@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -313,7 +314,7 @@ func (app *App) checkoutSubmit(w http.ResponseWriter, r *http.Request) {
 			msgs = append(msgs, views.Message{Level: "error", Text: msg})
 		}
 		if len(rows) == 0 {
-			app.flash(ctx, "error", firstNonEmpty(msg, msgEmptyBag))
+			app.flash(ctx, "error", cmp.Or(msg, msgEmptyBag))
 			http.Redirect(w, r, "/bag/", http.StatusSeeOther)
 			return
 		}
@@ -407,7 +408,7 @@ func (app *App) orderView(o store.Order, lines []store.OrderLineItem) views.Orde
 		Number: o.OrderNumber, Date: orders.OrderDate(o.CreatedAt),
 		FullName: o.FullName.String, Email: o.Email.String, Phone: o.PhoneNumber.String,
 		Street1: o.StreetAddress1.String, Street2: o.StreetAddress2.String, Town: o.TownOrCity.String,
-		County: o.County.String, Postcode: o.Postcode.String, Country: firstNonEmpty(countries.Name(o.Country.String), o.Country.String),
+		County: o.County.String, Postcode: o.Postcode.String, Country: cmp.Or(countries.Name(o.Country.String), o.Country.String),
 		Total: cart.Format(o.OrderTotal, cur), Delivery: cart.Format(o.DeliveryCost, cur), GrandTotal: cart.Format(o.GrandTotal, cur),
 	}
 	for _, l := range lines {

@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -94,13 +95,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if !currencyCode.MatchString(c.Currency) {
 		return c, fmt.Errorf("BOUTIQUE_CURRENCY %q is not a three-letter currency code such as usd", c.Currency)
 	}
-	c.ContactEmail = firstNonEmpty(strings.TrimSpace(getenv("BOUTIQUE_CONTACT_EMAIL")), "hello@boutique.example")
+	c.ContactEmail = cmp.Or(strings.TrimSpace(getenv("BOUTIQUE_CONTACT_EMAIL")), "hello@boutique.example")
 	c.SMTP = orders.SMTPConfig{
 		Host:     strings.TrimSpace(getenv("SMTP_HOST")),
 		Port:     587,
 		Username: getenv("SMTP_USERNAME"),
 		Password: getenv("SMTP_PASSWORD"),
-		From:     firstNonEmpty(strings.TrimSpace(getenv("SMTP_FROM")), c.ContactEmail),
+		From:     cmp.Or(strings.TrimSpace(getenv("SMTP_FROM")), c.ContactEmail),
 	}
 	if v := strings.TrimSpace(getenv("SMTP_PORT")); v != "" {
 		p, err := strconv.Atoi(v)

@@ -158,10 +158,3 @@ func (app *App) toastError(w http.ResponseWriter, r *http.Request, status int, m
 		http.Error(w, msg, status)
 	}
 }
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
