@@ -55,13 +55,11 @@ func newCaches() caches {
 			}
 			return n
 		}),
-		products: newLiveCache(maxProductBytes, func(_ int64, p GetProductRow) int {
-			return len(p.Sku) + len(p.Name) + len(p.Description) + len(p.CategoryName) + len(p.CategoryFriendlyName)
-		}),
+		products: newLiveCache(maxProductBytes, func(_ int64, p GetProductRow) int { return productBytes(p) }),
 		lists: newLiveCache(maxListBytes, func(k SearchProductsParams, rows []SearchProductsRow) int {
 			n := len(k.Query) + len(k.Categories) + len(k.Sort)
 			for _, p := range rows {
-				n += entryOverhead + len(p.Sku) + len(p.Name) + len(p.Description) + len(p.CategoryName) + len(p.CategoryFriendlyName)
+				n += entryOverhead + productBytes(GetProductRow(p))
 			}
 			return n
 		}),
@@ -73,6 +71,11 @@ func newCaches() caches {
 			return n
 		}),
 	}
+}
+
+// productBytes is what a product's strings weigh.
+func productBytes(p GetProductRow) int {
+	return len(p.Sku) + len(p.Name) + len(p.Description) + len(p.CategoryName) + len(p.CategoryFriendlyName)
 }
 
 // forgetCatalog forgets everything that shows a product or a category:
@@ -251,7 +254,7 @@ func through[K comparable, V any](c *liveCache[K, V], key K, load func() (V, tim
 	return v, nil
 }
 
-// Product is a product of the catalog, archived or not, by id.
+// Product is a product of the catalog by id; an archived one is not there.
 func (s *Store) Product(ctx context.Context, id int64) (GetProductRow, error) {
 	return through(s.caches.products, id, func() (GetProductRow, time.Time, error) {
 		p, err := s.read.GetProduct(ctx, id)
