@@ -169,7 +169,7 @@ func (s *Sender) sendDue(stop <-chan struct{}) {
 // email might be delivered yet marked unsent.
 func (s *Sender) send(m store.ClaimEmailsRow) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.sendTimeout())
-	err := s.mailer.Send(ctx, Message{ID: s.messageID(m), To: m.Recipient, Subject: m.Subject, Body: m.Body})
+	err := s.mailer.Send(ctx, s.message(m))
 	cancel()
 	// Not the caller's context: the outcome must be written even during a
 	// shutdown (the shop stops its sender before it closes the store).
@@ -203,7 +203,7 @@ type localMailer interface{ local() }
 func (s *Sender) sendLocal(ms []store.ClaimEmailsRow) {
 	sentAt := store.Nullable(store.Time(time.Now()))
 	for _, m := range ms {
-		s.mailer.Send(context.Background(), Message{ID: s.messageID(m), To: m.Recipient, Subject: m.Subject, Body: m.Body})
+		s.mailer.Send(context.Background(), s.message(m))
 	}
 	if err := s.st.Write(context.Background(), func(ctx context.Context, tx *store.Tx) error {
 		for _, m := range ms {
@@ -229,6 +229,11 @@ func (s *Sender) release(ms []store.ClaimEmailsRow) {
 	}); err != nil {
 		s.log.Warn("outbox: giving back claimed emails failed; they wait for their claim to lapse", "count", len(ids), "err", err)
 	}
+}
+
+// message is a claimed email as a Mailer sends it.
+func (s *Sender) message(m store.ClaimEmailsRow) Message {
+	return Message{ID: s.messageID(m), To: m.Recipient, Subject: m.Subject, Body: m.Body}
 }
 
 // messageID is an email's Message-ID: from its row and dedupe key, so the
