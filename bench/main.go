@@ -306,15 +306,18 @@ func bench(d time.Duration) error {
 	// ... and a new visitor each time: the product page (for the CSRF
 	// cookie and token), then the add as htmx posts it; the time is the
 	// pair's.
-	var newVisitorAdds atomic.Int64
-	visitorAdd := load("POST /bag/add/{id}/ as a new visitor each time", d, func(c, i int) (int, error) {
+	newVisitor := func(c, i int) (int, error) {
 		cl := newClient()
 		p := 26 + (c*31+i)%20
 		tok, err := csrfToken(cl, productURL(p-1))
 		if err != nil {
 			return 0, err
 		}
-		st, err := postAs(cl, fmt.Sprintf("%s/bag/add/%d/", base, p), base, url.Values{"csrf_token": {tok}, "quantity": {"1"}}, true)
+		return postAs(cl, fmt.Sprintf("%s/bag/add/%d/", base, p), base, url.Values{"csrf_token": {tok}, "quantity": {"1"}}, true)
+	}
+	var newVisitorAdds atomic.Int64
+	visitorAdd := load("POST /bag/add/{id}/ as a new visitor each time", d, func(c, i int) (int, error) {
+		st, err := newVisitor(c, i)
 		if err == nil && st == http.StatusOK {
 			newVisitorAdds.Add(1)
 		}
@@ -327,7 +330,7 @@ func bench(d time.Duration) error {
 	// product page, then an add), to see what they cost in memory and in
 	// the file.
 	if visitors > 0 {
-		res, err := crowd(base, dbPath, visitors, newClient, productURL)
+		res, err := crowd(dbPath, visitors, newVisitor)
 		if err != nil {
 			return err
 		}
@@ -455,10 +458,10 @@ func profileName(scenario string) string {
 // compressed bytes without inflating them, as load generators such as wrk
 // do: inflating was a third of this process's time, taken from the shop's
 // two cores.
-// crowd brings n new visitors, 32 at a time, each reading a product page
-// and adding it to a bag of its own; the note gives how much the database
+// crowd brings n new visitors (newVisitor: a product page, then an add to
+// a bag of its own), 32 at a time; the note gives how much the database
 // grew for each.
-func crowd(base, dbPath string, n int, newClient func() *http.Client, productURL func(int) string) (result, error) {
+func crowd(dbPath string, n int, newVisitor func(c, i int) (int, error)) (result, error) {
 	size := func() int64 {
 		var total int64
 		for _, suffix := range []string{"", "-wal"} {
@@ -479,13 +482,7 @@ func crowd(base, dbPath string, n int, newClient func() *http.Client, productURL
 		if next.Add(1) > int64(n) {
 			return -1, nil
 		}
-		cl := newClient()
-		p := 26 + (c*31+i)%20
-		tok, err := csrfToken(cl, productURL(p-1))
-		if err != nil {
-			return 0, err
-		}
-		return postAs(cl, fmt.Sprintf("%s/bag/add/%d/", base, p), base, url.Values{"csrf_token": {tok}, "quantity": {"1"}}, true)
+		return newVisitor(c, i)
 	})
 	bags1, err := countRows(dbPath, "bags")
 	if err != nil {
