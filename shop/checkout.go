@@ -50,10 +50,11 @@ func (app *App) checkoutPage(w http.ResponseWriter, r *http.Request) {
 		app.renderCheckout(w, r, http.StatusOK, rows, nil, "", nil)
 		return
 	}
-	in, order, err := app.checkoutIntent(ctx, bagID, app.clientAddr(r), rows)
+	addr := app.clientAddr(r)
+	in, order, err := app.checkoutIntent(ctx, bagID, addr, rows)
 	switch {
 	case errors.Is(err, errTooManyCheckouts):
-		app.log.Warn("checkout: too many new payments", "bag", bagID, "addr", app.clientAddr(r))
+		app.log.Warn("checkout: too many new payments", "bag", bagID, "addr", addr)
 		app.renderCheckout(w, r, http.StatusTooManyRequests, rows, nil, "",
 			[]views.Message{{Level: "error", Text: msgTooManyCheckouts}})
 	case err != nil:
