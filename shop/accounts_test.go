@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"boutique/store"
 	"boutique/store/storetest"
 )
 
@@ -195,7 +196,7 @@ func TestWrongPasswordsAreRefusedAndSlowed(t *testing.T) {
 		t.Fatalf("after fifty failures from one address: %d", res.status)
 	}
 	// Once the window has passed, the right password works again.
-	s.exec(`UPDATE login_failures SET failed_at = ?`, time.Now().Add(-time.Hour).UTC().Format("2006-01-02T15:04:05.000Z"))
+	s.exec(`UPDATE login_failures SET failed_at = ?`, store.Time(time.Now().Add(-time.Hour)))
 	if res := s.logInFrom(attacker, "ada", "correct horse"); res.status != http.StatusSeeOther {
 		t.Fatalf("after the window: %d", res.status)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"boutique/cart"
+	"boutique/store"
 	"boutique/store/storetest"
 )
 
@@ -18,8 +19,8 @@ func TestCleanSessionsDeletesOnlyBagsNoSessionCanReach(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer app.Close()
-	old := time.Now().Add(-sessionLifetime - 2*time.Hour).UTC().Format("2006-01-02T15:04:05.000Z")
-	recent := time.Now().Add(-sessionLifetime + time.Hour).UTC().Format("2006-01-02T15:04:05.000Z")
+	old := store.Time(time.Now().Add(-sessionLifetime - 2*time.Hour))
+	recent := store.Time(time.Now().Add(-sessionLifetime + time.Hour))
 	for id, at := range map[string]string{strings.Repeat("a", 32): old, strings.Repeat("b", 32): recent} {
 		storetest.Exec(t, pool, `INSERT INTO bags (id, updated_at) VALUES (?, ?)`, id, at)
 	}
