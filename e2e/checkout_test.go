@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -175,6 +176,7 @@ func TestAccountCheckoutInTheBrowser(t *testing.T) {
 		cfg.StripeAPIBase = fake.URL()
 		cfg.StripeJSURL = fake.JSURL()
 		cfg.BcryptCost = 4
+		cfg.BaseURL = "https://shop.example"
 	})
 	ctx := newBrowser(t, 120*time.Second)
 	mug := productID(t, pool, "Speckled Stoneware Mug")
@@ -187,6 +189,18 @@ func TestAccountCheckoutInTheBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#id_password2"), "correct horse"),
 		chromedp.Click(chromedp.CSS(`.account-form button[type="submit"]`)),
 	)
+	waitTrue(t, ctx, "the page asking to check the email", `location.pathname === "/accounts/signup/sent/"`)
+	// The link emailed to the address opens the account.
+	var body string
+	if err := pool.DB().QueryRow(`SELECT body FROM outbox WHERE recipient = 'grace@example.com'`).Scan(&body); err != nil {
+		t.Fatalf("no confirmation email: %v", err)
+	}
+	link := regexp.MustCompile(`https://shop\.example(/accounts/confirm/[^/\s]+/)`).FindStringSubmatch(body)
+	if link == nil {
+		t.Fatalf("no link in the confirmation email:\n%s", body)
+	}
+	do(t, ctx, chromedp.Navigate(base+link[1]))
+	do(t, ctx, chromedp.Click(chromedp.CSS(`.account-form button[type="submit"]`)))
 	waitTrue(t, ctx, "the profile", `location.pathname === "/profile/"`)
 	wantText(t, ctx, ".account-menu a", "grace")
 

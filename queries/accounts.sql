@@ -72,3 +72,19 @@ DELETE FROM login_failures WHERE key = ?;
 -- name: CountRecentResets :one
 -- Reset links made for an account in the last hour: a link lives an hour.
 SELECT CAST(COUNT(*) AS INTEGER) FROM password_resets WHERE user_id = @user_id AND expires_at > @now;
+
+-- name: CreateSignup :exec
+INSERT INTO signups (token_hash, username, email, password_hash, expires_at) VALUES (?, ?, ?, ?, ?);
+
+-- name: DeleteSignupsFor :exec
+-- One confirmation link at a time for an address: a new sign-up spends
+-- the links before it.
+DELETE FROM signups WHERE email = ?;
+
+-- name: UseSignup :one
+-- Spends a confirmation link: it works once, before it expires.
+DELETE FROM signups WHERE token_hash = @token_hash AND expires_at > @now
+RETURNING username, email, password_hash;
+
+-- name: UsernameTaken :one
+SELECT CAST(EXISTS (SELECT 1 FROM users WHERE username = ? COLLATE NOCASE) AS INTEGER);

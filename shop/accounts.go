@@ -46,6 +46,12 @@ const (
 	// maxResetsAnHour bounds the reset emails an account is sent; each new
 	// link spends the one before, so one at most works at a time.
 	maxResetsAnHour = 3
+	// maxResetRequestsAnHour bounds the reset requests one client address
+	// makes, for any addresses.
+	maxResetRequestsAnHour = 10
+	// countsKept is how long request counts are kept: longer than any
+	// limit looks back.
+	countsKept = 24 * time.Hour
 )
 
 // dummyHash is compared against when no account matches, so a log-in
@@ -139,92 +145,6 @@ func (app *App) renderAccount(w http.ResponseWriter, r *http.Request, status int
 		c.Messages = append(c.Messages, msgs...)
 		return views.AccountPage(c, f)
 	})
-}
-
-// --- sign up ---
-
-func signupForm(username, email string, errs map[string]string) views.AccountForm {
-	return views.AccountForm{
-		Title: "Sign up", Action: "/accounts/signup/", Submit: "Sign up",
-		Intro: "Save your delivery details and see your orders in one place.",
-		Fields: []views.Field{
-			accountField("username", "Username", "text", "username", username, errs["username"]),
-			accountField("email", "Email address", "email", "email", email, errs["email"]),
-			accountField("password1", "Password", "password", "new-password", "", errs["password1"]),
-			accountField("password2", "Password (again)", "password", "new-password", "", errs["password2"]),
-		},
-		Links: []views.Link{{Href: "/accounts/login/", Text: "Already have an account? Log in"}},
-	}
-}
-
-func (app *App) signupPage(w http.ResponseWriter, r *http.Request) {
-	app.renderAccount(w, r, http.StatusOK, signupForm("", "", nil))
-}
-
-func (app *App) signup(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	username := strings.TrimSpace(r.PostFormValue("username"))
-	email := strings.TrimSpace(r.PostFormValue("email"))
-	pw := r.PostFormValue("password1")
-	errs := map[string]string{}
-	if !usernamePattern.MatchString(username) {
-		errs["username"] = "Use 3 to 30 letters, digits, dots, dashes or underscores."
-	}
-	if msg := checkEmail(email); msg != "" {
-		errs["email"] = msg
-	}
-	if msg := checkPassword(pw, r.PostFormValue("password2")); msg != "" {
-		errs["password1"] = msg
-	}
-	if len(errs) == 0 {
-		taken, err := app.q.UsernameOrEmailTaken(ctx, store.UsernameOrEmailTakenParams{Username: username, Email: email})
-		if err != nil {
-			app.serverError(w, r, err)
-			return
-		}
-		if taken.UsernameTaken == 1 {
-			errs["username"] = "That username is taken."
-		}
-		if taken.EmailTaken == 1 {
-			errs["email"] = "We can't create an account with that email address. If you have an account already, log in or reset your password."
-		}
-	}
-	if len(errs) > 0 {
-		app.renderAccount(w, r, http.StatusUnprocessableEntity, signupForm(username, email, errs))
-		return
-	}
-	hash, err := app.hashPassword(pw)
-	if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	var id int64
-	err = app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
-		id, err = tx.CreateUser(ctx, store.CreateUserParams{Username: username, Email: email, PasswordHash: hash})
-		return err
-	})
-	if err != nil {
-		// Two sign-ups with the same name at once: the second finds the
-		// UNIQUE constraint.
-		errs["username"] = "That username or email address has just been taken."
-		app.renderAccount(w, r, http.StatusUnprocessableEntity, signupForm(username, email, errs))
-		return
-	}
-	if err := app.logIn(ctx, id, 0); err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	app.flash(ctx, "success", "Welcome, "+username+"! Your account is ready.")
-	http.Redirect(w, r, nextPath(r, "/profile/"), http.StatusSeeOther)
-}
-
-// nextPath is where to go after a form: the local path in next, or the
-// fallback.
-func nextPath(r *http.Request, fallback string) string {
-	if n := r.FormValue("next"); n != "" && localPath(n) {
-		return n
-	}
-	return fallback
 }
 
 // --- log in and out ---
@@ -458,10 +378,25 @@ func (app *App) passwordReset(w http.ResponseWriter, r *http.Request) {
 			Text: "Password reset by email is not available on this shop yet. Please write to the shop to reset your password."})
 		return
 	}
+	// Counted before the account is looked up, so the limit answers the
+	// same for every address asked about.
+	var allowed bool
+	if err := app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		var err error
+		allowed, err = tx.Take(ctx, time.Now(), store.Limit{Key: "reset:" + app.clientAddr(r), Max: maxResetRequestsAnHour, Window: time.Hour})
+		return err
+	}); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	if !allowed {
+		app.log.Warn("password reset refused: too many from the address this hour", "addr", app.clientAddr(r))
+		app.renderAccount(w, r, http.StatusTooManyRequests, resetRequestForm(email, ""), views.Message{Level: "error",
+			Text: "Too many password resets have been asked for from your network in the last hour. Please try again later."})
+		return
+	}
 	if u, err := app.q.GetUserByLogin(ctx, email); err == nil && strings.EqualFold(u.Email, email) {
-		var raw [32]byte
-		rand.Read(raw[:])
-		token := base64.RawURLEncoding.EncodeToString(raw[:])
+		token := newLinkToken()
 		link := base + "/accounts/password/reset/" + token + "/"
 		sent := false
 		err := app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
@@ -510,6 +445,14 @@ func (app *App) baseURL() (string, bool) {
 	return strings.TrimSuffix(app.cfg.BaseURL, "/"), app.cfg.BaseURL != ""
 }
 
+// newLinkToken is the secret part of an emailed link: 32 random bytes.
+func newLinkToken() string {
+	var raw [32]byte
+	rand.Read(raw[:])
+	return base64.RawURLEncoding.EncodeToString(raw[:])
+}
+
+// tokenHash is what the database keeps of a link's token.
 func tokenHash(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
@@ -525,11 +468,12 @@ func resetConfirmForm(token string, errs map[string]string) views.AccountForm {
 	}
 }
 
-var resetTokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+// linkTokenPattern is the form of newLinkToken's tokens.
+var linkTokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
 
 func (app *App) passwordResetConfirmPage(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	if !resetTokenPattern.MatchString(token) {
+	if !linkTokenPattern.MatchString(token) {
 		app.notFound(w, r)
 		return
 	}
@@ -539,7 +483,7 @@ func (app *App) passwordResetConfirmPage(w http.ResponseWriter, r *http.Request)
 func (app *App) passwordResetConfirm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	token := r.PathValue("token")
-	if !resetTokenPattern.MatchString(token) {
+	if !linkTokenPattern.MatchString(token) {
 		app.notFound(w, r)
 		return
 	}

@@ -117,7 +117,8 @@ func (app *App) Close() {
 func (app *App) Drain() { app.draining.Store(true) }
 
 // cleanSessions deletes, every interval until stop is closed, expired
-// sessions and the bags that no live session can point to any more.
+// sessions, the bags that no live session can point to any more, expired
+// links and request counts older than any limit looks back.
 func (app *App) cleanSessions(interval time.Duration, stop <-chan struct{}) {
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
@@ -127,13 +128,15 @@ func (app *App) cleanSessions(interval time.Duration, stop <-chan struct{}) {
 			return
 		case <-ticker.C:
 		}
-		sessions, bags, err := app.st.DeleteExpired(context.Background(), time.Now().Add(-sessionLifetime-time.Hour))
+		now := time.Now()
+		d, err := app.st.Sweep(context.Background(), now, now.Add(-sessionLifetime-time.Hour), now.Add(-countsKept))
 		if err != nil {
 			app.log.Warn("cleaning expired sessions and bags failed", "err", err)
 			continue
 		}
-		if sessions > 0 || bags > 0 {
-			app.log.Info("expired sessions and bags deleted", "sessions", sessions, "bags", bags)
+		if d != (store.Swept{}) {
+			app.log.Info("expired rows deleted", "sessions", d.Sessions, "bags", d.Bags, "signups", d.Signups,
+				"resets", d.Resets, "throttle_events", d.ThrottleEvents, "login_failures", d.LoginFailures)
 		}
 	}
 }

@@ -183,7 +183,7 @@ func (app *App) ownerPayments(w http.ResponseWriter, r *http.Request) {
 		p.Warning = "STRIPE_WH_SECRET is not set: the webhook cannot verify Stripe's events. " + p.Warning
 	}
 	if _, ok := app.baseURL(); !ok {
-		p.Warning = "BOUTIQUE_BASE_URL is not set: shoppers cannot reset their passwords by email until it is. " + p.Warning
+		p.Warning = "BOUTIQUE_BASE_URL is not set: shoppers cannot sign up or reset their passwords by email until it is. " + p.Warning
 	}
 	app.renderPage(w, r, http.StatusOK, "Payments health", func(c views.Chrome) templ.Component { return views.OwnerPayments(c, p) })
 }

@@ -67,6 +67,29 @@ func (q *Queries) CreatePasswordReset(ctx context.Context, arg CreatePasswordRes
 	return err
 }
 
+const createSignup = `-- name: CreateSignup :exec
+INSERT INTO signups (token_hash, username, email, password_hash, expires_at) VALUES (?, ?, ?, ?, ?)
+`
+
+type CreateSignupParams struct {
+	TokenHash    string
+	Username     string
+	Email        string
+	PasswordHash string
+	ExpiresAt    string
+}
+
+func (q *Queries) CreateSignup(ctx context.Context, arg CreateSignupParams) error {
+	_, err := q.exec(ctx, q.createSignupStmt, createSignup,
+		arg.TokenHash,
+		arg.Username,
+		arg.Email,
+		arg.PasswordHash,
+		arg.ExpiresAt,
+	)
+	return err
+}
+
 const createUser = `-- name: CreateUser :one
 INSERT INTO users (username, email, password_hash) VALUES (?, ?, ?) RETURNING id
 `
@@ -82,6 +105,17 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (int64, 
 	var id int64
 	err := row.Scan(&id)
 	return id, err
+}
+
+const deleteSignupsFor = `-- name: DeleteSignupsFor :exec
+DELETE FROM signups WHERE email = ?
+`
+
+// One confirmation link at a time for an address: a new sign-up spends
+// the links before it.
+func (q *Queries) DeleteSignupsFor(ctx context.Context, email string) error {
+	_, err := q.exec(ctx, q.deleteSignupsForStmt, deleteSignupsFor, email)
+	return err
 }
 
 const getProfile = `-- name: GetProfile :one
@@ -333,6 +367,30 @@ func (q *Queries) UsePasswordReset(ctx context.Context, arg UsePasswordResetPara
 	return user_id, err
 }
 
+const useSignup = `-- name: UseSignup :one
+DELETE FROM signups WHERE token_hash = ?1 AND expires_at > ?2
+RETURNING username, email, password_hash
+`
+
+type UseSignupParams struct {
+	TokenHash string
+	Now       string
+}
+
+type UseSignupRow struct {
+	Username     string
+	Email        string
+	PasswordHash string
+}
+
+// Spends a confirmation link: it works once, before it expires.
+func (q *Queries) UseSignup(ctx context.Context, arg UseSignupParams) (UseSignupRow, error) {
+	row := q.queryRow(ctx, q.useSignupStmt, useSignup, arg.TokenHash, arg.Now)
+	var i UseSignupRow
+	err := row.Scan(&i.Username, &i.Email, &i.PasswordHash)
+	return i, err
+}
+
 const usernameOrEmailTaken = `-- name: UsernameOrEmailTaken :one
 SELECT CAST(COALESCE(MAX(username = ?1 COLLATE NOCASE), 0) AS INTEGER) AS username_taken,
        CAST(COALESCE(MAX(email = ?2 COLLATE NOCASE), 0) AS INTEGER) AS email_taken
@@ -355,4 +413,15 @@ func (q *Queries) UsernameOrEmailTaken(ctx context.Context, arg UsernameOrEmailT
 	var i UsernameOrEmailTakenRow
 	err := row.Scan(&i.UsernameTaken, &i.EmailTaken)
 	return i, err
+}
+
+const usernameTaken = `-- name: UsernameTaken :one
+SELECT CAST(EXISTS (SELECT 1 FROM users WHERE username = ? COLLATE NOCASE) AS INTEGER)
+`
+
+func (q *Queries) UsernameTaken(ctx context.Context, username string) (int64, error) {
+	row := q.queryRow(ctx, q.usernameTakenStmt, usernameTaken, username)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
 }

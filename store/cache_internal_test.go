@@ -184,8 +184,8 @@ func TestWritesForgetWhatTheyChange(t *testing.T) {
 	// Deleting old bags (the sweep) forgets them too.
 	write(`UPDATE bags SET updated_at = '2000-01-01T00:00:00.000Z'`)
 	s.BagLines(ctx, other)
-	if _, bags, err := s.DeleteExpired(ctx, time.Now()); err != nil || bags != 2 {
-		t.Fatalf("deleted %d bags, %v", bags, err)
+	if d, err := s.Sweep(ctx, time.Now(), time.Now(), time.Now()); err != nil || d.Bags != 2 {
+		t.Fatalf("deleted %d bags, %v", d.Bags, err)
 	}
 	if rows, _ := s.BagLines(ctx, other); len(rows) != 0 {
 		t.Fatalf("a deleted bag still reads %+v", rows)

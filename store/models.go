@@ -169,12 +169,26 @@ type Setting struct {
 	Value string
 }
 
+type Signup struct {
+	TokenHash    string
+	Username     string
+	Email        string
+	PasswordHash string
+	ExpiresAt    string
+}
+
 type StripeEvent struct {
 	ID              string
 	Type            string
 	PaymentIntentID sql.NullString
 	Outcome         string
 	ReceivedAt      string
+}
+
+type ThrottleEvent struct {
+	ID  int64
+	Key string
+	At  string
 }
 
 type User struct {

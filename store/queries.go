@@ -66,6 +66,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countRecentResetsStmt, err = db.PrepareContext(ctx, countRecentResets); err != nil {
 		return nil, fmt.Errorf("error preparing query CountRecentResets: %w", err)
 	}
+	if q.countThrottleEventsStmt, err = db.PrepareContext(ctx, countThrottleEvents); err != nil {
+		return nil, fmt.Errorf("error preparing query CountThrottleEvents: %w", err)
+	}
 	if q.createCategoryStmt, err = db.PrepareContext(ctx, createCategory); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateCategory: %w", err)
 	}
@@ -87,6 +90,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createProductStmt, err = db.PrepareContext(ctx, createProduct); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateProduct: %w", err)
 	}
+	if q.createSignupStmt, err = db.PrepareContext(ctx, createSignup); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateSignup: %w", err)
+	}
 	if q.createUserStmt, err = db.PrepareContext(ctx, createUser); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateUser: %w", err)
 	}
@@ -99,14 +105,29 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteBagsUpdatedBeforeStmt, err = db.PrepareContext(ctx, deleteBagsUpdatedBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteBagsUpdatedBefore: %w", err)
 	}
+	if q.deleteExpiredPasswordResetsStmt, err = db.PrepareContext(ctx, deleteExpiredPasswordResets); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteExpiredPasswordResets: %w", err)
+	}
 	if q.deleteExpiredSessionsStmt, err = db.PrepareContext(ctx, deleteExpiredSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExpiredSessions: %w", err)
+	}
+	if q.deleteExpiredSignupsStmt, err = db.PrepareContext(ctx, deleteExpiredSignups); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteExpiredSignups: %w", err)
+	}
+	if q.deleteLoginFailuresBeforeStmt, err = db.PrepareContext(ctx, deleteLoginFailuresBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteLoginFailuresBefore: %w", err)
 	}
 	if q.deleteProductStmt, err = db.PrepareContext(ctx, deleteProduct); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteProduct: %w", err)
 	}
 	if q.deleteSessionStmt, err = db.PrepareContext(ctx, deleteSession); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSession: %w", err)
+	}
+	if q.deleteSignupsForStmt, err = db.PrepareContext(ctx, deleteSignupsFor); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSignupsFor: %w", err)
+	}
+	if q.deleteThrottleEventsBeforeStmt, err = db.PrepareContext(ctx, deleteThrottleEventsBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteThrottleEventsBefore: %w", err)
 	}
 	if q.emptyPaidBagStmt, err = db.PrepareContext(ctx, emptyPaidBag); err != nil {
 		return nil, fmt.Errorf("error preparing query EmptyPaidBag: %w", err)
@@ -234,6 +255,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.recordPaymentFailureStmt, err = db.PrepareContext(ctx, recordPaymentFailure); err != nil {
 		return nil, fmt.Errorf("error preparing query RecordPaymentFailure: %w", err)
 	}
+	if q.recordThrottleEventStmt, err = db.PrepareContext(ctx, recordThrottleEvent); err != nil {
+		return nil, fmt.Errorf("error preparing query RecordThrottleEvent: %w", err)
+	}
 	if q.releaseEmailsStmt, err = db.PrepareContext(ctx, releaseEmails); err != nil {
 		return nil, fmt.Errorf("error preparing query ReleaseEmails: %w", err)
 	}
@@ -270,8 +294,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.usePasswordResetStmt, err = db.PrepareContext(ctx, usePasswordReset); err != nil {
 		return nil, fmt.Errorf("error preparing query UsePasswordReset: %w", err)
 	}
+	if q.useSignupStmt, err = db.PrepareContext(ctx, useSignup); err != nil {
+		return nil, fmt.Errorf("error preparing query UseSignup: %w", err)
+	}
 	if q.usernameOrEmailTakenStmt, err = db.PrepareContext(ctx, usernameOrEmailTaken); err != nil {
 		return nil, fmt.Errorf("error preparing query UsernameOrEmailTaken: %w", err)
+	}
+	if q.usernameTakenStmt, err = db.PrepareContext(ctx, usernameTaken); err != nil {
+		return nil, fmt.Errorf("error preparing query UsernameTaken: %w", err)
 	}
 	return &q, nil
 }
@@ -348,6 +378,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countRecentResetsStmt: %w", cerr)
 		}
 	}
+	if q.countThrottleEventsStmt != nil {
+		if cerr := q.countThrottleEventsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countThrottleEventsStmt: %w", cerr)
+		}
+	}
 	if q.createCategoryStmt != nil {
 		if cerr := q.createCategoryStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createCategoryStmt: %w", cerr)
@@ -383,6 +418,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createProductStmt: %w", cerr)
 		}
 	}
+	if q.createSignupStmt != nil {
+		if cerr := q.createSignupStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createSignupStmt: %w", cerr)
+		}
+	}
 	if q.createUserStmt != nil {
 		if cerr := q.createUserStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createUserStmt: %w", cerr)
@@ -403,9 +443,24 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteBagsUpdatedBeforeStmt: %w", cerr)
 		}
 	}
+	if q.deleteExpiredPasswordResetsStmt != nil {
+		if cerr := q.deleteExpiredPasswordResetsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteExpiredPasswordResetsStmt: %w", cerr)
+		}
+	}
 	if q.deleteExpiredSessionsStmt != nil {
 		if cerr := q.deleteExpiredSessionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteExpiredSessionsStmt: %w", cerr)
+		}
+	}
+	if q.deleteExpiredSignupsStmt != nil {
+		if cerr := q.deleteExpiredSignupsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteExpiredSignupsStmt: %w", cerr)
+		}
+	}
+	if q.deleteLoginFailuresBeforeStmt != nil {
+		if cerr := q.deleteLoginFailuresBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteLoginFailuresBeforeStmt: %w", cerr)
 		}
 	}
 	if q.deleteProductStmt != nil {
@@ -416,6 +471,16 @@ func (q *Queries) Close() error {
 	if q.deleteSessionStmt != nil {
 		if cerr := q.deleteSessionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteSessionStmt: %w", cerr)
+		}
+	}
+	if q.deleteSignupsForStmt != nil {
+		if cerr := q.deleteSignupsForStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSignupsForStmt: %w", cerr)
+		}
+	}
+	if q.deleteThrottleEventsBeforeStmt != nil {
+		if cerr := q.deleteThrottleEventsBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteThrottleEventsBeforeStmt: %w", cerr)
 		}
 	}
 	if q.emptyPaidBagStmt != nil {
@@ -628,6 +693,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing recordPaymentFailureStmt: %w", cerr)
 		}
 	}
+	if q.recordThrottleEventStmt != nil {
+		if cerr := q.recordThrottleEventStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing recordThrottleEventStmt: %w", cerr)
+		}
+	}
 	if q.releaseEmailsStmt != nil {
 		if cerr := q.releaseEmailsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing releaseEmailsStmt: %w", cerr)
@@ -688,9 +758,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing usePasswordResetStmt: %w", cerr)
 		}
 	}
+	if q.useSignupStmt != nil {
+		if cerr := q.useSignupStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing useSignupStmt: %w", cerr)
+		}
+	}
 	if q.usernameOrEmailTakenStmt != nil {
 		if cerr := q.usernameOrEmailTakenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing usernameOrEmailTakenStmt: %w", cerr)
+		}
+	}
+	if q.usernameTakenStmt != nil {
+		if cerr := q.usernameTakenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing usernameTakenStmt: %w", cerr)
 		}
 	}
 	return err
@@ -730,179 +810,199 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                          DBTX
-	tx                          *sql.Tx
-	addStatusHistoryStmt        *sql.Stmt
-	addToBagLineStmt            *sql.Stmt
-	archiveProductStmt          *sql.Stmt
-	bestSellersStmt             *sql.Stmt
-	checkoutsSinceStmt          *sql.Stmt
-	claimEmailsStmt             *sql.Stmt
-	clearLoginFailuresStmt      *sql.Stmt
-	commitSessionStmt           *sql.Stmt
-	completeCheckoutStmt        *sql.Stmt
-	countCategoriesStmt         *sql.Stmt
-	countCheckoutsStmt          *sql.Stmt
-	countLoginFailuresStmt      *sql.Stmt
-	countProductsStmt           *sql.Stmt
-	countRecentResetsStmt       *sql.Stmt
-	createCategoryStmt          *sql.Stmt
-	createCheckoutStmt          *sql.Stmt
-	createImageStmt             *sql.Stmt
-	createOrderStmt             *sql.Stmt
-	createOrderLineStmt         *sql.Stmt
-	createPasswordResetStmt     *sql.Stmt
-	createProductStmt           *sql.Stmt
-	createUserStmt              *sql.Stmt
-	dailySalesStmt              *sql.Stmt
-	deleteBagLineStmt           *sql.Stmt
-	deleteBagsUpdatedBeforeStmt *sql.Stmt
-	deleteExpiredSessionsStmt   *sql.Stmt
-	deleteProductStmt           *sql.Stmt
-	deleteSessionStmt           *sql.Stmt
-	emptyPaidBagStmt            *sql.Stmt
-	enqueueEmailStmt            *sql.Stmt
-	eventSeenStmt               *sql.Stmt
-	findSessionStmt             *sql.Stmt
-	flaggedOrdersStmt           *sql.Stmt
-	getBagLineQuantityStmt      *sql.Stmt
-	getCheckoutStmt             *sql.Stmt
-	getImageStmt                *sql.Stmt
-	getOrderByNumberStmt        *sql.Stmt
-	getOrderByPIDStmt           *sql.Stmt
-	getProductStmt              *sql.Stmt
-	getProductsByIDsStmt        *sql.Stmt
-	getProfileStmt              *sql.Stmt
-	getSettingStmt              *sql.Stmt
-	getUserStmt                 *sql.Stmt
-	getUserByIDStmt             *sql.Stmt
-	getUserByLoginStmt          *sql.Stmt
-	getUserByUsernameStmt       *sql.Stmt
-	lastEventAtStmt             *sql.Stmt
-	latestCheckoutStmt          *sql.Stmt
-	listAllCategoriesStmt       *sql.Stmt
-	listBagLinesStmt            *sql.Stmt
-	listCategoriesStmt          *sql.Stmt
-	listOrderLinesStmt          *sql.Stmt
-	listStatusHistoryStmt       *sql.Stmt
-	listUserOrdersStmt          *sql.Stmt
-	makeStaffStmt               *sql.Stmt
-	markEmailFailedStmt         *sql.Stmt
-	markEmailSentStmt           *sql.Stmt
-	orderCountsByStatusStmt     *sql.Stmt
-	outboxBacklogStmt           *sql.Stmt
-	ownerCountOrdersStmt        *sql.Stmt
-	ownerGetProductStmt         *sql.Stmt
-	ownerListOrdersStmt         *sql.Stmt
-	ownerListProductsStmt       *sql.Stmt
-	productOrderLinesStmt       *sql.Stmt
-	putSettingStmt              *sql.Stmt
-	recentCheckoutsStmt         *sql.Stmt
-	recentPaymentFailuresStmt   *sql.Stmt
-	recordEventStmt             *sql.Stmt
-	recordLoginFailureStmt      *sql.Stmt
-	recordPaymentFailureStmt    *sql.Stmt
-	releaseEmailsStmt           *sql.Stmt
-	renameCategoryStmt          *sql.Stmt
-	revokePasswordResetsStmt    *sql.Stmt
-	searchProductsStmt          *sql.Stmt
-	setBagLineQuantityStmt      *sql.Stmt
-	setOrderStatusStmt          *sql.Stmt
-	setPasswordStmt             *sql.Stmt
-	touchBagStmt                *sql.Stmt
-	updateCheckoutStmt          *sql.Stmt
-	updateProductStmt           *sql.Stmt
-	upsertProfileStmt           *sql.Stmt
-	usePasswordResetStmt        *sql.Stmt
-	usernameOrEmailTakenStmt    *sql.Stmt
+	db                              DBTX
+	tx                              *sql.Tx
+	addStatusHistoryStmt            *sql.Stmt
+	addToBagLineStmt                *sql.Stmt
+	archiveProductStmt              *sql.Stmt
+	bestSellersStmt                 *sql.Stmt
+	checkoutsSinceStmt              *sql.Stmt
+	claimEmailsStmt                 *sql.Stmt
+	clearLoginFailuresStmt          *sql.Stmt
+	commitSessionStmt               *sql.Stmt
+	completeCheckoutStmt            *sql.Stmt
+	countCategoriesStmt             *sql.Stmt
+	countCheckoutsStmt              *sql.Stmt
+	countLoginFailuresStmt          *sql.Stmt
+	countProductsStmt               *sql.Stmt
+	countRecentResetsStmt           *sql.Stmt
+	countThrottleEventsStmt         *sql.Stmt
+	createCategoryStmt              *sql.Stmt
+	createCheckoutStmt              *sql.Stmt
+	createImageStmt                 *sql.Stmt
+	createOrderStmt                 *sql.Stmt
+	createOrderLineStmt             *sql.Stmt
+	createPasswordResetStmt         *sql.Stmt
+	createProductStmt               *sql.Stmt
+	createSignupStmt                *sql.Stmt
+	createUserStmt                  *sql.Stmt
+	dailySalesStmt                  *sql.Stmt
+	deleteBagLineStmt               *sql.Stmt
+	deleteBagsUpdatedBeforeStmt     *sql.Stmt
+	deleteExpiredPasswordResetsStmt *sql.Stmt
+	deleteExpiredSessionsStmt       *sql.Stmt
+	deleteExpiredSignupsStmt        *sql.Stmt
+	deleteLoginFailuresBeforeStmt   *sql.Stmt
+	deleteProductStmt               *sql.Stmt
+	deleteSessionStmt               *sql.Stmt
+	deleteSignupsForStmt            *sql.Stmt
+	deleteThrottleEventsBeforeStmt  *sql.Stmt
+	emptyPaidBagStmt                *sql.Stmt
+	enqueueEmailStmt                *sql.Stmt
+	eventSeenStmt                   *sql.Stmt
+	findSessionStmt                 *sql.Stmt
+	flaggedOrdersStmt               *sql.Stmt
+	getBagLineQuantityStmt          *sql.Stmt
+	getCheckoutStmt                 *sql.Stmt
+	getImageStmt                    *sql.Stmt
+	getOrderByNumberStmt            *sql.Stmt
+	getOrderByPIDStmt               *sql.Stmt
+	getProductStmt                  *sql.Stmt
+	getProductsByIDsStmt            *sql.Stmt
+	getProfileStmt                  *sql.Stmt
+	getSettingStmt                  *sql.Stmt
+	getUserStmt                     *sql.Stmt
+	getUserByIDStmt                 *sql.Stmt
+	getUserByLoginStmt              *sql.Stmt
+	getUserByUsernameStmt           *sql.Stmt
+	lastEventAtStmt                 *sql.Stmt
+	latestCheckoutStmt              *sql.Stmt
+	listAllCategoriesStmt           *sql.Stmt
+	listBagLinesStmt                *sql.Stmt
+	listCategoriesStmt              *sql.Stmt
+	listOrderLinesStmt              *sql.Stmt
+	listStatusHistoryStmt           *sql.Stmt
+	listUserOrdersStmt              *sql.Stmt
+	makeStaffStmt                   *sql.Stmt
+	markEmailFailedStmt             *sql.Stmt
+	markEmailSentStmt               *sql.Stmt
+	orderCountsByStatusStmt         *sql.Stmt
+	outboxBacklogStmt               *sql.Stmt
+	ownerCountOrdersStmt            *sql.Stmt
+	ownerGetProductStmt             *sql.Stmt
+	ownerListOrdersStmt             *sql.Stmt
+	ownerListProductsStmt           *sql.Stmt
+	productOrderLinesStmt           *sql.Stmt
+	putSettingStmt                  *sql.Stmt
+	recentCheckoutsStmt             *sql.Stmt
+	recentPaymentFailuresStmt       *sql.Stmt
+	recordEventStmt                 *sql.Stmt
+	recordLoginFailureStmt          *sql.Stmt
+	recordPaymentFailureStmt        *sql.Stmt
+	recordThrottleEventStmt         *sql.Stmt
+	releaseEmailsStmt               *sql.Stmt
+	renameCategoryStmt              *sql.Stmt
+	revokePasswordResetsStmt        *sql.Stmt
+	searchProductsStmt              *sql.Stmt
+	setBagLineQuantityStmt          *sql.Stmt
+	setOrderStatusStmt              *sql.Stmt
+	setPasswordStmt                 *sql.Stmt
+	touchBagStmt                    *sql.Stmt
+	updateCheckoutStmt              *sql.Stmt
+	updateProductStmt               *sql.Stmt
+	upsertProfileStmt               *sql.Stmt
+	usePasswordResetStmt            *sql.Stmt
+	useSignupStmt                   *sql.Stmt
+	usernameOrEmailTakenStmt        *sql.Stmt
+	usernameTakenStmt               *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                          tx,
-		tx:                          tx,
-		addStatusHistoryStmt:        q.addStatusHistoryStmt,
-		addToBagLineStmt:            q.addToBagLineStmt,
-		archiveProductStmt:          q.archiveProductStmt,
-		bestSellersStmt:             q.bestSellersStmt,
-		checkoutsSinceStmt:          q.checkoutsSinceStmt,
-		claimEmailsStmt:             q.claimEmailsStmt,
-		clearLoginFailuresStmt:      q.clearLoginFailuresStmt,
-		commitSessionStmt:           q.commitSessionStmt,
-		completeCheckoutStmt:        q.completeCheckoutStmt,
-		countCategoriesStmt:         q.countCategoriesStmt,
-		countCheckoutsStmt:          q.countCheckoutsStmt,
-		countLoginFailuresStmt:      q.countLoginFailuresStmt,
-		countProductsStmt:           q.countProductsStmt,
-		countRecentResetsStmt:       q.countRecentResetsStmt,
-		createCategoryStmt:          q.createCategoryStmt,
-		createCheckoutStmt:          q.createCheckoutStmt,
-		createImageStmt:             q.createImageStmt,
-		createOrderStmt:             q.createOrderStmt,
-		createOrderLineStmt:         q.createOrderLineStmt,
-		createPasswordResetStmt:     q.createPasswordResetStmt,
-		createProductStmt:           q.createProductStmt,
-		createUserStmt:              q.createUserStmt,
-		dailySalesStmt:              q.dailySalesStmt,
-		deleteBagLineStmt:           q.deleteBagLineStmt,
-		deleteBagsUpdatedBeforeStmt: q.deleteBagsUpdatedBeforeStmt,
-		deleteExpiredSessionsStmt:   q.deleteExpiredSessionsStmt,
-		deleteProductStmt:           q.deleteProductStmt,
-		deleteSessionStmt:           q.deleteSessionStmt,
-		emptyPaidBagStmt:            q.emptyPaidBagStmt,
-		enqueueEmailStmt:            q.enqueueEmailStmt,
-		eventSeenStmt:               q.eventSeenStmt,
-		findSessionStmt:             q.findSessionStmt,
-		flaggedOrdersStmt:           q.flaggedOrdersStmt,
-		getBagLineQuantityStmt:      q.getBagLineQuantityStmt,
-		getCheckoutStmt:             q.getCheckoutStmt,
-		getImageStmt:                q.getImageStmt,
-		getOrderByNumberStmt:        q.getOrderByNumberStmt,
-		getOrderByPIDStmt:           q.getOrderByPIDStmt,
-		getProductStmt:              q.getProductStmt,
-		getProductsByIDsStmt:        q.getProductsByIDsStmt,
-		getProfileStmt:              q.getProfileStmt,
-		getSettingStmt:              q.getSettingStmt,
-		getUserStmt:                 q.getUserStmt,
-		getUserByIDStmt:             q.getUserByIDStmt,
-		getUserByLoginStmt:          q.getUserByLoginStmt,
-		getUserByUsernameStmt:       q.getUserByUsernameStmt,
-		lastEventAtStmt:             q.lastEventAtStmt,
-		latestCheckoutStmt:          q.latestCheckoutStmt,
-		listAllCategoriesStmt:       q.listAllCategoriesStmt,
-		listBagLinesStmt:            q.listBagLinesStmt,
-		listCategoriesStmt:          q.listCategoriesStmt,
-		listOrderLinesStmt:          q.listOrderLinesStmt,
-		listStatusHistoryStmt:       q.listStatusHistoryStmt,
-		listUserOrdersStmt:          q.listUserOrdersStmt,
-		makeStaffStmt:               q.makeStaffStmt,
-		markEmailFailedStmt:         q.markEmailFailedStmt,
-		markEmailSentStmt:           q.markEmailSentStmt,
-		orderCountsByStatusStmt:     q.orderCountsByStatusStmt,
-		outboxBacklogStmt:           q.outboxBacklogStmt,
-		ownerCountOrdersStmt:        q.ownerCountOrdersStmt,
-		ownerGetProductStmt:         q.ownerGetProductStmt,
-		ownerListOrdersStmt:         q.ownerListOrdersStmt,
-		ownerListProductsStmt:       q.ownerListProductsStmt,
-		productOrderLinesStmt:       q.productOrderLinesStmt,
-		putSettingStmt:              q.putSettingStmt,
-		recentCheckoutsStmt:         q.recentCheckoutsStmt,
-		recentPaymentFailuresStmt:   q.recentPaymentFailuresStmt,
-		recordEventStmt:             q.recordEventStmt,
-		recordLoginFailureStmt:      q.recordLoginFailureStmt,
-		recordPaymentFailureStmt:    q.recordPaymentFailureStmt,
-		releaseEmailsStmt:           q.releaseEmailsStmt,
-		renameCategoryStmt:          q.renameCategoryStmt,
-		revokePasswordResetsStmt:    q.revokePasswordResetsStmt,
-		searchProductsStmt:          q.searchProductsStmt,
-		setBagLineQuantityStmt:      q.setBagLineQuantityStmt,
-		setOrderStatusStmt:          q.setOrderStatusStmt,
-		setPasswordStmt:             q.setPasswordStmt,
-		touchBagStmt:                q.touchBagStmt,
-		updateCheckoutStmt:          q.updateCheckoutStmt,
-		updateProductStmt:           q.updateProductStmt,
-		upsertProfileStmt:           q.upsertProfileStmt,
-		usePasswordResetStmt:        q.usePasswordResetStmt,
-		usernameOrEmailTakenStmt:    q.usernameOrEmailTakenStmt,
+		db:                              tx,
+		tx:                              tx,
+		addStatusHistoryStmt:            q.addStatusHistoryStmt,
+		addToBagLineStmt:                q.addToBagLineStmt,
+		archiveProductStmt:              q.archiveProductStmt,
+		bestSellersStmt:                 q.bestSellersStmt,
+		checkoutsSinceStmt:              q.checkoutsSinceStmt,
+		claimEmailsStmt:                 q.claimEmailsStmt,
+		clearLoginFailuresStmt:          q.clearLoginFailuresStmt,
+		commitSessionStmt:               q.commitSessionStmt,
+		completeCheckoutStmt:            q.completeCheckoutStmt,
+		countCategoriesStmt:             q.countCategoriesStmt,
+		countCheckoutsStmt:              q.countCheckoutsStmt,
+		countLoginFailuresStmt:          q.countLoginFailuresStmt,
+		countProductsStmt:               q.countProductsStmt,
+		countRecentResetsStmt:           q.countRecentResetsStmt,
+		countThrottleEventsStmt:         q.countThrottleEventsStmt,
+		createCategoryStmt:              q.createCategoryStmt,
+		createCheckoutStmt:              q.createCheckoutStmt,
+		createImageStmt:                 q.createImageStmt,
+		createOrderStmt:                 q.createOrderStmt,
+		createOrderLineStmt:             q.createOrderLineStmt,
+		createPasswordResetStmt:         q.createPasswordResetStmt,
+		createProductStmt:               q.createProductStmt,
+		createSignupStmt:                q.createSignupStmt,
+		createUserStmt:                  q.createUserStmt,
+		dailySalesStmt:                  q.dailySalesStmt,
+		deleteBagLineStmt:               q.deleteBagLineStmt,
+		deleteBagsUpdatedBeforeStmt:     q.deleteBagsUpdatedBeforeStmt,
+		deleteExpiredPasswordResetsStmt: q.deleteExpiredPasswordResetsStmt,
+		deleteExpiredSessionsStmt:       q.deleteExpiredSessionsStmt,
+		deleteExpiredSignupsStmt:        q.deleteExpiredSignupsStmt,
+		deleteLoginFailuresBeforeStmt:   q.deleteLoginFailuresBeforeStmt,
+		deleteProductStmt:               q.deleteProductStmt,
+		deleteSessionStmt:               q.deleteSessionStmt,
+		deleteSignupsForStmt:            q.deleteSignupsForStmt,
+		deleteThrottleEventsBeforeStmt:  q.deleteThrottleEventsBeforeStmt,
+		emptyPaidBagStmt:                q.emptyPaidBagStmt,
+		enqueueEmailStmt:                q.enqueueEmailStmt,
+		eventSeenStmt:                   q.eventSeenStmt,
+		findSessionStmt:                 q.findSessionStmt,
+		flaggedOrdersStmt:               q.flaggedOrdersStmt,
+		getBagLineQuantityStmt:          q.getBagLineQuantityStmt,
+		getCheckoutStmt:                 q.getCheckoutStmt,
+		getImageStmt:                    q.getImageStmt,
+		getOrderByNumberStmt:            q.getOrderByNumberStmt,
+		getOrderByPIDStmt:               q.getOrderByPIDStmt,
+		getProductStmt:                  q.getProductStmt,
+		getProductsByIDsStmt:            q.getProductsByIDsStmt,
+		getProfileStmt:                  q.getProfileStmt,
+		getSettingStmt:                  q.getSettingStmt,
+		getUserStmt:                     q.getUserStmt,
+		getUserByIDStmt:                 q.getUserByIDStmt,
+		getUserByLoginStmt:              q.getUserByLoginStmt,
+		getUserByUsernameStmt:           q.getUserByUsernameStmt,
+		lastEventAtStmt:                 q.lastEventAtStmt,
+		latestCheckoutStmt:              q.latestCheckoutStmt,
+		listAllCategoriesStmt:           q.listAllCategoriesStmt,
+		listBagLinesStmt:                q.listBagLinesStmt,
+		listCategoriesStmt:              q.listCategoriesStmt,
+		listOrderLinesStmt:              q.listOrderLinesStmt,
+		listStatusHistoryStmt:           q.listStatusHistoryStmt,
+		listUserOrdersStmt:              q.listUserOrdersStmt,
+		makeStaffStmt:                   q.makeStaffStmt,
+		markEmailFailedStmt:             q.markEmailFailedStmt,
+		markEmailSentStmt:               q.markEmailSentStmt,
+		orderCountsByStatusStmt:         q.orderCountsByStatusStmt,
+		outboxBacklogStmt:               q.outboxBacklogStmt,
+		ownerCountOrdersStmt:            q.ownerCountOrdersStmt,
+		ownerGetProductStmt:             q.ownerGetProductStmt,
+		ownerListOrdersStmt:             q.ownerListOrdersStmt,
+		ownerListProductsStmt:           q.ownerListProductsStmt,
+		productOrderLinesStmt:           q.productOrderLinesStmt,
+		putSettingStmt:                  q.putSettingStmt,
+		recentCheckoutsStmt:             q.recentCheckoutsStmt,
+		recentPaymentFailuresStmt:       q.recentPaymentFailuresStmt,
+		recordEventStmt:                 q.recordEventStmt,
+		recordLoginFailureStmt:          q.recordLoginFailureStmt,
+		recordPaymentFailureStmt:        q.recordPaymentFailureStmt,
+		recordThrottleEventStmt:         q.recordThrottleEventStmt,
+		releaseEmailsStmt:               q.releaseEmailsStmt,
+		renameCategoryStmt:              q.renameCategoryStmt,
+		revokePasswordResetsStmt:        q.revokePasswordResetsStmt,
+		searchProductsStmt:              q.searchProductsStmt,
+		setBagLineQuantityStmt:          q.setBagLineQuantityStmt,
+		setOrderStatusStmt:              q.setOrderStatusStmt,
+		setPasswordStmt:                 q.setPasswordStmt,
+		touchBagStmt:                    q.touchBagStmt,
+		updateCheckoutStmt:              q.updateCheckoutStmt,
+		updateProductStmt:               q.updateProductStmt,
+		upsertProfileStmt:               q.upsertProfileStmt,
+		usePasswordResetStmt:            q.usePasswordResetStmt,
+		useSignupStmt:                   q.useSignupStmt,
+		usernameOrEmailTakenStmt:        q.usernameOrEmailTakenStmt,
+		usernameTakenStmt:               q.usernameTakenStmt,
 	}
 }

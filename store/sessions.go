@@ -47,17 +47,3 @@ func (ss Sessions) Commit(token string, b []byte, expiry time.Time) error {
 }
 
 func (ss Sessions) Delete(token string) error { return ss.DeleteCtx(context.Background(), token) }
-
-// DeleteExpired deletes expired sessions, and the bags not touched since
-// bagsBefore (no live session can point to them any more).
-func (s *Store) DeleteExpired(ctx context.Context, bagsBefore time.Time) (sessions, bags int64, err error) {
-	err = s.Write(ctx, func(ctx context.Context, tx *Tx) error {
-		var err error
-		if sessions, err = tx.DeleteExpiredSessions(ctx); err != nil {
-			return err
-		}
-		bags, err = tx.DeleteBagsUpdatedBefore(ctx, Time(bagsBefore))
-		return err
-	})
-	return sessions, bags, err
-}
