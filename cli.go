@@ -79,8 +79,9 @@ Environment:
   STRIPE_WH_ALLOW_OTHER_API_VERSION      accept webhook events of another API
                                          version than 2023-10-16 (default false)
   BOUTIQUE_BASE_URL                      the shop's public address, for links in
-                                         emails (default: https:// and -domain;
-                                         without either, no reset emails)
+                                         emails (default: https:// and -domain,
+                                         or -addr when it is a loopback address;
+                                         without one, no sign-ups or resets)
   BOUTIQUE_HSTS                          Strict-Transport-Security on HTTPS
                                          answers (default true)
   BOUTIQUE_NEW_PAYMENTS_PER_BAG,         new PaymentIntents a bag, and a client
@@ -197,13 +198,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	logOut := newLogWriter(stdout, 50*time.Millisecond)
 	defer logOut.Flush()
 	log := slog.New(slog.NewTextHandler(logOut, nil))
-	if cfg.BaseURL == "" && net_.domain != "" {
-		// The domain serve holds a certificate for is one it can trust.
-		cfg.BaseURL = "https://" + net_.domain
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = trustedBaseURL(*addr, net_)
 	}
 	if cfg.BaseURL == "" {
-		log.Warn("BOUTIQUE_BASE_URL is not set: password reset emails are refused, since their link could only come from " +
-			"the request's Host. Set it to the shop's public address, such as https://shop.example.")
+		log.Warn("BOUTIQUE_BASE_URL is not set: sign-ups and password resets are refused, since the links they email " +
+			"could only come from the request's Host. Set it to the shop's public address, such as https://shop.example.")
 	}
 	if cfg.StripeSecretKey != "" && cfg.StripeWHSecret == "" {
 		log.Warn("!!! STRIPE_SECRET_KEY is set but STRIPE_WH_SECRET is not: the webhook cannot verify Stripe's events, " +

@@ -352,3 +352,30 @@ func TestServeWarnsWithoutAWebhookSecret(t *testing.T) {
 		t.Fatal("a warning although the webhook secret is set")
 	}
 }
+
+// Emailed links take the shop's address from serve's own settings when
+// BOUTIQUE_BASE_URL is not set: its -domain, or a loopback -addr, which
+// no one but this machine can reach; never an address others can.
+func TestTrustedBaseURL(t *testing.T) {
+	tests := []struct {
+		addr string
+		n    netFlags
+		want string
+	}{
+		{"127.0.0.1:8000", netFlags{}, "http://127.0.0.1:8000"},
+		{"[::1]:8000", netFlags{}, "http://[::1]:8000"},
+		{"localhost:8000", netFlags{}, "http://localhost:8000"},
+		{"127.0.0.1:8443", netFlags{tlsCert: "c.pem", tlsKey: "k.pem"}, "https://127.0.0.1:8443"},
+		{":443", netFlags{domain: "shop.example"}, "https://shop.example"},
+		{"127.0.0.1:0", netFlags{}, ""},
+		{":8000", netFlags{}, ""},
+		{"0.0.0.0:8000", netFlags{}, ""},
+		{"192.0.2.1:80", netFlags{}, ""},
+		{"shop.example:80", netFlags{}, ""},
+	}
+	for _, tt := range tests {
+		if got := trustedBaseURL(tt.addr, tt.n); got != tt.want {
+			t.Errorf("trustedBaseURL(%q, %+v) = %q, want %q", tt.addr, tt.n, got, tt.want)
+		}
+	}
+}

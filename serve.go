@@ -63,6 +63,28 @@ func parseProxies(s string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
+// trustedBaseURL is the shop's address for emailed links when
+// BOUTIQUE_BASE_URL is not set, from serve's own settings alone: the domain
+// it holds a certificate for, or a loopback -addr, which only this machine
+// can reach (make run). Otherwise none.
+func trustedBaseURL(addr string, n netFlags) string {
+	if n.domain != "" {
+		return "https://" + n.domain
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" || port == "0" {
+		return ""
+	}
+	if ip, err := netip.ParseAddr(host); (err != nil || !ip.IsLoopback()) && host != "localhost" {
+		return ""
+	}
+	scheme := "http"
+	if n.tlsCert != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
+}
+
 // runServers serves the shop (HTTP or HTTPS), and beside it the redirect
 // from HTTP and the metrics when asked, until ctx ends; then it stops
 // taking new shoppers, lets requests in flight finish and returns.
