@@ -3,12 +3,25 @@ package cart
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
 
 // MaxQuantity is the most of one product in one size a bag line holds.
 const MaxQuantity = 99
+
+// MaxUnitPrice is the highest price, in minor units, a product can have:
+// a billion dollars. With MaxQuantity and MaxLines, no bag's total comes
+// near what an int64 holds.
+const MaxUnitPrice = 100_000_000_000
+
+// MaxLines is the most lines a bag carried with a payment may have.
+const MaxLines = 1000
+
+// maxAmount is where sums stop rather than wrap, should a price beyond
+// MaxUnitPrice reach them: far above any real total, and refused by Stripe.
+const maxAmount = math.MaxInt64 / 4
 
 // Sizes are the sizes clothing comes in, smallest first.
 var Sizes = []string{"XS", "S", "M", "L", "XL"}
@@ -35,8 +48,20 @@ type Line struct {
 	UnitPrice int64
 }
 
-// Subtotal is the line's unit price times its quantity.
-func (l Line) Subtotal() int64 { return l.UnitPrice * l.Quantity }
+// Subtotal is the line's unit price times its quantity (at most
+// maxAmount, never wrapping; 0 for a line that is not an item).
+func (l Line) Subtotal() int64 {
+	if l.Quantity <= 0 || l.UnitPrice <= 0 {
+		return 0
+	}
+	if l.UnitPrice > maxAmount/l.Quantity {
+		return maxAmount
+	}
+	return l.UnitPrice * l.Quantity
+}
+
+// addCapped adds non-negative amounts, stopping at maxAmount.
+func addCapped(a, b int64) int64 { return min(a, maxAmount-min(b, maxAmount)) + min(b, maxAmount) }
 
 // Totals are a priced bag, all in cents.
 type Totals struct {
@@ -57,14 +82,14 @@ func (r Rules) Price(lines []Line) Totals {
 		if l.Quantity <= 0 || l.UnitPrice < 0 {
 			continue
 		}
-		t.Count += l.Quantity
-		t.Total += l.Subtotal()
+		t.Count = addCapped(t.Count, l.Quantity)
+		t.Total = addCapped(t.Total, l.Subtotal())
 	}
 	if t.Total > 0 && t.Total < r.FreeDeliveryThreshold {
 		t.Delivery = percentHalfUp(t.Total, max(r.DeliveryBasisPoints, 0))
 		t.FreeDeliveryDelta = r.FreeDeliveryThreshold - t.Total
 	}
-	t.GrandTotal = t.Total + t.Delivery
+	t.GrandTotal = addCapped(t.Total, t.Delivery)
 	return t
 }
 
@@ -109,7 +134,7 @@ func ParseSize(s string, sized bool) (string, error) {
 // ParseAmount reads a money amount such as "50" or "50.00" into cents.
 func ParseAmount(s string) (int64, error) {
 	units, frac, err := parseDecimal(s, 2)
-	if err != nil {
+	if err != nil || units*100+frac > MaxUnitPrice {
 		return 0, fmt.Errorf("%q is not an amount such as 50.00", s)
 	}
 	return units*100 + frac, nil

@@ -32,6 +32,9 @@ func DecodeBag(s string) ([]Line, error) {
 	if err := json.Unmarshal([]byte(s), &raw); err != nil {
 		return nil, fmt.Errorf("bag: %w", err)
 	}
+	if len(raw) > MaxLines {
+		return nil, fmt.Errorf("bag: %d lines, more than %d", len(raw), MaxLines)
+	}
 	lines := make([]Line, 0, len(raw))
 	for i, r := range raw {
 		if len(r) != 4 {
@@ -48,7 +51,7 @@ func DecodeBag(s string) ([]Line, error) {
 		if l.Quantity, err = strconv.ParseInt(string(r[2]), 10, 64); err != nil || l.Quantity < 1 || l.Quantity > MaxQuantity {
 			return nil, fmt.Errorf("bag line %d: bad quantity %s", i, r[2])
 		}
-		if l.UnitPrice, err = strconv.ParseInt(string(r[3]), 10, 64); err != nil || l.UnitPrice < 0 {
+		if l.UnitPrice, err = strconv.ParseInt(string(r[3]), 10, 64); err != nil || l.UnitPrice < 0 || l.UnitPrice > MaxUnitPrice {
 			return nil, fmt.Errorf("bag line %d: bad unit price %s", i, r[3])
 		}
 		lines = append(lines, l)
