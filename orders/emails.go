@@ -3,7 +3,6 @@ package orders
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -63,18 +62,14 @@ func OrderDate(createdAt string) string {
 }
 
 // MarkShipped marks a paid order shipped with a tracking note, and emails
-// the shopper through the outbox, in one write. It reports
-// sql.ErrNoRows when the order is not there.
+// the shopper through the outbox, in one write. It reports ErrStatusMoved
+// when the order is no longer as ord says (a refund or dispute came in).
 func (o *Orders) MarkShipped(ctx context.Context, ord store.Order, note, by string) error {
+	if !Stronger("shipped", ord.Status) {
+		return ErrStatusMoved
+	}
 	err := o.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
-		n, err := tx.SetOrderStatus(ctx, store.SetOrderStatusParams{Status: "shipped", StripePid: ord.StripePid})
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return sql.ErrNoRows
-		}
-		if err := tx.AddStatusHistory(ctx, store.AddStatusHistoryParams{OrderID: ord.ID, Status: "shipped", Note: store.Nullable(note), ChangedBy: store.Nullable(by)}); err != nil {
+		if _, err := changeStatus(ctx, tx, ord, "shipped", note, by); err != nil {
 			return err
 		}
 		if !ord.Email.Valid {

@@ -3,6 +3,8 @@ package orders
 import (
 	"cmp"
 	"context"
+	"database/sql"
+	"errors"
 	"sync"
 
 	"boutique/payments"
@@ -98,16 +100,26 @@ func (o *Orders) paymentFailed(ctx context.Context, ev payments.Event) (string, 
 	})
 }
 
-// setOrderStatus records a refund or dispute on the order it concerns.
+// setOrderStatus records a refund or dispute on the order it concerns:
+// its status moves only when the news is stronger, and the history keeps
+// every event either way.
 func (o *Orders) setOrderStatus(ctx context.Context, ev payments.Event, paymentIntentID, status string) (string, error) {
 	return o.eventWrite(ctx, ev, func(ctx context.Context, tx *store.Tx) (string, error) {
-		n, err := tx.SetOrderStatus(ctx, store.SetOrderStatusParams{Status: status, StripePid: paymentIntentID})
-		if err != nil {
-			return "", err
-		}
+		ord, err := tx.GetOrderByPID(ctx, paymentIntentID)
 		outcome := "order " + status
-		if n == 0 {
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
 			outcome = "no order for " + cmp.Or(paymentIntentID, "this charge")
+		case err != nil:
+			return "", err
+		default:
+			moved, err := changeStatus(ctx, tx, ord, status, ev.Type+" "+ev.ID, "Stripe")
+			if err != nil {
+				return "", err
+			}
+			if !moved {
+				outcome = "order stays " + ord.Status + " (" + status + " is not stronger)"
+			}
 		}
 		return outcome, recordEvent(ctx, tx, &Event{ev.ID, ev.Type}, paymentIntentID, outcome)
 	})

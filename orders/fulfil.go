@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"boutique/cart"
 	"boutique/payments"
 	"boutique/store"
 )
@@ -41,7 +42,7 @@ func (o *Orders) fulfil(ctx context.Context, in payments.Intent, d Details, sour
 	var missing []int64
 	for _, id := range bag.ProductIDs() {
 		if p, err := o.st.Product(ctx, id); err == nil {
-			products[id] = Product{ID: p.ID, SKU: p.Sku, Name: p.Name}
+			products[id] = Product{ID: p.ID, SKU: p.Sku, Name: p.Name, Sized: p.HasSizes == 1}
 		} else {
 			missing = append(missing, id)
 		}
@@ -49,9 +50,9 @@ func (o *Orders) fulfil(ctx context.Context, in payments.Intent, d Details, sour
 
 	var order store.Order
 	var plan Plan
-	var created, noAccount bool
+	var created bool
 	err := o.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
-		created, noAccount = false, false
+		created = false
 		if len(missing) > 0 {
 			ids, _ := json.Marshal(missing)
 			rows, err := tx.GetProductsByIDs(ctx, string(ids))
@@ -59,12 +60,15 @@ func (o *Orders) fulfil(ctx context.Context, in payments.Intent, d Details, sour
 				return err
 			}
 			for _, p := range rows {
-				products[p.ID] = Product{ID: p.ID, SKU: p.Sku, Name: p.Name}
+				products[p.ID] = Product{ID: p.ID, SKU: p.Sku, Name: p.Name, Sized: p.HasSizes == 1, Archived: p.Archived == 1}
 			}
 		}
-		plan = PlanOrder(in, bag, o.cfg.Rules, products)
-		var err error
-		order, created, noAccount, err = o.record(ctx, tx, in, d, source, plan)
+		ck, err := recordedCheckout(ctx, tx, in.ID)
+		if err != nil {
+			return err
+		}
+		plan = PlanOrder(in, bag, ck, o.cfg.Rules, products)
+		order, created, err = o.record(ctx, tx, in, d, source, ck, plan)
 		if err != nil {
 			return err
 		}
@@ -77,9 +81,6 @@ func (o *Orders) fulfil(ctx context.Context, in payments.Intent, d Details, sour
 	if err != nil || !created {
 		return order, false, err
 	}
-	if noAccount {
-		o.log.Warn("order names an account that does not exist", "username", plan.Username, "payment_intent", in.ID)
-	}
 	if !order.Email.Valid {
 		o.log.Warn("order has no email address: no confirmation sent", "order", order.OrderNumber)
 	} else {
@@ -91,24 +92,38 @@ func (o *Orders) fulfil(ctx context.Context, in payments.Intent, d Details, sour
 	return order, true, nil
 }
 
-// record is the write of a plan: the order, its lines, the shopper's
-// saved details, the checkout done and its bag emptied, the confirmation
-// email; or the order recorded before for the same PaymentIntent.
-func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d Details, source string, plan Plan) (order store.Order, created, noAccount bool, err error) {
-	// The shopper's account, named in the metadata when they checked out
-	// signed in: the order is theirs.
-	var userID sql.NullInt64
-	if plan.Username != "" {
-		u, err := tx.GetUserByUsername(ctx, plan.Username)
-		switch {
-		case err == nil:
-			userID = sql.NullInt64{Int64: u.ID, Valid: true}
-		case errors.Is(err, sql.ErrNoRows):
-			noAccount = true
-		default:
-			return order, false, false, err
+// recordedCheckout is what the shop recorded of a payment's checkout.
+func recordedCheckout(ctx context.Context, tx *store.Tx, pid string) (Checkout, error) {
+	row, err := tx.GetCheckout(ctx, pid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Checkout{}, nil
+	} else if err != nil {
+		return Checkout{}, err
+	}
+	ck := Checkout{Found: true, BagID: row.BagID}
+	if row.Bag.Valid {
+		// Written by the shop from its own bag; unreadable only if
+		// something else wrote it, and then every line differs.
+		ck.Lines, _ = cart.DecodeBag(row.Bag.String)
+	}
+	if row.UserID.Valid {
+		u, err := tx.GetUser(ctx, row.UserID.Int64)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return ck, err
+		}
+		if err == nil {
+			ck.UserID, ck.Username = u.ID, u.Username
 		}
 	}
+	return ck, nil
+}
+
+// record is the write of a plan: the order, its lines, the shopper's
+// saved details, the checkout done and the paid lines out of its bag, the
+// confirmation email; or the order recorded before for the same
+// PaymentIntent.
+func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d Details, source string, ck Checkout, plan Plan) (order store.Order, created bool, err error) {
+	userID := sql.NullInt64{Int64: plan.UserID, Valid: plan.UserID != 0}
 	saveInfo := int64(0)
 	if plan.SaveInfo {
 		saveInfo = 1
@@ -141,18 +156,18 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 	}
 	res, err := tx.CreateOrder(ctx, params)
 	if err != nil {
-		return order, false, noAccount, err
+		return order, false, err
 	}
 	if n, err := res.RowsAffected(); err != nil {
-		return order, false, noAccount, err
+		return order, false, err
 	} else if n == 0 {
 		// Recorded before, by this path or another.
 		order, err = tx.GetOrderByPID(ctx, in.ID)
-		return order, false, false, err
+		return order, false, err
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return order, false, noAccount, err
+		return order, false, err
 	}
 	order = newOrder(id, params)
 	for _, l := range plan.Lines {
@@ -161,7 +176,7 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 			ProductSize: store.Nullable(l.Size), Quantity: l.Quantity, UnitPrice: l.UnitPrice,
 			LineitemTotal: l.Total, ProductName: l.Name, Sku: l.SKU,
 		}); err != nil {
-			return order, false, noAccount, err
+			return order, false, err
 		}
 	}
 	// When the shopper ticked the box at the moment of paying, the order's
@@ -169,24 +184,36 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 	// path records the order first.
 	if userID.Valid && plan.SaveInfo {
 		if err := SaveProfile(ctx, tx, userID.Int64, d); err != nil {
-			return order, false, noAccount, err
+			return order, false, err
 		}
 	}
-	// The checkout is done and the bag it paid for is empty, whichever
-	// path got here first and whether or not the shopper comes back.
+	// The checkout is done and what it paid for has left its bag,
+	// whichever path got here first and whether or not the shopper comes
+	// back. Lines added since (in another tab) stay.
 	if err := tx.CompleteCheckout(ctx, in.ID); err != nil {
-		return order, false, noAccount, err
+		return order, false, err
 	}
-	if _, err := tx.EmptyPaidBag(ctx, in.ID); err != nil {
-		return order, false, noAccount, err
+	if ck.Found {
+		for _, l := range plan.Lines {
+			if l.ProductID == 0 {
+				continue
+			}
+			p := store.TakePaidLineParams{Quantity: l.Quantity, BagID: ck.BagID, ProductID: l.ProductID, Size: l.Size}
+			if err := tx.TakePaidLine(ctx, p); err != nil {
+				return order, false, err
+			}
+			if err := tx.DeletePaidLine(ctx, store.DeletePaidLineParams{BagID: p.BagID, ProductID: p.ProductID, Size: p.Size, Quantity: p.Quantity}); err != nil {
+				return order, false, err
+			}
+		}
 	}
 	if order.Email.Valid {
 		subject, body := o.confirmationEmail(order, plan.Lines)
 		if err := Enqueue(ctx, tx, "order-confirmation:"+order.OrderNumber, order.Email.String, subject, body, order.CreatedAt); err != nil {
-			return order, false, noAccount, err
+			return order, false, err
 		}
 	}
-	return order, true, noAccount, nil
+	return order, true, nil
 }
 
 // SaveProfile makes delivery details a user's defaults.

@@ -32,6 +32,18 @@ func paidIntent(id string, lines []cart.Line, amount int64, meta map[string]stri
 	return payments.Intent{ID: id, Status: "succeeded", Amount: amount, Currency: "usd", Metadata: m}
 }
 
+// recordCheckout records the shop's checkout of a payment, as the
+// checkout page does: its bag, and its account (0 for a guest).
+func recordCheckout(t testing.TB, st *store.Store, pid string, lines []cart.Line, userID int64) {
+	t.Helper()
+	var user any
+	if userID != 0 {
+		user = userID
+	}
+	storetest.Exec(t, st, `INSERT INTO checkouts (payment_intent_id, bag_id, amount, currency, bag, bag_version, user_id)
+		VALUES (?, ?, ?, 'usd', ?, 1, ?)`, pid, fmt.Sprintf("%032d", len(pid)), cart.DefaultRules.Price(lines).GrandTotal, cart.EncodeBag(lines), user)
+}
+
 // BenchmarkFulfilNewOrder is the writer's share of a webhook: one new
 // order of a 3-line bag at a time, as the bench's webhooks make them, on
 // the demo catalog. Run: go test -run '^$' -bench FulfilNewOrder ./orders
@@ -61,8 +73,9 @@ func TestFulfilReturnsTheOrderAsStored(t *testing.T) {
 	ctx := context.Background()
 	storetest.Exec(t, st, `INSERT INTO users (username, email, password_hash) VALUES ('ada', 'ada@example.com', 'x')`)
 	lines := []cart.Line{{ProductID: 1, Size: "M", Quantity: 2, UnitPrice: 2400}, {ProductID: 9999, Quantity: 1, UnitPrice: 100}}
-	for _, username := range []string{"", "ada"} {
+	for userID, username := range []string{"", "ada"} {
 		in := paidIntent("pi_stored_"+username, lines, 5000, map[string]string{"save_info": "true", "username": username})
+		recordCheckout(t, st, in.ID, lines, int64(userID))
 		d := Details{FullName: "Ada", Email: "ada@example.com", Phone: "+1 555", Street1: "1 Main St", Town: "Cork", Postcode: "T12", Country: "IE"}
 		got, created, err := o.Fulfil(ctx, in, d, "webhook")
 		if err != nil || !created {
@@ -86,13 +99,14 @@ func TestFulfilReturnsTheOrderAsStored(t *testing.T) {
 }
 
 // An archived product keeps its name on the line; one deleted since is
-// named by its id and flags the order.
+// named by its id; both flag the order.
 func TestFulfilNamesProductsNoLongerInTheCatalog(t *testing.T) {
 	o, st := testOrders(t)
 	ctx := context.Background()
 	storetest.Exec(t, st, `UPDATE products SET archived_at = '2026-01-01T00:00:00.000Z' WHERE id = 2`)
-	lines := []cart.Line{{ProductID: 2, Quantity: 1, UnitPrice: 100}, {ProductID: 4242, Quantity: 1, UnitPrice: 100}}
+	lines := []cart.Line{{ProductID: 2, Size: "M", Quantity: 1, UnitPrice: 100}, {ProductID: 4242, Quantity: 1, UnitPrice: 100}}
 	in := paidIntent("pi_archived", lines, cart.DefaultRules.Price(lines).GrandTotal, nil)
+	recordCheckout(t, st, in.ID, lines, 0)
 	ord, _, err := o.Fulfil(ctx, in, Details{Email: "a@example.com"}, "webhook")
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +123,7 @@ func TestFulfilNamesProductsNoLongerInTheCatalog(t *testing.T) {
 	if rows[1].ProductID.Valid || rows[1].ProductName != "Product #4242 (no longer in the catalog)" {
 		t.Errorf("the deleted product's line: %+v", rows[1])
 	}
-	if ord.ReviewReason.String != "product #4242 is no longer in the catalog" {
+	if ord.ReviewReason.String != "product #2 was taken out of the shop before the payment; product #4242 is no longer in the catalog" {
 		t.Errorf("review %q", ord.ReviewReason.String)
 	}
 }

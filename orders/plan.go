@@ -71,10 +71,25 @@ func (b Bag) ProductIDs() []int64 {
 	return ids
 }
 
-// Product is what an order line keeps of its product.
+// Product is what an order line keeps of its product, and whether it
+// comes in sizes.
 type Product struct {
 	ID        int64
 	SKU, Name string
+	Sized     bool
+	Archived  bool // taken out of the shop
+}
+
+// Checkout is what the shop itself recorded of the checkout a payment was
+// made in: the bag as it priced it for the PaymentIntent, and the account
+// of the session that made it. A payment is checked against it, never
+// trusted for what only its metadata says.
+type Checkout struct {
+	Found    bool
+	BagID    string
+	Lines    []cart.Line // the bag as the shop last sent it
+	UserID   int64       // 0 for a guest
+	Username string
 }
 
 // Line is one line of a planned order.
@@ -88,13 +103,15 @@ type Line struct {
 }
 
 // Plan is the order a payment makes, worked out before anything is
-// written: its lines, totals, and why the owner should look at it.
+// written: its lines, totals, the account it belongs to, and why the
+// owner should look at it.
 type Plan struct {
 	Bag      string
 	Lines    []Line
 	Totals   cart.Totals
 	Reasons  []string
 	SaveInfo bool
+	UserID   int64
 	Username string
 }
 
@@ -102,11 +119,13 @@ type Plan struct {
 func (p Plan) Review() string { return strings.Join(p.Reasons, "; ") }
 
 // PlanOrder works out the order a succeeded PaymentIntent pays for, from
-// the bag it carries priced as it was paid, the shop's rules, and the
-// products the bag names (those missing are no longer in the shop). A
-// payment is never refused: what does not add up is a reason to review.
-func PlanOrder(in payments.Intent, bag Bag, rules Rules, products map[int64]Product) Plan {
-	p := Plan{Bag: bag.JSON, SaveInfo: in.Metadata["save_info"] == "true", Username: in.Metadata["username"]}
+// the bag it carries priced as it was paid, the checkout the shop recorded
+// for it, the shop's rules, and the products the bag names (those missing
+// are no longer in the shop). A payment is never refused: what does not
+// add up is a reason to review, naming what differs.
+func PlanOrder(in payments.Intent, bag Bag, ck Checkout, rules Rules, products map[int64]Product) Plan {
+	p := Plan{Bag: bag.JSON, UserID: ck.UserID, Username: ck.Username}
+	p.SaveInfo = in.Metadata["save_info"] == "true" && ck.UserID != 0
 	if bag.Err != nil {
 		p.Reasons = append(p.Reasons, fmt.Sprintf("the payment carries no readable bag (%v)", bag.Err))
 	}
@@ -119,16 +138,63 @@ func PlanOrder(in payments.Intent, bag Bag, rules Rules, products map[int64]Prod
 		p.Reasons = append(p.Reasons, fmt.Sprintf("paid in %s, but the shop's prices are in %s",
 			strings.ToUpper(in.Currency), strings.ToUpper(rules.Currency)))
 	}
+	if !ck.Found {
+		p.Reasons = append(p.Reasons, "the shop has no checkout of its own for this payment")
+	} else {
+		if bag.Err == nil {
+			p.Reasons = append(p.Reasons, compareLines(bag.Lines, ck.Lines, rules)...)
+		}
+		if named := in.Metadata["username"]; named != ck.Username {
+			p.Reasons = append(p.Reasons, fmt.Sprintf("the payment names the account %q, but its checkout was made by %s",
+				named, cmp.Or(ck.Username, "a guest")))
+		}
+	}
 	for _, l := range bag.Lines {
 		prod, ok := products[l.ProductID]
 		line := Line{Size: l.Size, Quantity: l.Quantity, UnitPrice: l.UnitPrice, Total: l.Subtotal(), Name: prod.Name, SKU: prod.SKU}
-		if ok {
-			line.ProductID = l.ProductID
-		} else {
+		switch {
+		case !ok:
 			line.Name = fmt.Sprintf("Product #%d (no longer in the catalog)", l.ProductID)
 			p.Reasons = append(p.Reasons, fmt.Sprintf("product #%d is no longer in the catalog", l.ProductID))
+		case prod.Archived:
+			p.Reasons = append(p.Reasons, fmt.Sprintf("product #%d was taken out of the shop before the payment", l.ProductID))
+		case !prod.Sized && l.Size != "":
+			p.Reasons = append(p.Reasons, fmt.Sprintf("product #%d comes in no sizes, but the payment names size %s", l.ProductID, l.Size))
+		case prod.Sized && l.Size == "":
+			p.Reasons = append(p.Reasons, fmt.Sprintf("product #%d comes in sizes, but the payment names none", l.ProductID))
+		}
+		if ok {
+			line.ProductID = l.ProductID
 		}
 		p.Lines = append(p.Lines, line)
 	}
 	return p
+}
+
+// compareLines names each way the bag a payment carries differs from the
+// bag the shop priced for it.
+func compareLines(paid, priced []cart.Line, rules Rules) []string {
+	var reasons []string
+	if len(paid) != len(priced) {
+		reasons = append(reasons, fmt.Sprintf("the payment's bag has %d lines, the bag the shop priced %d", len(paid), len(priced)))
+	}
+	for i := range min(len(paid), len(priced)) {
+		a, b := paid[i], priced[i]
+		where := fmt.Sprintf("line %d (product #%d)", i+1, a.ProductID)
+		if a.ProductID != b.ProductID {
+			reasons = append(reasons, fmt.Sprintf("%s: the shop priced product #%d there", where, b.ProductID))
+			continue
+		}
+		if a.Size != b.Size {
+			reasons = append(reasons, fmt.Sprintf("%s: size %q in the payment, %q when the shop priced it", where, a.Size, b.Size))
+		}
+		if a.Quantity != b.Quantity {
+			reasons = append(reasons, fmt.Sprintf("%s: quantity %d in the payment, %d when the shop priced it", where, a.Quantity, b.Quantity))
+		}
+		if a.UnitPrice != b.UnitPrice {
+			reasons = append(reasons, fmt.Sprintf("%s: unit price %s in the payment, %s when the shop priced it", where,
+				rules.Money(a.UnitPrice), rules.Money(b.UnitPrice)))
+		}
+	}
+	return reasons
 }

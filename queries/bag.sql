@@ -29,9 +29,11 @@ WHERE bag_id = ? AND product_id = ? AND size = ?;
 -- The bag's lines with each product as it is now: prices are always the
 -- current ones.
 SELECT l.product_id, l.size, l.quantity,
-       p.sku, p.name, p.price, p.has_sizes, p.image_id
+       p.sku, p.name, p.price, p.has_sizes, p.image_id,
+       CAST(p.archived_at IS NOT NULL AS INTEGER) AS archived, b.version AS bag_version
 FROM bag_lines l
 JOIN products p ON p.id = l.product_id
+JOIN bags b ON b.id = l.bag_id
 WHERE l.bag_id = ?
 ORDER BY l.added_at, l.product_id, l.size;
 
@@ -39,3 +41,13 @@ ORDER BY l.added_at, l.product_id, l.size;
 -- Bags whose session has surely expired: no session lives longer than the
 -- session lifetime, and a bag is touched on every add.
 DELETE FROM bags WHERE updated_at < ?;
+
+-- name: TakePaidLine :exec
+-- A paid line leaves the bag: as many as were paid for, the whole line
+-- when that is all of it. Lines added after the payment stay.
+UPDATE bag_lines SET quantity = quantity - @quantity
+WHERE bag_id = @bag_id AND product_id = @product_id AND size = @size AND quantity > @quantity;
+
+-- name: DeletePaidLine :exec
+DELETE FROM bag_lines
+WHERE bag_id = @bag_id AND product_id = @product_id AND size = @size AND quantity <= @quantity;

@@ -1,13 +1,13 @@
 -- name: LatestCheckout :one
 -- The bag's open checkout: the newest one whose payment is not an order.
-SELECT payment_intent_id, bag_id, amount, currency, bag_parts
+SELECT payment_intent_id, bag_id, amount, currency, bag_parts, bag_version, confirming_at, bag
 FROM checkouts
 WHERE bag_id = ? AND completed_at IS NULL
 ORDER BY created_at DESC, rowid DESC
 LIMIT 1;
 
 -- name: GetCheckout :one
-SELECT payment_intent_id, bag_id, amount, currency, bag_parts
+SELECT payment_intent_id, bag_id, amount, currency, bag_parts, bag_version, confirming_at, bag, user_id
 FROM checkouts
 WHERE payment_intent_id = ?;
 
@@ -15,8 +15,8 @@ WHERE payment_intent_id = ?;
 SELECT CAST(COUNT(*) AS INTEGER) FROM checkouts WHERE bag_id = ?;
 
 -- name: CreateCheckout :exec
-INSERT INTO checkouts (payment_intent_id, bag_id, amount, currency, bag_parts, client_addr)
-VALUES (?, ?, ?, ?, ?, ?)
+INSERT INTO checkouts (payment_intent_id, bag_id, amount, currency, bag_parts, client_addr, bag, bag_version, user_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (payment_intent_id) DO NOTHING;
 
 -- name: RecentCheckouts :one
@@ -25,17 +25,17 @@ SELECT CAST((SELECT COUNT(*) FROM checkouts c WHERE c.bag_id = @bag_id AND c.cre
        CAST((SELECT COUNT(*) FROM checkouts c WHERE c.client_addr = @client_addr AND c.created_at >= @since) AS INTEGER) AS for_addr;
 
 -- name: UpdateCheckout :exec
+-- What the PaymentIntent holds now: its amount and bag, sent together.
 UPDATE checkouts
-SET amount = ?, bag_parts = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+SET amount = ?, bag_parts = ?, bag = ?, bag_version = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 WHERE payment_intent_id = ?;
+
+-- name: ConfirmingCheckout :exec
+-- The shopper's browser has been told to confirm the payment, for this
+-- account ('' for a guest).
+UPDATE checkouts SET confirming_at = @now, user_id = @user_id WHERE payment_intent_id = @payment_intent_id;
 
 -- name: CompleteCheckout :exec
 -- The payment is an order now: the checkout is done.
 UPDATE checkouts SET completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 WHERE payment_intent_id = ?;
-
--- name: EmptyPaidBag :many
--- Empties the bag a payment was for; its id comes back once a line.
-DELETE FROM bag_lines
-WHERE bag_id = (SELECT bag_id FROM checkouts WHERE payment_intent_id = ?)
-RETURNING bag_id;

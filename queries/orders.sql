@@ -34,5 +34,5 @@ SELECT * FROM order_line_items WHERE order_id = ? ORDER BY id;
 -- name: GetProductsByIDs :many
 -- The products an order names that still exist; json_each reads the
 -- JSON array of ids.
-SELECT id, sku, name FROM products
+SELECT id, sku, name, has_sizes, CAST(archived_at IS NOT NULL AS INTEGER) AS archived FROM products
 WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(CAST(@ids AS TEXT)));

@@ -12,5 +12,6 @@ INSERT INTO payment_failures (payment_intent_id, event_id, reason, code, amount,
 VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (event_id) DO NOTHING;
 
--- name: SetOrderStatus :execrows
-UPDATE orders SET status = ? WHERE stripe_pid = ?;
+-- name: MoveOrderStatus :execrows
+-- Moves an order from the status it was read with to another.
+UPDATE orders SET status = @status WHERE id = @id AND status = @from_status;

@@ -35,6 +35,9 @@ type App struct {
 	sessions *scs.SessionManager
 	pay      *payments.Client // nil when Stripe's keys are not set
 	metrics  *shopMetrics
+	// checkoutLocks lets one request at a time change a bag's
+	// PaymentIntent or clear it for payment.
+	checkoutLocks keyLock
 	// dummy is the hash an unknown account's log-in is checked against.
 	dummy     []byte
 	dummyOnce sync.Once

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -49,7 +50,14 @@ func cartLines(rows []store.ListBagLinesRow) []cart.Line {
 // them for the pages.
 func (app *App) pricedBag(rows []store.ListBagLinesRow) views.Bag {
 	lines := cartLines(rows)
-	t := app.cfg.Delivery.Price(lines)
+	// A product taken out of the shop counts for nothing.
+	forSale := slices.Clone(lines)
+	for i, row := range rows {
+		if row.Archived == 1 {
+			forSale[i].Quantity = 0
+		}
+	}
+	t := app.cfg.Delivery.Price(forSale)
 	b := views.Bag{
 		Count:      t.Count,
 		Total:      app.money(t.Total),
@@ -61,14 +69,15 @@ func (app *App) pricedBag(rows []store.ListBagLinesRow) views.Bag {
 	}
 	for i, row := range rows {
 		b.Lines = append(b.Lines, views.BagLine{
-			ProductID: row.ProductID,
-			Size:      row.Size,
-			Quantity:  row.Quantity,
-			Name:      row.Name,
-			SKU:       row.Sku,
-			ImageURL:  imageURL(row.ImageID),
-			UnitPrice: app.money(row.Price),
-			Subtotal:  app.money(lines[i].Subtotal()),
+			ProductID:   row.ProductID,
+			Size:        row.Size,
+			Quantity:    row.Quantity,
+			Name:        row.Name,
+			SKU:         row.Sku,
+			ImageURL:    imageURL(row.ImageID),
+			UnitPrice:   app.money(row.Price),
+			Subtotal:    app.money(forSale[i].Subtotal()),
+			Unavailable: row.Archived == 1,
 		})
 	}
 	return b
@@ -97,7 +106,7 @@ func (app *App) renderBag(w http.ResponseWriter, r *http.Request, status int, ms
 // bagAdd is POST /bag/add/{id}/: quantity, product_size, redirect_url.
 func (app *App) bagAdd(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	product, ok := app.bagProduct(w, r)
+	product, _, ok := app.bagProduct(w, r, false)
 	if !ok {
 		return
 	}
@@ -186,7 +195,8 @@ func (app *App) bagRemove(w http.ResponseWriter, r *http.Request) {
 // gives (0 removes it) and answers with the new line, totals and badge.
 func (app *App) changeLine(w http.ResponseWriter, r *http.Request, decide func(name, size string) (int64, string, error)) {
 	ctx := r.Context()
-	product, ok := app.bagProduct(w, r)
+	// A product taken out of the shop since it was added can only leave.
+	product, archived, ok := app.bagProduct(w, r, true)
 	if !ok {
 		return
 	}
@@ -205,6 +215,10 @@ func (app *App) changeLine(w http.ResponseWriter, r *http.Request, decide func(n
 	qty, msg, err := decide(product.Name, size)
 	if err != nil {
 		refuse(err.Error())
+		return
+	}
+	if archived && qty > 0 {
+		refuse("That product isn't available any more; you can only remove it.")
 		return
 	}
 	bagID := app.bagID(ctx)
@@ -249,18 +263,32 @@ func (app *App) changeLine(w http.ResponseWriter, r *http.Request, decide func(n
 }
 
 // bagProduct looks up the product a bag action names; when there is no
-// such product it answers 404 and reports false.
-func (app *App) bagProduct(w http.ResponseWriter, r *http.Request) (store.GetProductRow, bool) {
+// such product it answers 404 and reports false. With inBag, a product
+// taken out of the shop that the session's bag still holds is found too,
+// as archived, so that it can be removed.
+func (app *App) bagProduct(w http.ResponseWriter, r *http.Request, inBag bool) (p store.GetProductRow, archived, ok bool) {
 	const msg = "That product isn't in our catalog any more."
 	id, ok := pathID(r)
 	if ok {
 		p, err := app.st.Product(r.Context(), id)
 		if err == nil {
-			return p, true
+			return p, false, true
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			app.serverError(w, r, err)
-			return p, false
+			return p, false, false
+		}
+	}
+	if ok && inBag {
+		rows, err := app.bagRows(r.Context(), app.bagID(r.Context()))
+		if err != nil {
+			app.serverError(w, r, err)
+			return p, false, false
+		}
+		for _, row := range rows {
+			if row.ProductID == id && row.Archived == 1 {
+				return store.GetProductRow{ID: id, Sku: row.Sku, Name: row.Name, HasSizes: row.HasSizes, Price: row.Price}, true, true
+			}
 		}
 	}
 	if isHTMX(r) {
@@ -268,7 +296,7 @@ func (app *App) bagProduct(w http.ResponseWriter, r *http.Request) (store.GetPro
 	} else {
 		app.notFound(w, r)
 	}
-	return store.GetProductRow{}, false
+	return store.GetProductRow{}, false, false
 }
 
 // describe names a product and its size for messages.

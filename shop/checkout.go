@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,6 +29,8 @@ const (
 	msgStripeFailed     = "Sorry, your payment cannot be processed right now. Please try again later. Your card has not been charged."
 	msgNotYourIntent    = "Sorry, we couldn't find your payment. Please reload the page and try again. Your card has not been charged."
 	msgBagChanged       = "Your bag changed — please check the new total"
+	msgBagTooLarge      = "Your bag is too large for one order. Please split it into smaller orders."
+	msgUnavailable      = "Some items in your bag are no longer available. Please remove them to check out."
 	msgTooManyCheckouts = "You have started many checkouts in the last hour, so we can't start another just now. " +
 		"Please try again later. Your card has not been charged."
 )
@@ -50,13 +54,27 @@ func (app *App) checkoutPage(w http.ResponseWriter, r *http.Request) {
 		app.renderCheckout(w, r, http.StatusOK, rows, nil, "", nil)
 		return
 	}
+	if unavailable(rows) {
+		app.flash(ctx, "error", msgUnavailable)
+		http.Redirect(w, r, "/bag/", http.StatusSeeOther)
+		return
+	}
 	addr := app.clientAddr(r)
-	in, order, err := app.checkoutIntent(ctx, bagID, addr, rows)
+	var userID int64
+	if u, ok := app.currentUser(r); ok {
+		userID = u.ID
+	}
+	unlock := app.checkoutLocks.lock(bagID)
+	in, order, err := app.checkoutIntent(ctx, bagID, addr, userID)
+	unlock()
 	switch {
 	case errors.Is(err, errTooManyCheckouts):
 		app.log.Warn("checkout: too many new payments", "bag", bagID, "addr", addr)
 		app.renderCheckout(w, r, http.StatusTooManyRequests, rows, nil, "",
 			[]views.Message{{Level: "error", Text: msgTooManyCheckouts}})
+	case errors.Is(err, errBagTooLarge):
+		app.renderCheckout(w, r, http.StatusUnprocessableEntity, rows, nil, "",
+			[]views.Message{{Level: "error", Text: msgBagTooLarge}})
 	case err != nil:
 		app.log.Error("checkout: payment intent", "err", err, "bag", bagID)
 		app.renderCheckout(w, r, http.StatusServiceUnavailable, rows, nil, "",
@@ -66,35 +84,61 @@ func (app *App) checkoutPage(w http.ResponseWriter, r *http.Request) {
 		app.rememberOrder(ctx, order.OrderNumber)
 		http.Redirect(w, r, views.SuccessURL(order.OrderNumber), http.StatusSeeOther)
 	default:
-		app.renderCheckout(w, r, http.StatusOK, rows, nil, in.ClientSecret, nil)
+		// The page shows the bag the PaymentIntent holds now.
+		app.renderCheckout(w, r, http.StatusOK, in.rows, nil, in.ClientSecret, nil)
 	}
 }
 
+// A syncedIntent is a bag's PaymentIntent with the bag its amount and
+// metadata hold: the rows, at their version.
+type syncedIntent struct {
+	payments.Intent
+	rows []store.ListBagLinesRow
+}
+
+// confirmingFor is how long after the shopper's browser was told to
+// confirm a payment its PaymentIntent is left alone: a bag changed in
+// another tab meanwhile gets a PaymentIntent of its own rather than
+// changing what the first tab is paying.
+const confirmingFor = 15 * time.Minute
+
 // checkoutIntent finds the bag's PaymentIntent and brings its amount and
-// bag up to date, or makes one. When Stripe says the bag's PaymentIntent
-// has been paid, it records the order instead and returns it.
-func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, rows []store.ListBagLinesRow) (payments.Intent, *store.Order, error) {
+// bag up to date together, or makes one, from the bag as it is now. When
+// Stripe says the bag's PaymentIntent has been paid, it records the order
+// instead and returns it. The caller holds the bag's checkout lock, so no
+// other tab's update to the same PaymentIntent can land between.
+func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, userID int64) (syncedIntent, *store.Order, error) {
+	rows, err := app.bagRows(ctx, bagID)
+	if err != nil || len(rows) == 0 {
+		return syncedIntent{}, nil, cmp.Or(err, errBagChanged)
+	}
 	lines := cartLines(rows)
 	total := app.cfg.Delivery.Price(lines).GrandTotal
+	version := rows[0].BagVersion
 	ck, err := app.q.LatestCheckout(ctx, bagID)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return payments.Intent{}, nil, err
+		return syncedIntent{}, nil, err
 	}
 	if err == nil {
 		in, err := app.pay.Retrieve(ctx, ck.PaymentIntentID)
 		if err != nil {
-			return in, nil, err
+			return syncedIntent{}, nil, err
 		}
 		switch in.Status {
 		case "succeeded":
 			order, _, err := app.orders.Fulfil(ctx, in, orders.DetailsFromIntent(in), "reconcile")
-			return in, &order, err
+			return syncedIntent{Intent: in}, &order, err
 		case "requires_payment_method", "requires_confirmation", "requires_action":
-			if in.Amount == total && strings.EqualFold(in.Currency, app.cfg.Currency) {
-				return in, nil, nil
+			if ck.BagVersion.Valid && ck.BagVersion.Int64 == version && ck.Bag.String == cart.EncodeBag(lines) &&
+				in.Amount == total && strings.EqualFold(in.Currency, app.cfg.Currency) {
+				return syncedIntent{in, rows}, nil, nil
 			}
-			in, err = app.sendBag(ctx, in.ID, ck.BagParts, lines, total, true, map[string]string{})
-			return in, nil, err
+			if !confirming(ck.ConfirmingAt) {
+				in, err = app.sendBag(ctx, in.ID, ck.BagParts, rows, total, map[string]string{})
+				return syncedIntent{in, rows}, nil, err
+			}
+			// Another tab may be paying this PaymentIntent for the
+			// bag as it was: a new one for the bag as it is.
 		}
 		// Canceled, or in a state that cannot take a new amount: start a
 		// new PaymentIntent.
@@ -104,28 +148,40 @@ func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, rows []s
 	recent, err := app.q.RecentCheckouts(ctx, store.RecentCheckoutsParams{BagID: bagID, ClientAddr: store.Nullable(addr),
 		Since: store.Time(time.Now().Add(-time.Hour))})
 	if err != nil {
-		return payments.Intent{}, nil, err
+		return syncedIntent{}, nil, err
 	}
 	if over(recent.ForBag, app.cfg.NewPaymentsPerBag) || over(recent.ForAddr, app.cfg.NewPaymentsPerAddress) {
-		return payments.Intent{}, nil, errTooManyCheckouts
+		return syncedIntent{}, nil, errTooManyCheckouts
 	}
 	n, err := app.q.CountCheckouts(ctx, bagID)
 	if err != nil {
-		return payments.Intent{}, nil, err
+		return syncedIntent{}, nil, err
 	}
 	meta := map[string]string{"save_info": "false", "username": ""}
-	parts := payments.PutSplit(meta, "bag", cart.EncodeBag(lines), 0)
+	bag := cart.EncodeBag(lines)
+	parts := payments.PutSplit(meta, "bag", bag, 0)
+	if len(meta) > payments.MaxMetadataKeys {
+		return syncedIntent{}, nil, errBagTooLarge
+	}
 	// Two tabs opening the checkout of the same bag at once get the same
 	// PaymentIntent back from Stripe.
-	key := fmt.Sprintf("boutique-checkout-%s-%d-%d", bagID, n, total)
+	key := fmt.Sprintf("boutique-checkout-%s-%d-%d-%d", bagID, n, version, total)
 	in, err := app.pay.Create(ctx, total, app.cfg.Currency, key, meta)
 	if err != nil {
-		return in, nil, err
+		return syncedIntent{}, nil, err
 	}
 	err = app.st.RecordCheckout(ctx, store.CreateCheckoutParams{
 		PaymentIntentID: in.ID, BagID: bagID, Amount: total, Currency: app.cfg.Currency, BagParts: int64(parts), ClientAddr: store.Nullable(addr),
+		Bag: store.Nullable(bag), BagVersion: sql.NullInt64{Int64: version, Valid: true}, UserID: sql.NullInt64{Int64: userID, Valid: userID != 0},
 	})
-	return in, nil, err
+	return syncedIntent{in, rows}, nil, err
+}
+
+// confirming says whether a checkout's browser was told to confirm its
+// payment within confirmingFor.
+func confirming(at sql.NullString) bool {
+	t, err := store.ParseTime(at.String)
+	return at.Valid && err == nil && time.Since(t) < confirmingFor
 }
 
 // over says whether n has reached a limit; a limit of 0 is none.
@@ -138,26 +194,26 @@ var (
 	errBagTooLarge = errors.New("the bag does not fit in the payment's metadata")
 	// errStripeUpdate is Stripe refusing or failing the update.
 	errStripeUpdate = errors.New("stripe did not take the update")
+	// errBagChanged is a bag that is no longer the one a page showed.
+	errBagChanged = errors.New("the bag changed")
 )
 
 // sendBag puts the bag, with meta's other keys, in a PaymentIntent's
-// metadata (clearing the pieces of a longer bag sent before), and the new
-// total as its amount when it changed; then it records what the checkout
-// holds now.
-func (app *App) sendBag(ctx context.Context, pid string, prevParts int64, lines []cart.Line, total int64, amountChanged bool, meta map[string]string) (payments.Intent, error) {
-	parts := payments.PutSplit(meta, "bag", cart.EncodeBag(lines), int(prevParts))
+// metadata (clearing the pieces of a longer bag sent before) and its total
+// as the amount, in one request, so that Stripe never holds an amount of
+// one bag with another; then it records what the checkout holds now.
+func (app *App) sendBag(ctx context.Context, pid string, prevParts int64, rows []store.ListBagLinesRow, total int64, meta map[string]string) (payments.Intent, error) {
+	bag := cart.EncodeBag(cartLines(rows))
+	parts := payments.PutSplit(meta, "bag", bag, int(prevParts))
 	if len(meta) > payments.MaxMetadataKeys {
 		return payments.Intent{}, errBagTooLarge
 	}
-	amount := int64(0)
-	if amountChanged {
-		amount = total
-	}
-	in, err := app.pay.Update(ctx, pid, amount, meta)
+	in, err := app.pay.Update(ctx, pid, total, meta)
 	if err != nil {
 		return in, fmt.Errorf("%w: %w", errStripeUpdate, err)
 	}
-	return in, app.st.RecordCheckoutChange(ctx, store.UpdateCheckoutParams{Amount: total, BagParts: int64(parts), PaymentIntentID: pid})
+	return in, app.st.RecordCheckoutChange(ctx, store.UpdateCheckoutParams{Amount: total, BagParts: int64(parts),
+		Bag: store.Nullable(bag), BagVersion: sql.NullInt64{Int64: rows[0].BagVersion, Valid: true}, PaymentIntentID: pid})
 }
 
 // renderCheckout draws the checkout page with the form as typed (nil for
@@ -180,6 +236,7 @@ func (app *App) renderCheckout(w http.ResponseWriter, r *http.Request, status in
 		SaveInfo:        true,
 		Payments:        app.pay != nil && clientSecret != "",
 		ClientSecret:    clientSecret,
+		BagVersion:      bagVersion(rows),
 		StripePublicKey: app.cfg.StripePublicKey,
 		StripeJSURL:     app.cfg.StripeJSURL,
 	}
@@ -214,11 +271,13 @@ func (app *App) sessionCheckout(ctx context.Context, clientSecret string) (store
 }
 
 // cacheCheckoutData is POST /checkout/cache_checkout_data/: just before the
-// browser confirms the card payment, it puts the bag, the save-info choice
-// and the username in the PaymentIntent's metadata, so the webhook can
-// record the order when the browser never comes back. 400 with a message
-// (kept for the page the browser reloads) when it cannot; then no card is
-// charged.
+// browser confirms the card payment, it puts the save-info choice and the
+// username in the PaymentIntent's metadata beside the bag, so the webhook
+// can record the order when the browser never comes back. It answers 200
+// only when the PaymentIntent holds, amount and bag, the bag the page
+// showed (bag_version, from the page) and the bag is still that; otherwise
+// 400 with a message (kept for the page the browser reloads), and no card
+// is charged.
 func (app *App) cacheCheckoutData(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	refuse := func(msg string) {
@@ -240,44 +299,79 @@ func (app *App) cacheCheckoutData(w http.ResponseWriter, r *http.Request) {
 		refuse(msgNotYourIntent)
 		return
 	}
+	// One tab at a time: no page can bring this PaymentIntent to another
+	// bag while it is checked and marked confirming.
+	defer app.checkoutLocks.lock(ck.BagID)()
+	if ck, err = app.q.GetCheckout(ctx, ck.PaymentIntentID); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
 	rows, err := app.bagRows(ctx, ck.BagID)
 	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
-	if len(rows) == 0 {
+	switch {
+	case len(rows) == 0:
 		refuse(msgEmptyBag)
+		return
+	case unavailable(rows):
+		refuse(msgUnavailable)
 		return
 	}
 	lines := cartLines(rows)
-	total := app.cfg.Delivery.Price(lines).GrandTotal
+	// The bag the page showed: the version it was rendered at, or, from a
+	// client that does not send it, the one the PaymentIntent holds.
+	shown := ck.BagVersion.Int64
+	if v := r.PostFormValue("bag_version"); v != "" {
+		if shown, err = strconv.ParseInt(v, 10, 64); err != nil {
+			refuse(msgBagChanged)
+			return
+		}
+	}
+	if !ck.BagVersion.Valid || ck.BagVersion.Int64 != shown || rows[0].BagVersion != shown ||
+		ck.Bag.String != cart.EncodeBag(lines) || ck.Amount != app.cfg.Delivery.Price(lines).GrandTotal {
+		app.log.Info("cache_checkout_data: the bag is not the one the page showed", "payment_intent", ck.PaymentIntentID,
+			"page_version", shown, "bag_version", rows[0].BagVersion)
+		refuse(msgBagChanged)
+		return
+	}
+	var userID int64
 	username := ""
 	if u, ok := app.currentUser(r); ok {
-		username = u.Username
+		userID, username = u.ID, u.Username
 	}
 	meta := map[string]string{
 		"save_info": fmt.Sprint(r.PostFormValue("save_info") == "true" && username != ""),
 		"username":  username,
 	}
-	changed := total != ck.Amount
-	switch _, err := app.sendBag(ctx, ck.PaymentIntentID, ck.BagParts, lines, total, changed, meta); {
-	case errors.Is(err, errBagTooLarge):
-		refuse("Your bag is too large for one order. Please split it into smaller orders.")
-		return
-	case errors.Is(err, errStripeUpdate):
+	if _, err := app.pay.Update(ctx, ck.PaymentIntentID, 0, meta); err != nil {
 		app.log.Error("cache_checkout_data: stripe update", "payment_intent", ck.PaymentIntentID, "err", err)
 		refuse(msgStripeFailed)
 		return
-	case err != nil:
-		app.serverError(w, r, err)
-		return
 	}
-	if changed {
-		refuse(msgBagChanged)
+	if err := app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		return tx.ConfirmingCheckout(ctx, store.ConfirmingCheckoutParams{Now: store.Nullable(store.Time(time.Now())),
+			UserID: sql.NullInt64{Int64: userID, Valid: userID != 0}, PaymentIntentID: ck.PaymentIntentID})
+	}); err != nil {
+		app.serverError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok\n"))
+}
+
+// bagVersion is the version of the bag rows were read at.
+func bagVersion(rows []store.ListBagLinesRow) int64 {
+	if len(rows) == 0 {
+		return 0
+	}
+	return rows[0].BagVersion
+}
+
+// unavailable says whether a bag holds a product taken out of the shop.
+func unavailable(rows []store.ListBagLinesRow) bool {
+	return slices.ContainsFunc(rows, func(r store.ListBagLinesRow) bool { return r.Archived == 1 })
 }
 
 func firstN(s string, n int) string {

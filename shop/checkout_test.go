@@ -3,6 +3,7 @@ package shop_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/cookiejar"
@@ -11,10 +12,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"boutique/payments"
 	"boutique/payments/stripefake"
 	"boutique/shop"
+	"boutique/store"
 )
 
 // checkoutShop is a shop whose Stripe is the stateful fake.
@@ -350,13 +353,17 @@ func TestCheckoutBagChangedInAnotherTab(t *testing.T) {
 		t.Fatalf("cache after the bag changed: %d %q", res.status, res.body)
 	}
 	in, _ := s.fake.Get(pidOf(secret))
-	if in.Amount != 4620 {
-		t.Fatalf("PaymentIntent amount %d, want the new total 4620", in.Amount)
+	if in.Amount != 1320 {
+		t.Fatalf("PaymentIntent amount %d, want the amount of the bag it holds, 1320", in.Amount)
 	}
-	// The reloaded page tells the shopper and shows the new total.
+	// The reloaded page tells the shopper, shows the new total and brings
+	// the PaymentIntent to it.
 	page := s.get("/checkout/").body
 	if !strings.Contains(page, "Your bag changed — please check the new total") || !strings.Contains(page, "$46.20") {
 		t.Fatal("the reloaded page does not tell the shopper")
+	}
+	if in, _ = s.fake.Get(pidOf(secret)); in.Amount != 4620 {
+		t.Fatalf("PaymentIntent amount %d after the reload, want the new total 4620", in.Amount)
 	}
 	res = s.payAndSubmit(secret, tok)
 	if res.status != http.StatusSeeOther {
@@ -525,12 +532,9 @@ func TestCheckoutCacheStripeErrorIsGeneric(t *testing.T) {
 	s := newCheckoutShop(t)
 	s.add(2, "", 1)
 	secret, tok := s.openCheckout()
-	// Paid already (in another tab), then the bag changes: Stripe refuses
-	// to change a succeeded PaymentIntent's amount.
-	if err := s.fake.Pay(pidOf(secret), shopper, &shopper); err != nil {
-		t.Fatal(err)
-	}
-	s.add(2, "", 1)
+	s.fake.BeforeUpdate(func(string) error {
+		return errors.New("payment_intent_unexpected_state: the PaymentIntent is succeeded")
+	})
 	res := s.cache(secret, tok, false)
 	if res.status != http.StatusBadRequest || !strings.Contains(res.body, "cannot be processed right now") ||
 		strings.Contains(res.body, "payment_intent_unexpected_state") {
@@ -599,5 +603,39 @@ func TestNewPaymentsAreLimited(t *testing.T) {
 	}
 	if n := len(fake.All()); n != 6 {
 		t.Fatalf("%d PaymentIntents at Stripe, want 6", n)
+	}
+}
+
+// A product archived while it is in a bag is shown there as no longer
+// available and counted for nothing; the checkout refuses the bag with a
+// clear message, whether it is opened now or was open before, and no card
+// is charged.
+func TestArchivedProductsCannotBeBought(t *testing.T) {
+	s := newCheckoutShop(t)
+	s.add(2, "", 1) // $12.00
+	s.add(1, "M", 1)
+	secret, tok := s.openCheckout()
+	s.exec(`UPDATE products SET archived_at = ? WHERE id = 2`, store.Time(time.Now()))
+
+	bag := s.get("/bag/").body
+	if !strings.Contains(bag, "No longer available") || !strings.Contains(bag, "$33.00") {
+		t.Fatalf("the bag page does not show the product as unavailable, or counts it:\n%s", bag)
+	}
+	res := s.get("/checkout/")
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/bag/" {
+		t.Fatalf("checkout with an archived product: %d %q", res.status, res.header.Get("Location"))
+	}
+	if page := s.get("/bag/").body; !strings.Contains(page, "no longer available. Please remove them") {
+		t.Fatal("no message on the bag page")
+	}
+	// The page opened before the product was archived.
+	if res := s.cache(secret, tok, false); res.status != http.StatusBadRequest || !strings.Contains(res.body, "no longer available") {
+		t.Fatalf("cache: %d %q", res.status, res.body)
+	}
+	// Once it is removed, the rest can be bought.
+	tok = s.csrfToken("/bag/")
+	s.post("/bag/remove/2/", form("csrf_token", tok, "product_size", ""), false)
+	if res := s.get("/checkout/"); res.status != http.StatusOK {
+		t.Fatalf("checkout after removing it: %d", res.status)
 	}
 }

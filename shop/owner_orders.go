@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,7 +16,7 @@ import (
 
 const ordersPerPage = 25
 
-var orderStatuses = []string{"paid", "shipped", "refunded", "partially_refunded", "disputed"}
+var orderStatuses = orders.Statuses()
 
 func (app *App) ownerOrders(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -100,7 +101,12 @@ func (app *App) ownerOrderShip(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/owner/orders/"+number+"/", http.StatusSeeOther)
 		return
 	}
-	if err := app.orders.MarkShipped(ctx, o, note, staff.Username); err != nil {
+	switch err := app.orders.MarkShipped(ctx, o, note, staff.Username); {
+	case errors.Is(err, orders.ErrStatusMoved):
+		app.flash(ctx, "error", "The order's status changed meanwhile (a refund or dispute came in): it was not marked shipped.")
+		http.Redirect(w, r, "/owner/orders/"+number+"/", http.StatusSeeOther)
+		return
+	case err != nil:
 		app.serverError(w, r, err)
 		return
 	}

@@ -308,6 +308,71 @@ func TestWebhookRefundsAndDisputes(t *testing.T) {
 	}
 }
 
+// News of refunds and disputes arrives in any order; the order keeps the
+// stronger status (a refund never undoes a dispute, a partial refund never
+// a full one) and its history keeps every event, with Stripe as source.
+func TestWebhookStatusOnlyMovesForward(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		evs  func(s *checkoutShop, pid string) []stripefake.Event
+		want string
+	}{
+		{"dispute then refund", func(s *checkoutShop, pid string) []stripefake.Event {
+			return []stripefake.Event{s.fake.DisputeEvent(pid), s.fake.RefundEvent(pid, 5400)}
+		}, "disputed"},
+		{"refund then dispute", func(s *checkoutShop, pid string) []stripefake.Event {
+			return []stripefake.Event{s.fake.RefundEvent(pid, 5400), s.fake.DisputeEvent(pid)}
+		}, "disputed"},
+		{"full then partial refund", func(s *checkoutShop, pid string) []stripefake.Event {
+			return []stripefake.Event{s.fake.RefundEvent(pid, 5400), s.fake.RefundEvent(pid, 1000)}
+		}, "refunded"},
+		{"partial then full refund", func(s *checkoutShop, pid string) []stripefake.Event {
+			return []stripefake.Event{s.fake.RefundEvent(pid, 1000), s.fake.RefundEvent(pid, 5400)}
+		}, "refunded"},
+		{"dispute then partial refund", func(s *checkoutShop, pid string) []stripefake.Event {
+			return []stripefake.Event{s.fake.DisputeEvent(pid), s.fake.RefundEvent(pid, 1000)}
+		}, "disputed"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newWebhookShop(t)
+			pid, _, _ := s.checkoutPaid(shopper, &shopper)
+			s.deliver(s.fake.IntentEvent("payment_intent.succeeded", pid))
+			evs := tt.evs(s, pid)
+			for _, ev := range evs {
+				if res := s.deliver(ev); res.status != http.StatusOK {
+					t.Fatalf("%s: %d %s", ev.Type, res.status, res.body)
+				}
+			}
+			if got := s.order(pid).status; got != tt.want {
+				t.Fatalf("status %q, want %q", got, tt.want)
+			}
+			rows, err := s.pool.Query(`SELECT h.note, h.changed_by FROM order_status_history h
+				JOIN orders o ON o.id = h.order_id WHERE o.stripe_pid = ? ORDER BY h.id`, pid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var notes []string
+			for rows.Next() {
+				var note, by string
+				rows.Scan(&note, &by)
+				if by != "Stripe" {
+					t.Errorf("history row by %q, want Stripe", by)
+				}
+				notes = append(notes, note)
+			}
+			rows.Close()
+			if len(notes) != len(evs) {
+				t.Fatalf("history %q, want a row for each of %d events", notes, len(evs))
+			}
+			for i, ev := range evs {
+				if !strings.Contains(notes[i], ev.ID) {
+					t.Errorf("history row %d %q does not name event %s", i, notes[i], ev.ID)
+				}
+			}
+		})
+	}
+}
+
 // A storm: 50 PaymentIntents at once, each in one of the ways payments
 // arrive, all concurrently. Every paid one of ours ends with one order and
 // one email; no other has an order.

@@ -73,6 +73,28 @@ func (q *Queries) DeleteBagsUpdatedBefore(ctx context.Context, updatedAt string)
 	return result.RowsAffected()
 }
 
+const deletePaidLine = `-- name: DeletePaidLine :exec
+DELETE FROM bag_lines
+WHERE bag_id = ?1 AND product_id = ?2 AND size = ?3 AND quantity <= ?4
+`
+
+type DeletePaidLineParams struct {
+	BagID     string
+	ProductID int64
+	Size      string
+	Quantity  int64
+}
+
+func (q *Queries) DeletePaidLine(ctx context.Context, arg DeletePaidLineParams) error {
+	_, err := q.exec(ctx, q.deletePaidLineStmt, deletePaidLine,
+		arg.BagID,
+		arg.ProductID,
+		arg.Size,
+		arg.Quantity,
+	)
+	return err
+}
+
 const getBagLineQuantity = `-- name: GetBagLineQuantity :one
 SELECT quantity FROM bag_lines
 WHERE bag_id = ? AND product_id = ? AND size = ?
@@ -93,22 +115,26 @@ func (q *Queries) GetBagLineQuantity(ctx context.Context, arg GetBagLineQuantity
 
 const listBagLines = `-- name: ListBagLines :many
 SELECT l.product_id, l.size, l.quantity,
-       p.sku, p.name, p.price, p.has_sizes, p.image_id
+       p.sku, p.name, p.price, p.has_sizes, p.image_id,
+       CAST(p.archived_at IS NOT NULL AS INTEGER) AS archived, b.version AS bag_version
 FROM bag_lines l
 JOIN products p ON p.id = l.product_id
+JOIN bags b ON b.id = l.bag_id
 WHERE l.bag_id = ?
 ORDER BY l.added_at, l.product_id, l.size
 `
 
 type ListBagLinesRow struct {
-	ProductID int64
-	Size      string
-	Quantity  int64
-	Sku       string
-	Name      string
-	Price     int64
-	HasSizes  int64
-	ImageID   sql.NullInt64
+	ProductID  int64
+	Size       string
+	Quantity   int64
+	Sku        string
+	Name       string
+	Price      int64
+	HasSizes   int64
+	ImageID    sql.NullInt64
+	Archived   int64
+	BagVersion int64
 }
 
 // The bag's lines with each product as it is now: prices are always the
@@ -131,6 +157,8 @@ func (q *Queries) ListBagLines(ctx context.Context, bagID string) ([]ListBagLine
 			&i.Price,
 			&i.HasSizes,
 			&i.ImageID,
+			&i.Archived,
+			&i.BagVersion,
 		); err != nil {
 			return nil, err
 		}
@@ -168,6 +196,30 @@ func (q *Queries) SetBagLineQuantity(ctx context.Context, arg SetBagLineQuantity
 		return 0, err
 	}
 	return result.RowsAffected()
+}
+
+const takePaidLine = `-- name: TakePaidLine :exec
+UPDATE bag_lines SET quantity = quantity - ?1
+WHERE bag_id = ?2 AND product_id = ?3 AND size = ?4 AND quantity > ?1
+`
+
+type TakePaidLineParams struct {
+	Quantity  int64
+	BagID     string
+	ProductID int64
+	Size      string
+}
+
+// A paid line leaves the bag: as many as were paid for, the whole line
+// when that is all of it. Lines added after the payment stay.
+func (q *Queries) TakePaidLine(ctx context.Context, arg TakePaidLineParams) error {
+	_, err := q.exec(ctx, q.takePaidLineStmt, takePaidLine,
+		arg.Quantity,
+		arg.BagID,
+		arg.ProductID,
+		arg.Size,
+	)
+	return err
 }
 
 const touchBag = `-- name: TouchBag :exec

@@ -21,6 +21,23 @@ func (q *Queries) CompleteCheckout(ctx context.Context, paymentIntentID string) 
 	return err
 }
 
+const confirmingCheckout = `-- name: ConfirmingCheckout :exec
+UPDATE checkouts SET confirming_at = ?1, user_id = ?2 WHERE payment_intent_id = ?3
+`
+
+type ConfirmingCheckoutParams struct {
+	Now             sql.NullString
+	UserID          sql.NullInt64
+	PaymentIntentID string
+}
+
+// The shopper's browser has been told to confirm the payment, for this
+// account (” for a guest).
+func (q *Queries) ConfirmingCheckout(ctx context.Context, arg ConfirmingCheckoutParams) error {
+	_, err := q.exec(ctx, q.confirmingCheckoutStmt, confirmingCheckout, arg.Now, arg.UserID, arg.PaymentIntentID)
+	return err
+}
+
 const countCheckouts = `-- name: CountCheckouts :one
 SELECT CAST(COUNT(*) AS INTEGER) FROM checkouts WHERE bag_id = ?
 `
@@ -33,8 +50,8 @@ func (q *Queries) CountCheckouts(ctx context.Context, bagID string) (int64, erro
 }
 
 const createCheckout = `-- name: CreateCheckout :exec
-INSERT INTO checkouts (payment_intent_id, bag_id, amount, currency, bag_parts, client_addr)
-VALUES (?, ?, ?, ?, ?, ?)
+INSERT INTO checkouts (payment_intent_id, bag_id, amount, currency, bag_parts, client_addr, bag, bag_version, user_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (payment_intent_id) DO NOTHING
 `
 
@@ -45,6 +62,9 @@ type CreateCheckoutParams struct {
 	Currency        string
 	BagParts        int64
 	ClientAddr      sql.NullString
+	Bag             sql.NullString
+	BagVersion      sql.NullInt64
+	UserID          sql.NullInt64
 }
 
 func (q *Queries) CreateCheckout(ctx context.Context, arg CreateCheckoutParams) error {
@@ -55,42 +75,15 @@ func (q *Queries) CreateCheckout(ctx context.Context, arg CreateCheckoutParams) 
 		arg.Currency,
 		arg.BagParts,
 		arg.ClientAddr,
+		arg.Bag,
+		arg.BagVersion,
+		arg.UserID,
 	)
 	return err
 }
 
-const emptyPaidBag = `-- name: EmptyPaidBag :many
-DELETE FROM bag_lines
-WHERE bag_id = (SELECT bag_id FROM checkouts WHERE payment_intent_id = ?)
-RETURNING bag_id
-`
-
-// Empties the bag a payment was for; its id comes back once a line.
-func (q *Queries) EmptyPaidBag(ctx context.Context, paymentIntentID string) ([]string, error) {
-	rows, err := q.query(ctx, q.emptyPaidBagStmt, emptyPaidBag, paymentIntentID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []string{}
-	for rows.Next() {
-		var bag_id string
-		if err := rows.Scan(&bag_id); err != nil {
-			return nil, err
-		}
-		items = append(items, bag_id)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const getCheckout = `-- name: GetCheckout :one
-SELECT payment_intent_id, bag_id, amount, currency, bag_parts
+SELECT payment_intent_id, bag_id, amount, currency, bag_parts, bag_version, confirming_at, bag, user_id
 FROM checkouts
 WHERE payment_intent_id = ?
 `
@@ -101,6 +94,10 @@ type GetCheckoutRow struct {
 	Amount          int64
 	Currency        string
 	BagParts        int64
+	BagVersion      sql.NullInt64
+	ConfirmingAt    sql.NullString
+	Bag             sql.NullString
+	UserID          sql.NullInt64
 }
 
 func (q *Queries) GetCheckout(ctx context.Context, paymentIntentID string) (GetCheckoutRow, error) {
@@ -112,12 +109,16 @@ func (q *Queries) GetCheckout(ctx context.Context, paymentIntentID string) (GetC
 		&i.Amount,
 		&i.Currency,
 		&i.BagParts,
+		&i.BagVersion,
+		&i.ConfirmingAt,
+		&i.Bag,
+		&i.UserID,
 	)
 	return i, err
 }
 
 const latestCheckout = `-- name: LatestCheckout :one
-SELECT payment_intent_id, bag_id, amount, currency, bag_parts
+SELECT payment_intent_id, bag_id, amount, currency, bag_parts, bag_version, confirming_at, bag
 FROM checkouts
 WHERE bag_id = ? AND completed_at IS NULL
 ORDER BY created_at DESC, rowid DESC
@@ -130,6 +131,9 @@ type LatestCheckoutRow struct {
 	Amount          int64
 	Currency        string
 	BagParts        int64
+	BagVersion      sql.NullInt64
+	ConfirmingAt    sql.NullString
+	Bag             sql.NullString
 }
 
 // The bag's open checkout: the newest one whose payment is not an order.
@@ -142,6 +146,9 @@ func (q *Queries) LatestCheckout(ctx context.Context, bagID string) (LatestCheck
 		&i.Amount,
 		&i.Currency,
 		&i.BagParts,
+		&i.BagVersion,
+		&i.ConfirmingAt,
+		&i.Bag,
 	)
 	return i, err
 }
@@ -172,17 +179,26 @@ func (q *Queries) RecentCheckouts(ctx context.Context, arg RecentCheckoutsParams
 
 const updateCheckout = `-- name: UpdateCheckout :exec
 UPDATE checkouts
-SET amount = ?, bag_parts = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+SET amount = ?, bag_parts = ?, bag = ?, bag_version = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 WHERE payment_intent_id = ?
 `
 
 type UpdateCheckoutParams struct {
 	Amount          int64
 	BagParts        int64
+	Bag             sql.NullString
+	BagVersion      sql.NullInt64
 	PaymentIntentID string
 }
 
+// What the PaymentIntent holds now: its amount and bag, sent together.
 func (q *Queries) UpdateCheckout(ctx context.Context, arg UpdateCheckoutParams) error {
-	_, err := q.exec(ctx, q.updateCheckoutStmt, updateCheckout, arg.Amount, arg.BagParts, arg.PaymentIntentID)
+	_, err := q.exec(ctx, q.updateCheckoutStmt, updateCheckout,
+		arg.Amount,
+		arg.BagParts,
+		arg.Bag,
+		arg.BagVersion,
+		arg.PaymentIntentID,
+	)
 	return err
 }

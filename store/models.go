@@ -12,6 +12,7 @@ type Bag struct {
 	ID        string
 	CreatedAt string
 	UpdatedAt string
+	Version   int64
 }
 
 type BagLine struct {
@@ -38,6 +39,10 @@ type Checkout struct {
 	UpdatedAt       string
 	CompletedAt     sql.NullString
 	ClientAddr      sql.NullString
+	Bag             sql.NullString
+	BagVersion      sql.NullInt64
+	UserID          sql.NullInt64
+	ConfirmingAt    sql.NullString
 }
 
 type Image struct {

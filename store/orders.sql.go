@@ -190,14 +190,16 @@ func (q *Queries) GetOrderByPID(ctx context.Context, stripePid string) (Order, e
 }
 
 const getProductsByIDs = `-- name: GetProductsByIDs :many
-SELECT id, sku, name FROM products
+SELECT id, sku, name, has_sizes, CAST(archived_at IS NOT NULL AS INTEGER) AS archived FROM products
 WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(CAST(?1 AS TEXT)))
 `
 
 type GetProductsByIDsRow struct {
-	ID   int64
-	Sku  string
-	Name string
+	ID       int64
+	Sku      string
+	Name     string
+	HasSizes int64
+	Archived int64
 }
 
 // The products an order names that still exist; json_each reads the
@@ -211,7 +213,13 @@ func (q *Queries) GetProductsByIDs(ctx context.Context, ids string) ([]GetProduc
 	items := []GetProductsByIDsRow{}
 	for rows.Next() {
 		var i GetProductsByIDsRow
-		if err := rows.Scan(&i.ID, &i.Sku, &i.Name); err != nil {
+		if err := rows.Scan(
+			&i.ID,
+			&i.Sku,
+			&i.Name,
+			&i.HasSizes,
+			&i.Archived,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

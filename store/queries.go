@@ -51,6 +51,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.completeCheckoutStmt, err = db.PrepareContext(ctx, completeCheckout); err != nil {
 		return nil, fmt.Errorf("error preparing query CompleteCheckout: %w", err)
 	}
+	if q.confirmingCheckoutStmt, err = db.PrepareContext(ctx, confirmingCheckout); err != nil {
+		return nil, fmt.Errorf("error preparing query ConfirmingCheckout: %w", err)
+	}
 	if q.countCategoriesStmt, err = db.PrepareContext(ctx, countCategories); err != nil {
 		return nil, fmt.Errorf("error preparing query CountCategories: %w", err)
 	}
@@ -117,6 +120,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteLoginFailuresBeforeStmt, err = db.PrepareContext(ctx, deleteLoginFailuresBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLoginFailuresBefore: %w", err)
 	}
+	if q.deletePaidLineStmt, err = db.PrepareContext(ctx, deletePaidLine); err != nil {
+		return nil, fmt.Errorf("error preparing query DeletePaidLine: %w", err)
+	}
 	if q.deleteProductStmt, err = db.PrepareContext(ctx, deleteProduct); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteProduct: %w", err)
 	}
@@ -128,9 +134,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteThrottleEventsBeforeStmt, err = db.PrepareContext(ctx, deleteThrottleEventsBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteThrottleEventsBefore: %w", err)
-	}
-	if q.emptyPaidBagStmt, err = db.PrepareContext(ctx, emptyPaidBag); err != nil {
-		return nil, fmt.Errorf("error preparing query EmptyPaidBag: %w", err)
 	}
 	if q.enqueueEmailStmt, err = db.PrepareContext(ctx, enqueueEmail); err != nil {
 		return nil, fmt.Errorf("error preparing query EnqueueEmail: %w", err)
@@ -216,6 +219,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.markEmailSentStmt, err = db.PrepareContext(ctx, markEmailSent); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkEmailSent: %w", err)
 	}
+	if q.moveOrderStatusStmt, err = db.PrepareContext(ctx, moveOrderStatus); err != nil {
+		return nil, fmt.Errorf("error preparing query MoveOrderStatus: %w", err)
+	}
 	if q.orderCountsByStatusStmt, err = db.PrepareContext(ctx, orderCountsByStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query OrderCountsByStatus: %w", err)
 	}
@@ -273,11 +279,11 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setBagLineQuantityStmt, err = db.PrepareContext(ctx, setBagLineQuantity); err != nil {
 		return nil, fmt.Errorf("error preparing query SetBagLineQuantity: %w", err)
 	}
-	if q.setOrderStatusStmt, err = db.PrepareContext(ctx, setOrderStatus); err != nil {
-		return nil, fmt.Errorf("error preparing query SetOrderStatus: %w", err)
-	}
 	if q.setPasswordStmt, err = db.PrepareContext(ctx, setPassword); err != nil {
 		return nil, fmt.Errorf("error preparing query SetPassword: %w", err)
+	}
+	if q.takePaidLineStmt, err = db.PrepareContext(ctx, takePaidLine); err != nil {
+		return nil, fmt.Errorf("error preparing query TakePaidLine: %w", err)
 	}
 	if q.touchBagStmt, err = db.PrepareContext(ctx, touchBag); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchBag: %w", err)
@@ -351,6 +357,11 @@ func (q *Queries) Close() error {
 	if q.completeCheckoutStmt != nil {
 		if cerr := q.completeCheckoutStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing completeCheckoutStmt: %w", cerr)
+		}
+	}
+	if q.confirmingCheckoutStmt != nil {
+		if cerr := q.confirmingCheckoutStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing confirmingCheckoutStmt: %w", cerr)
 		}
 	}
 	if q.countCategoriesStmt != nil {
@@ -463,6 +474,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteLoginFailuresBeforeStmt: %w", cerr)
 		}
 	}
+	if q.deletePaidLineStmt != nil {
+		if cerr := q.deletePaidLineStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deletePaidLineStmt: %w", cerr)
+		}
+	}
 	if q.deleteProductStmt != nil {
 		if cerr := q.deleteProductStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteProductStmt: %w", cerr)
@@ -481,11 +497,6 @@ func (q *Queries) Close() error {
 	if q.deleteThrottleEventsBeforeStmt != nil {
 		if cerr := q.deleteThrottleEventsBeforeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteThrottleEventsBeforeStmt: %w", cerr)
-		}
-	}
-	if q.emptyPaidBagStmt != nil {
-		if cerr := q.emptyPaidBagStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing emptyPaidBagStmt: %w", cerr)
 		}
 	}
 	if q.enqueueEmailStmt != nil {
@@ -628,6 +639,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing markEmailSentStmt: %w", cerr)
 		}
 	}
+	if q.moveOrderStatusStmt != nil {
+		if cerr := q.moveOrderStatusStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing moveOrderStatusStmt: %w", cerr)
+		}
+	}
 	if q.orderCountsByStatusStmt != nil {
 		if cerr := q.orderCountsByStatusStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing orderCountsByStatusStmt: %w", cerr)
@@ -723,14 +739,14 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setBagLineQuantityStmt: %w", cerr)
 		}
 	}
-	if q.setOrderStatusStmt != nil {
-		if cerr := q.setOrderStatusStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing setOrderStatusStmt: %w", cerr)
-		}
-	}
 	if q.setPasswordStmt != nil {
 		if cerr := q.setPasswordStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setPasswordStmt: %w", cerr)
+		}
+	}
+	if q.takePaidLineStmt != nil {
+		if cerr := q.takePaidLineStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing takePaidLineStmt: %w", cerr)
 		}
 	}
 	if q.touchBagStmt != nil {
@@ -821,6 +837,7 @@ type Queries struct {
 	clearLoginFailuresStmt          *sql.Stmt
 	commitSessionStmt               *sql.Stmt
 	completeCheckoutStmt            *sql.Stmt
+	confirmingCheckoutStmt          *sql.Stmt
 	countCategoriesStmt             *sql.Stmt
 	countCheckoutsStmt              *sql.Stmt
 	countLoginFailuresStmt          *sql.Stmt
@@ -843,11 +860,11 @@ type Queries struct {
 	deleteExpiredSessionsStmt       *sql.Stmt
 	deleteExpiredSignupsStmt        *sql.Stmt
 	deleteLoginFailuresBeforeStmt   *sql.Stmt
+	deletePaidLineStmt              *sql.Stmt
 	deleteProductStmt               *sql.Stmt
 	deleteSessionStmt               *sql.Stmt
 	deleteSignupsForStmt            *sql.Stmt
 	deleteThrottleEventsBeforeStmt  *sql.Stmt
-	emptyPaidBagStmt                *sql.Stmt
 	enqueueEmailStmt                *sql.Stmt
 	eventSeenStmt                   *sql.Stmt
 	findSessionStmt                 *sql.Stmt
@@ -876,6 +893,7 @@ type Queries struct {
 	makeStaffStmt                   *sql.Stmt
 	markEmailFailedStmt             *sql.Stmt
 	markEmailSentStmt               *sql.Stmt
+	moveOrderStatusStmt             *sql.Stmt
 	orderCountsByStatusStmt         *sql.Stmt
 	outboxBacklogStmt               *sql.Stmt
 	ownerCountOrdersStmt            *sql.Stmt
@@ -895,8 +913,8 @@ type Queries struct {
 	revokePasswordResetsStmt        *sql.Stmt
 	searchProductsStmt              *sql.Stmt
 	setBagLineQuantityStmt          *sql.Stmt
-	setOrderStatusStmt              *sql.Stmt
 	setPasswordStmt                 *sql.Stmt
+	takePaidLineStmt                *sql.Stmt
 	touchBagStmt                    *sql.Stmt
 	updateCheckoutStmt              *sql.Stmt
 	updateProductStmt               *sql.Stmt
@@ -920,6 +938,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		clearLoginFailuresStmt:          q.clearLoginFailuresStmt,
 		commitSessionStmt:               q.commitSessionStmt,
 		completeCheckoutStmt:            q.completeCheckoutStmt,
+		confirmingCheckoutStmt:          q.confirmingCheckoutStmt,
 		countCategoriesStmt:             q.countCategoriesStmt,
 		countCheckoutsStmt:              q.countCheckoutsStmt,
 		countLoginFailuresStmt:          q.countLoginFailuresStmt,
@@ -942,11 +961,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteExpiredSessionsStmt:       q.deleteExpiredSessionsStmt,
 		deleteExpiredSignupsStmt:        q.deleteExpiredSignupsStmt,
 		deleteLoginFailuresBeforeStmt:   q.deleteLoginFailuresBeforeStmt,
+		deletePaidLineStmt:              q.deletePaidLineStmt,
 		deleteProductStmt:               q.deleteProductStmt,
 		deleteSessionStmt:               q.deleteSessionStmt,
 		deleteSignupsForStmt:            q.deleteSignupsForStmt,
 		deleteThrottleEventsBeforeStmt:  q.deleteThrottleEventsBeforeStmt,
-		emptyPaidBagStmt:                q.emptyPaidBagStmt,
 		enqueueEmailStmt:                q.enqueueEmailStmt,
 		eventSeenStmt:                   q.eventSeenStmt,
 		findSessionStmt:                 q.findSessionStmt,
@@ -975,6 +994,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		makeStaffStmt:                   q.makeStaffStmt,
 		markEmailFailedStmt:             q.markEmailFailedStmt,
 		markEmailSentStmt:               q.markEmailSentStmt,
+		moveOrderStatusStmt:             q.moveOrderStatusStmt,
 		orderCountsByStatusStmt:         q.orderCountsByStatusStmt,
 		outboxBacklogStmt:               q.outboxBacklogStmt,
 		ownerCountOrdersStmt:            q.ownerCountOrdersStmt,
@@ -994,8 +1014,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		revokePasswordResetsStmt:        q.revokePasswordResetsStmt,
 		searchProductsStmt:              q.searchProductsStmt,
 		setBagLineQuantityStmt:          q.setBagLineQuantityStmt,
-		setOrderStatusStmt:              q.setOrderStatusStmt,
 		setPasswordStmt:                 q.setPasswordStmt,
+		takePaidLineStmt:                q.takePaidLineStmt,
 		touchBagStmt:                    q.touchBagStmt,
 		updateCheckoutStmt:              q.updateCheckoutStmt,
 		updateProductStmt:               q.updateProductStmt,

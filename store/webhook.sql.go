@@ -21,6 +21,25 @@ func (q *Queries) EventSeen(ctx context.Context, id string) (int64, error) {
 	return column_1, err
 }
 
+const moveOrderStatus = `-- name: MoveOrderStatus :execrows
+UPDATE orders SET status = ?1 WHERE id = ?2 AND status = ?3
+`
+
+type MoveOrderStatusParams struct {
+	Status     string
+	ID         int64
+	FromStatus string
+}
+
+// Moves an order from the status it was read with to another.
+func (q *Queries) MoveOrderStatus(ctx context.Context, arg MoveOrderStatusParams) (int64, error) {
+	result, err := q.exec(ctx, q.moveOrderStatusStmt, moveOrderStatus, arg.Status, arg.ID, arg.FromStatus)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const recordEvent = `-- name: RecordEvent :execrows
 INSERT INTO stripe_events (id, type, payment_intent_id, outcome, received_at)
 VALUES (?, ?, ?, ?, ?)
@@ -75,21 +94,4 @@ func (q *Queries) RecordPaymentFailure(ctx context.Context, arg RecordPaymentFai
 		arg.Currency,
 	)
 	return err
-}
-
-const setOrderStatus = `-- name: SetOrderStatus :execrows
-UPDATE orders SET status = ? WHERE stripe_pid = ?
-`
-
-type SetOrderStatusParams struct {
-	Status    string
-	StripePid string
-}
-
-func (q *Queries) SetOrderStatus(ctx context.Context, arg SetOrderStatusParams) (int64, error) {
-	result, err := q.exec(ctx, q.setOrderStatusStmt, setOrderStatus, arg.Status, arg.StripePid)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected()
 }

@@ -178,6 +178,9 @@ type BagLine struct {
 	ImageURL  string
 	UnitPrice string
 	Subtotal  string
+	// Unavailable is a product taken out of the shop since it was added:
+	// not counted, and not for sale.
+	Unavailable bool
 }
 
 // ID is the line's stable element id.
@@ -231,8 +234,11 @@ type Checkout struct {
 	Fields []Field
 	// Payments says whether Stripe keys are set; without them the page
 	// says which to set and shows no card field.
-	Payments        bool
-	ClientSecret    string
+	Payments     bool
+	ClientSecret string
+	// BagVersion is the version of the bag the page shows, which the
+	// browser sends back before paying.
+	BagVersion      int64
 	StripePublicKey string
 	StripeJSURL     string
 	SignedIn        bool

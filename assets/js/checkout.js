@@ -55,6 +55,7 @@
     var saveBox = document.getElementById("id-save-info");
     var body = new URLSearchParams();
     body.set("client_secret", clientSecret);
+    body.set("bag_version", form.elements["bag_version"].value);
     body.set("save_info", saveBox && saveBox.checked ? "true" : "false");
 
     fetch(form.dataset.cacheUrl, {

@@ -41,6 +41,8 @@ type Fake struct {
 	order   []string          // intent ids in creation order
 	idem    map[string]string // idempotency key -> intent id
 	calls   map[string]int    // "POST /v1/payment_intents" -> count
+	// beforeUpdate, when set, runs at the start of each update.
+	beforeUpdate func(id string) error
 }
 
 type intent struct {
@@ -225,10 +227,29 @@ func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, in.json(false))
 }
 
+// BeforeUpdate runs hook at the start of every PaymentIntent update,
+// before the fake takes its lock: a test can hold an update back (as a slow
+// network would) or, by returning an error, have it fail as Stripe's
+// payment_intent_unexpected_state does, with the error's text as message.
+func (f *Fake) BeforeUpdate(hook func(id string) error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.beforeUpdate = hook
+}
+
 func (f *Fake) update(w http.ResponseWriter, r *http.Request) {
 	f.count(r, "/v1/payment_intents/{id}")
 	if !checkAuth(w, r) || !parseForm(w, r) {
 		return
+	}
+	f.mu.Lock()
+	hook := f.beforeUpdate
+	f.mu.Unlock()
+	if hook != nil {
+		if err := hook(r.PathValue("id")); err != nil {
+			stripeError(w, http.StatusBadRequest, "invalid_request_error", "payment_intent_unexpected_state", err.Error())
+			return
+		}
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
