@@ -34,6 +34,10 @@ type Rules struct {
 	// DeliveryBasisPoints is the standard delivery charge as hundredths
 	// of a percent of the bag total: 1000 is 10%.
 	DeliveryBasisPoints int64
+	// Step is what the delivery charge is rounded to, in minor units: the
+	// currency's Step, so that a bag of prices in steps costs a whole
+	// number of steps. 0 is 1.
+	Step int64
 }
 
 // DefaultRules: free delivery from 50.00, otherwise 10% of the bag total.
@@ -86,7 +90,7 @@ func (r Rules) Price(lines []Line) Totals {
 		t.Total = addCapped(t.Total, l.Subtotal())
 	}
 	if t.Total > 0 && t.Total < r.FreeDeliveryThreshold {
-		t.Delivery = percentHalfUp(t.Total, max(r.DeliveryBasisPoints, 0))
+		t.Delivery = roundHalfUp(percentHalfUp(t.Total, max(r.DeliveryBasisPoints, 0)), max(r.Step, 1))
 		t.FreeDeliveryDelta = r.FreeDeliveryThreshold - t.Total
 	}
 	t.GrandTotal = addCapped(t.Total, t.Delivery)
@@ -98,6 +102,9 @@ func (r Rules) Price(lines []Line) Totals {
 func percentHalfUp(amount, basisPoints int64) int64 {
 	return (amount*basisPoints + 5000) / 10000
 }
+
+// roundHalfUp rounds a non-negative amount to a multiple of step.
+func roundHalfUp(amount, step int64) int64 { return (amount + step/2) / step * step }
 
 // ParseQuantity reads a quantity typed by a shopper: a whole number from
 // min (1 to add, 0 to adjust, where 0 removes) to MaxQuantity.
@@ -129,15 +136,6 @@ func ParseSize(s string, sized bool) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("Size must be one of %s.", strings.Join(Sizes, ", "))
-}
-
-// ParseAmount reads a money amount such as "50" or "50.00" into cents.
-func ParseAmount(s string) (int64, error) {
-	units, frac, err := parseDecimal(s, 2)
-	if err != nil || units*100+frac > MaxUnitPrice {
-		return 0, fmt.Errorf("%q is not an amount such as 50.00", s)
-	}
-	return units*100 + frac, nil
 }
 
 // ParsePercent reads a percentage such as "10" or "7.5" into basis points

@@ -132,12 +132,12 @@ func TestParseSize(t *testing.T) {
 func TestParseAmountAndPercent(t *testing.T) {
 	amounts := map[string]int64{"50": 5000, "50.00": 5000, "0.5": 50, "12.34": 1234, " 7 ": 700}
 	for in, want := range amounts {
-		if got, err := ParseAmount(in); err != nil || got != want {
+		if got, err := ParseAmount(in, "usd"); err != nil || got != want {
 			t.Errorf("ParseAmount(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
 	for _, bad := range []string{"", "-1", "1.234", "1.", ".5", "1,00", "abc", "1e3"} {
-		if _, err := ParseAmount(bad); err == nil {
+		if _, err := ParseAmount(bad, "usd"); err == nil {
 			t.Errorf("ParseAmount(%q) accepted", bad)
 		}
 	}

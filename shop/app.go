@@ -6,6 +6,7 @@ package shop
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/mail"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"boutique/cart"
 	"boutique/orders"
 	"boutique/payments"
 	"boutique/store"
@@ -57,6 +59,13 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*App, error) {
 	}
 	if cfg.BcryptCost == 0 {
 		cfg.BcryptCost = bcrypt.DefaultCost
+	}
+	cur, ok := cart.LookupCurrency(cfg.Currency)
+	if !ok {
+		return nil, fmt.Errorf("shop: %q is not a currency the shop can charge in", cfg.Currency)
+	}
+	if cfg.Delivery.Step == 0 {
+		cfg.Delivery.Step = cur.Step
 	}
 	app := &App{st: st, q: st.Read(), log: log, cfg: cfg, csp: csp, stop: make(chan struct{})}
 	app.metrics = newMetrics(st.Metrics(), app.q)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"boutique/cart"
 	"boutique/payments"
 	"boutique/payments/stripefake"
 	"boutique/shop"
@@ -637,5 +638,43 @@ func TestArchivedProductsCannotBeBought(t *testing.T) {
 	s.post("/bag/remove/2/", form("csrf_token", tok, "product_size", ""), false)
 	if res := s.get("/checkout/"); res.status != http.StatusOK {
 		t.Fatalf("checkout after removing it: %d", res.status)
+	}
+}
+
+// A yen shop and a dinar shop: the page says what the PaymentIntent
+// charges, in the currency's own minor units, and the order records the
+// same (the fixture's $12.00 product is ¥1,200, or 1.200 KWD).
+func TestOddCurrenciesAgreeToTheMinorUnit(t *testing.T) {
+	for _, tt := range []struct{ currency, shown string }{{"jpy", "1,320 JPY"}, {"kwd", "1.320 KWD"}} {
+		t.Run(tt.currency, func(t *testing.T) {
+			fake := stripefake.New()
+			t.Cleanup(fake.Close)
+			cfg := stripeConfig(fake)
+			cfg.Currency = tt.currency
+			s := &checkoutShop{testShop: newTestShop(t, cfg), fake: fake}
+			s.loadFixture()
+			s.add(2, "", 1)
+			a := s.openTab()
+			if a.total != tt.shown {
+				t.Fatalf("the page says %s, want %s", a.total, tt.shown)
+			}
+			in, _ := fake.Get(pidOf(a.secret))
+			if in.Amount != 1320 || in.Currency != tt.currency {
+				t.Fatalf("the PaymentIntent charges %d %s", in.Amount, in.Currency)
+			}
+			if cart.Format(in.Amount, in.Currency) != a.total {
+				t.Fatalf("the page says %s, Stripe will charge %s", a.total, cart.Format(in.Amount, in.Currency))
+			}
+			res := s.payAndSubmit(a.secret, a.tok)
+			if res.status != http.StatusSeeOther {
+				t.Fatalf("pay: %d", res.status)
+			}
+			if o := s.order(in.ID); o.grand != 1320 || o.paid != 1320 || o.review.Valid {
+				t.Fatalf("order %+v", o)
+			}
+			if page := s.get(res.header.Get("Location")).body; !strings.Contains(page, tt.shown) {
+				t.Fatalf("the confirmation does not say %s", tt.shown)
+			}
+		})
 	}
 }

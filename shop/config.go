@@ -12,7 +12,6 @@ import (
 	"boutique/cart"
 	"boutique/orders"
 	"net/url"
-	"regexp"
 	"strings"
 )
 
@@ -76,8 +75,6 @@ func (c Config) PaymentsEnabled() bool { return c.StripePublicKey != "" && c.Str
 // DefaultStripeJSURL is Stripe's own address for Stripe.js.
 const DefaultStripeJSURL = "https://js.stripe.com/v3/"
 
-var currencyCode = regexp.MustCompile(`^[a-z]{3}$`)
-
 // ConfigFromEnv reads the configuration, applying defaults and refusing
 // values the shop cannot work with.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
@@ -92,8 +89,10 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if c.Currency == "" {
 		c.Currency = "usd"
 	}
-	if !currencyCode.MatchString(c.Currency) {
-		return c, fmt.Errorf("BOUTIQUE_CURRENCY %q is not a three-letter currency code such as usd", c.Currency)
+	cur, ok := cart.LookupCurrency(c.Currency)
+	if !ok {
+		return c, fmt.Errorf("BOUTIQUE_CURRENCY %q is not a currency this shop can charge in; use one of %s",
+			c.Currency, strings.Join(cart.Currencies(), ", "))
 	}
 	c.ContactEmail = cmp.Or(strings.TrimSpace(getenv("BOUTIQUE_CONTACT_EMAIL")), "hello@boutique.example")
 	c.SMTP = orders.SMTPConfig{
@@ -139,8 +138,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	c.Delivery = cart.DefaultRules
+	c.Delivery.Step = cur.Step
 	if v := strings.TrimSpace(getenv("BOUTIQUE_FREE_DELIVERY_THRESHOLD")); v != "" {
-		cents, err := cart.ParseAmount(v)
+		cents, err := cart.ParseAmount(v, c.Currency)
 		if err != nil {
 			return c, fmt.Errorf("BOUTIQUE_FREE_DELIVERY_THRESHOLD: %w", err)
 		}

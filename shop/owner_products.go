@@ -73,7 +73,7 @@ func (app *App) ownerProductEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := views.ProductForm{ID: p.ID, SKU: p.Sku, Name: p.Name, Description: p.Description, HasSizes: p.HasSizes == 1,
-		Price: decimal(p.Price), ImageURL: imageURL(p.ImageID)}
+		Price: cart.Plain(p.Price, app.cfg.Currency), ImageURL: imageURL(p.ImageID)}
 	if p.CategoryID.Valid {
 		f.CategoryID = strconv.FormatInt(p.CategoryID.Int64, 10)
 	}
@@ -83,8 +83,9 @@ func (app *App) ownerProductEdit(w http.ResponseWriter, r *http.Request) {
 	app.renderProductForm(w, r, http.StatusOK, f)
 }
 
-// decimal writes cents as 12.34, the form the price field takes.
-func decimal(cents int64) string { return fmt.Sprintf("%d.%02d", cents/100, cents%100) }
+// maxProductPrice is the highest price the owner's form takes, in minor
+// units.
+const maxProductPrice = 10_000_000
 
 // productInput is a product form as posted, checked.
 type productInput struct {
@@ -127,9 +128,12 @@ func (app *App) readProductForm(w http.ResponseWriter, r *http.Request, id int64
 	if len([]rune(f.Description)) > 2000 {
 		f.Errors["description"] = "At most 2000 characters."
 	}
-	price, err := cart.ParseAmount(f.Price)
-	if err != nil || price > 10_000_000 {
-		f.Errors["price"] = "Enter a price such as 24.00."
+	price, err := cart.ParseAmount(f.Price, app.cfg.Currency)
+	if err != nil || price > maxProductPrice {
+		f.Errors["price"] = "Enter a price such as " + cart.Plain(2400, app.cfg.Currency) + "."
+		if err != nil && strings.Contains(err.Error(), "steps") {
+			f.Errors["price"] = err.Error() + "."
+		}
 	}
 	p.Sku, p.Name, p.Description, p.Price = f.SKU, f.Name, f.Description, price
 	if f.HasSizes {
