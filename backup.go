@@ -61,9 +61,17 @@ func restore(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := store.Check(ctx, from); err != nil {
 		return fmt.Errorf("restore: %s: %w", from, err)
 	}
-	stamp := time.Now().UTC().Format("20060102T150405Z")
+	// A shop serving the file would go on writing to the one moved aside.
+	release, err := store.LockServing(*dbPath)
+	if err != nil {
+		return fmt.Errorf("restore: %w: stop the shop first", err)
+	}
+	defer release()
 	if _, err := os.Stat(*dbPath); err == nil {
-		aside := *dbPath + ".before-restore-" + stamp
+		aside, err := asideName(*dbPath)
+		if err != nil {
+			return fmt.Errorf("restore: %w", err)
+		}
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			if err := os.Rename(*dbPath+suffix, aside+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return fmt.Errorf("restore: moving the current database aside: %w", err)
@@ -80,6 +88,29 @@ func restore(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "restored %s from %s; start the shop again\n", *dbPath, from)
 	return nil
+}
+
+// asideName is a name no file has yet for the database a restore moves
+// aside: its time, and a number when that is taken (two restores in one
+// second).
+func asideName(dbPath string) (string, error) {
+	base := dbPath + ".before-restore-" + time.Now().UTC().Format("20060102T150405Z")
+	for n := 0; n < 1000; n++ {
+		name := base
+		if n > 0 {
+			name = fmt.Sprintf("%s-%d", base, n)
+		}
+		taken := false
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if _, err := os.Lstat(name + suffix); !errors.Is(err, os.ErrNotExist) {
+				taken = true
+			}
+		}
+		if !taken {
+			return name, nil
+		}
+	}
+	return "", errors.New("no free name to keep the current database under")
 }
 
 func copyFile(from, to string) error {

@@ -211,6 +211,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			"Set STRIPE_WH_SECRET to the signing secret of your webhook endpoint.")
 	}
 
+	release, err := store.LockServing(*dbPath)
+	if err != nil {
+		return fmt.Errorf("serve: %w (is another shop running on it?)", err)
+	}
+	defer release()
 	st, applied, err := store.Open(ctx, *dbPath, store.Options{Log: log})
 	for _, m := range applied {
 		log.Info("migration applied", "version", m.Version, "name", m.Name, "db", *dbPath)

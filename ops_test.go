@@ -284,3 +284,45 @@ func TestMetricsEndpoint(t *testing.T) {
 		t.Fatalf("/metrics on the shop's port: %d", res.StatusCode)
 	}
 }
+
+// restore refuses while a shop serves the database (an order acknowledged
+// after it would land in the file moved aside), and so does a second
+// serve; restores in the same second keep each database they replace.
+func TestRestoreRefusesWhileTheShopRuns(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "shop.db")
+	if err := run(ctx, []string{"boutique", "migrate", "-db", path}, noEnv, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(dir, "backup.db")
+	if err := run(ctx, []string{"boutique", "backup", "-db", path, backup}, noEnv, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	s := startServeWith(t, noEnv, "-db", path)
+	err := run(ctx, []string{"boutique", "restore", "-db", path, backup}, noEnv, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "a running shop is serving the database") {
+		t.Fatalf("restore beside a running shop: %v", err)
+	}
+	err = run(ctx, []string{"boutique", "serve", "-addr", "127.0.0.1:0", "-db", path}, noEnv, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "is another shop running on it?") {
+		t.Fatalf("a second serve on the same file: %v", err)
+	}
+	s.stop(t)
+
+	for range 3 {
+		if err := run(ctx, []string{"boutique", "restore", "-db", path, backup}, noEnv, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	aside, _ := filepath.Glob(path + ".before-restore-*")
+	var dbs []string
+	for _, a := range aside {
+		if !strings.HasSuffix(a, "-wal") && !strings.HasSuffix(a, "-shm") {
+			dbs = append(dbs, a)
+		}
+	}
+	if len(dbs) != 3 {
+		t.Fatalf("3 restores kept %d databases aside: %v", len(dbs), aside)
+	}
+}
