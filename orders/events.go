@@ -5,7 +5,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"sync"
+	"time"
 
 	"boutique/payments"
 	"boutique/store"
@@ -64,6 +66,9 @@ func (o *Orders) paymentSucceeded(ctx context.Context, ev payments.Event) (strin
 	// billing details come from the charge itself.
 	if o.pay != nil {
 		fresh, err := o.pay.Retrieve(ctx, in.ID)
+		if errors.Is(err, payments.ErrNoSuchIntent) {
+			return o.unknownIntent(ctx, ev, in.ID, err)
+		}
 		if err != nil {
 			return "", err
 		}
@@ -80,6 +85,40 @@ func (o *Orders) paymentSucceeded(ctx context.Context, ev payments.Event) (strin
 		return "created", nil
 	}
 	return "already recorded", nil
+}
+
+// unknownIntentAttempts is how many deliveries of an event whose
+// PaymentIntent Stripe does not know are answered with an error (Stripe
+// retries them, over hours) before the event is acknowledged as unknown,
+// rather than retried for three days.
+const unknownIntentAttempts = 5
+
+// unknownIntent answers an event for a PaymentIntent Stripe says does not
+// exist: an error, so that Stripe tries again, for the first few
+// deliveries (a key or mode being changed may explain it); then the event
+// is recorded as about an unknown payment and logged for the owner.
+func (o *Orders) unknownIntent(ctx context.Context, ev payments.Event, pid string, cause error) (string, error) {
+	outcome := fmt.Sprintf("unknown payment intent (Stripe does not know %s; given up after %d deliveries)", pid, unknownIntentAttempts)
+	var retry bool
+	out, err := o.eventWrite(ctx, ev, func(ctx context.Context, tx *store.Tx) (string, error) {
+		var err error
+		retry, err = tx.Take(ctx, time.Now(), store.Limit{Key: "unknown-intent:" + ev.ID, Max: unknownIntentAttempts - 1, Window: 72 * time.Hour})
+		if err != nil || retry {
+			return "", err
+		}
+		return outcome, recordEvent(ctx, tx, &Event{ev.ID, ev.Type}, pid, outcome)
+	})
+	switch {
+	case err != nil:
+		return "", err
+	case retry:
+		return "", fmt.Errorf("%w (delivery retried up to %d times)", cause, unknownIntentAttempts)
+	}
+	if out == outcome {
+		o.log.Error("webhook: a paid event for a PaymentIntent Stripe does not know; acknowledged without an order. "+
+			"Check the Stripe keys and the webhook endpoint's account and mode.", "event", ev.ID, "payment_intent", pid)
+	}
+	return out, nil
 }
 
 // paymentFailed records a failed attempt against the checkout, for the

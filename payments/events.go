@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/webhook"
@@ -19,6 +21,10 @@ var (
 	ErrAPIVersion = errors.New("event of another Stripe API version")
 	// ErrEventBody is a signed body that is not a Stripe event.
 	ErrEventBody = errors.New("webhook body is not a Stripe event")
+	// ErrSignedInFuture is a signature dated further ahead than the
+	// tolerance: no clock is that far off, so it was made to outlive
+	// the tolerance.
+	ErrSignedInFuture = errors.New("webhook signed in the future")
 )
 
 // An Event is a verified webhook event with the object the shop acts on.
@@ -60,6 +66,10 @@ type Dispute struct {
 func VerifyEvent(body []byte, header, secret string, allowOtherVersion bool) (Event, error) {
 	if err := webhook.ValidatePayloadWithTolerance(body, header, secret, WebhookTolerance); err != nil {
 		return Event{}, err
+	}
+	// stripe-go refuses signatures older than the tolerance, not newer.
+	if at, ok := signedAt(header); ok && time.Until(at) > WebhookTolerance {
+		return Event{}, fmt.Errorf("%w: at %s", ErrSignedInFuture, at.UTC().Format(time.RFC3339))
 	}
 	// Decoded once, into just what the shop reads; stripe.Event would also
 	// decode the object into a map that nothing here uses.
@@ -115,4 +125,15 @@ func VerifyEvent(body []byte, header, secret string, allowOtherVersion bool) (Ev
 		}
 	}
 	return ev, nil
+}
+
+// signedAt is the time a Stripe-Signature header's t= gives.
+func signedAt(header string) (time.Time, bool) {
+	for _, part := range strings.Split(header, ",") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "t="); ok {
+			sec, err := strconv.ParseInt(v, 10, 64)
+			return time.Unix(sec, 0), err == nil
+		}
+	}
+	return time.Time{}, false
 }

@@ -7,6 +7,7 @@ package payments
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -28,6 +29,9 @@ type Config struct {
 	HTTPClient *http.Client
 	Log        *slog.Logger
 }
+
+// ErrNoSuchIntent is a PaymentIntent Stripe does not know (with this key).
+var ErrNoSuchIntent = errors.New("no such payment intent")
 
 // Client makes the shop's Stripe requests.
 type Client struct {
@@ -146,6 +150,9 @@ func (c *Client) Retrieve(ctx context.Context, id string) (Intent, error) {
 	p.AddExpand("latest_charge")
 	var w wireIntent
 	err := c.api.PaymentIntents.B.Call(http.MethodGet, stripe.FormatURLPath("/v1/payment_intents/%s", id), c.api.PaymentIntents.Key, p, &w)
+	if se := (*stripe.Error)(nil); errors.As(err, &se) && se.HTTPStatusCode == http.StatusNotFound {
+		return Intent{}, fmt.Errorf("stripe: retrieve payment intent %s: %w: %w", id, ErrNoSuchIntent, err)
+	}
 	if err != nil {
 		return Intent{}, fmt.Errorf("stripe: retrieve payment intent %s: %w", id, err)
 	}

@@ -98,6 +98,8 @@ func TestWebhookSignatures(t *testing.T) {
 	}{
 		{"wrong secret", ev.Body, stripefake.Sign(ev.Body, "whsec_someone_else", now), 400},
 		{"stale timestamp", ev.Body, stripefake.Sign(ev.Body, whSecret, now.Add(-301*time.Second)), 400},
+		{"signed a day ahead", ev.Body, stripefake.Sign(ev.Body, whSecret, now.Add(24*time.Hour)), 400},
+		{"signed past the tolerance ahead", ev.Body, stripefake.Sign(ev.Body, whSecret, now.Add(301*time.Second)), 400},
 		{"missing header", ev.Body, "", 400},
 		{"garbled header", ev.Body, "t=abc,v1=zz", 400},
 		{"signature of another body", ev.Body, stripefake.Sign(big.Body, whSecret, now), 400},
@@ -115,13 +117,38 @@ func TestWebhookSignatures(t *testing.T) {
 			t.Fatalf("%s wrote: %s, was %s", tt.name, after, before)
 		}
 	}
-	if res := s.deliver(ev); res.status != http.StatusOK || !strings.Contains(res.body, "ignored") {
+	// A clock a minute fast is within the tolerance.
+	if res := s.deliverSigned(ev.Body, stripefake.Sign(ev.Body, whSecret, now.Add(time.Minute))); res.status != http.StatusOK || !strings.Contains(res.body, "ignored") {
 		t.Fatalf("valid event: %d %q", res.status, res.body)
 	}
 	// The same event again is acknowledged and changes nothing.
 	after := s.rows()
 	if res := s.deliver(ev); res.status != http.StatusOK || s.rows() != after {
 		t.Fatalf("repeat: %d, %s", res.status, s.rows())
+	}
+}
+
+// A signed payment_intent.succeeded for a PaymentIntent Stripe does not
+// know is answered 500 (Stripe retries) for its first deliveries, then
+// acknowledged as unknown, once; nothing else is written.
+func TestWebhookForAnUnknownPaymentIntentIsRetriedABoundedTime(t *testing.T) {
+	s := newWebhookShop(t)
+	ev := stripefake.NewEvent("payment_intent.succeeded", map[string]any{"id": "pi_unknown", "object": "payment_intent",
+		"status": "succeeded", "amount": 1320, "currency": "usd", "metadata": map[string]string{"bag_parts": "1", "bag": `[[2,"",1,1200]]`}}, "")
+	for i := range 4 {
+		if res := s.deliver(ev); res.status != http.StatusInternalServerError {
+			t.Fatalf("delivery %d: %d %q, want 500 so that Stripe retries", i+1, res.status, res.body)
+		}
+	}
+	res := s.deliver(ev)
+	if res.status != http.StatusOK || !strings.Contains(res.body, "unknown payment intent") {
+		t.Fatalf("delivery 5: %d %q, want it acknowledged as unknown", res.status, res.body)
+	}
+	if res := s.deliver(ev); res.status != http.StatusOK || !strings.Contains(res.body, "already handled") {
+		t.Fatalf("delivery 6: %d %q", res.status, res.body)
+	}
+	if s.countOrders() != 0 || s.count(`SELECT COUNT(*) FROM stripe_events WHERE outcome LIKE 'unknown payment intent%'`) != 1 {
+		t.Fatalf("after the deliveries: %s", s.rows())
 	}
 }
 
