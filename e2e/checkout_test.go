@@ -84,7 +84,11 @@ func TestCheckoutInTheBrowser(t *testing.T) {
 	waitTrue(t, ctx, "the email error", `document.getElementById("error-email")?.textContent === "Enter an email address such as name@example.com."`)
 
 	fillOrderForm(t, ctx)
+	// Leaving the phone field checks it (and trims it); then leaving the
+	// corrected email checks that. One at a time: htmx may drop a
+	// field's check while another field of the form is being checked.
 	moveFocus(t, ctx, "id_email")
+	waitTrue(t, ctx, "the phone checked", `document.getElementById("id_phone_number")?.value === "+1 555 0100"`)
 	moveFocus(t, ctx, "id_phone_number")
 	waitTrue(t, ctx, "no email error", `document.getElementById("error-email")?.textContent === ""`)
 	typeCard(t, ctx, "4242 4242 4242 4242")
