@@ -219,23 +219,13 @@ func TestSignUpDoesNotTellWhichEmailsHaveAccounts(t *testing.T) {
 // Signing up takes as long whether or not the address has an account:
 // the password is hashed either way (median of 20, within 20%).
 func TestSignUpTimingDoesNotTellWhichEmailsHaveAccounts(t *testing.T) {
-	if testing.Short() {
-		t.Skip("hashes at bcrypt's default cost")
-	}
-	cfg := defaultConfig()
-	cfg.BcryptCost = bcrypt.DefaultCost
-	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
-	s := newTestShop(t, cfg)
+	s := timingShop(t)
 	s.exec(`INSERT INTO users (username, email, password_hash) VALUES ('ada', 'ada@example.com', 'x')`)
 	tok := s.csrfToken("/accounts/signup/")
 	attempt := func(i int, email string) time.Duration {
-		req, _ := http.NewRequest(http.MethodPost, s.server.URL+"/accounts/signup/", strings.NewReader(form("csrf_token", tok,
-			"username", fmt.Sprintf("user%d", i), "email", email, "password1", "correct horse", "password2", "correct horse").Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Origin", s.server.URL)
-		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.0.%d.%d", i/250, i%250+1))
 		start := time.Now()
-		if res := s.do(req); res.status != http.StatusSeeOther {
+		if res := s.postFrom(nthAddr(i), tok, "/accounts/signup/", "username", fmt.Sprintf("user%d", i), "email", email,
+			"password1", "correct horse", "password2", "correct horse"); res.status != http.StatusSeeOther {
 			t.Fatalf("sign-up %d: %d", i, res.status)
 		}
 		return time.Since(start)
@@ -247,10 +237,6 @@ func TestSignUpTimingDoesNotTellWhichEmailsHaveAccounts(t *testing.T) {
 	for i := range 20 {
 		taken = append(taken, attempt(2*i, "ada@example.com"))
 		free = append(free, attempt(2*i+1, fmt.Sprintf("new%d@example.com", i)))
-	}
-	median := func(ds []time.Duration) time.Duration {
-		slices.Sort(ds)
-		return ds[len(ds)/2]
 	}
 	tk, fr := median(taken), median(free)
 	t.Logf("median sign-up: taken address %s, free %s", tk, fr)
@@ -347,15 +333,7 @@ func TestSignUpsAndResetsAreLimitedPerAddress(t *testing.T) {
 	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 	s := newTestShop(t, cfg)
 	from := func(addr, path string, fields ...string) response {
-		tok := s.csrfToken(path)
-		req, err := http.NewRequest(http.MethodPost, s.server.URL+path, strings.NewReader(form(append([]string{"csrf_token", tok}, fields...)...).Encode()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Origin", s.server.URL)
-		req.Header.Set("X-Forwarded-For", addr)
-		return s.do(req)
+		return s.postFrom(addr, s.csrfToken(path), path, fields...)
 	}
 	signUp := func(addr, email string) response {
 		return from(addr, "/accounts/signup/", "username", strings.Split(email, "@")[0], "email", email,
@@ -389,13 +367,11 @@ func TestSignUpsAndResetsAreLimitedPerAddress(t *testing.T) {
 	}
 }
 
-// logInFrom logs in as a shopper at addr would, through a trusted proxy
-// (the test shop trusts loopback).
-func (s *testShop) logInFrom(addr, login, password string) response {
+// postFrom posts a form as a shopper at addr would, through a trusted
+// proxy (the shop must trust loopback), with the CSRF token tok.
+func (s *testShop) postFrom(addr, tok, path string, fields ...string) response {
 	s.t.Helper()
-	tok := s.csrfToken("/accounts/login/")
-	req, err := http.NewRequest(http.MethodPost, s.server.URL+"/accounts/login/",
-		strings.NewReader(form("csrf_token", tok, "login", login, "password", password).Encode()))
+	req, err := http.NewRequest(http.MethodPost, s.server.URL+path, strings.NewReader(form(append([]string{"csrf_token", tok}, fields...)...).Encode()))
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -403,6 +379,33 @@ func (s *testShop) logInFrom(addr, login, password string) response {
 	req.Header.Set("Origin", s.server.URL)
 	req.Header.Set("X-Forwarded-For", addr)
 	return s.do(req)
+}
+
+// logInFrom logs in as a shopper at addr would.
+func (s *testShop) logInFrom(addr, login, password string) response {
+	s.t.Helper()
+	return s.postFrom(addr, s.csrfToken("/accounts/login/"), "/accounts/login/", "login", login, "password", password)
+}
+
+// timingShop hashes at bcrypt's default cost, as a real shop does, and
+// trusts loopback as its proxy, so that each timed request can come from
+// an address of its own (nthAddr) and no throttle plays a part.
+func timingShop(t *testing.T) *testShop {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("hashes at bcrypt's default cost")
+	}
+	cfg := defaultConfig()
+	cfg.BcryptCost = bcrypt.DefaultCost
+	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	return newTestShop(t, cfg)
+}
+
+func nthAddr(i int) string { return fmt.Sprintf("10.0.%d.%d", i/250, i%250+1) }
+
+func median(ds []time.Duration) time.Duration {
+	slices.Sort(ds)
+	return ds[len(ds)/2]
 }
 
 // Wrong passwords are refused with the same message whether or not the
@@ -644,26 +647,13 @@ func TestHSTSOnHTTPS(t *testing.T) {
 // A log-in takes as long for an account that does not exist as for one
 // that does: the unknown one is checked against a hash of the same cost.
 func TestLogInTimingDoesNotTellWhichAccountsExist(t *testing.T) {
-	if testing.Short() {
-		t.Skip("hashes at bcrypt's default cost")
-	}
-	cfg := defaultConfig()
-	cfg.BcryptCost = bcrypt.DefaultCost
-	// Each attempt from its own address, through a trusted proxy, so that
-	// throttling plays no part.
-	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
-	s := newTestShop(t, cfg)
+	s := timingShop(t)
 	s.signUp("ada", "ada@example.com", "correct horse")
 	s.logOut()
 	tok := s.csrfToken("/accounts/login/")
 	attempt := func(i int, login, password string) time.Duration {
-		req, _ := http.NewRequest(http.MethodPost, s.server.URL+"/accounts/login/",
-			strings.NewReader(form("csrf_token", tok, "login", login, "password", password).Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Origin", s.server.URL)
-		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.0.%d.%d", i/250, i%250+1))
 		start := time.Now()
-		if res := s.do(req); res.status != http.StatusUnprocessableEntity && res.status != http.StatusSeeOther {
+		if res := s.postFrom(nthAddr(i), tok, "/accounts/login/", "login", login, "password", password); res.status != http.StatusUnprocessableEntity && res.status != http.StatusSeeOther {
 			t.Fatalf("log-in as %s: %d", login, res.status)
 		}
 		return time.Since(start)
@@ -678,10 +668,6 @@ func TestLogInTimingDoesNotTellWhichAccountsExist(t *testing.T) {
 		// each from an address of its own: every attempt checks one hash.
 		unknown = append(unknown, attempt(2*i, fmt.Sprintf("ghost%d", i), "wrong password"))
 		known = append(known, attempt(2*i+1, "ada", "correct horse"))
-	}
-	median := func(ds []time.Duration) time.Duration {
-		slices.Sort(ds)
-		return ds[len(ds)/2]
 	}
 	k, u := median(known), median(unknown)
 	t.Logf("median log-in: existing account %s, unknown %s", k, u)
