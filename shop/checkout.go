@@ -75,6 +75,10 @@ func (app *App) checkoutPage(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, errBagTooLarge):
 		app.renderCheckout(w, r, http.StatusUnprocessableEntity, rows, nil, "",
 			[]views.Message{{Level: "error", Text: msgBagTooLarge}})
+	case errors.Is(err, errBagChanged):
+		// Emptied meanwhile: paid for in another tab.
+		app.flash(ctx, "error", msgEmptyBag)
+		http.Redirect(w, r, "/products/", http.StatusSeeOther)
 	case err != nil:
 		app.log.Error("checkout: payment intent", "err", err, "bag", bagID)
 		app.renderCheckout(w, r, http.StatusServiceUnavailable, rows, nil, "",
