@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"boutique/payments"
@@ -130,6 +131,61 @@ func TestCheckoutInTheBrowser(t *testing.T) {
 	}
 	wantText(t, ctx, "#bag-badge .bag-total", "$0.00")
 	screenshot(t, ctx, "checkout-success.png")
+
+	// Back after paying lands on the order again, never on a spinner over
+	// the bag just paid for.
+	number := text(t, ctx, "#order-number")
+	do(t, ctx, chromedp.NavigateBack())
+	waitTrue(t, ctx, "the order after Back", `location.pathname.startsWith("/checkout/checkout_success/") && document.readyState === "complete"`)
+	if again := text(t, ctx, "#order-number"); again != number {
+		t.Fatalf("Back shows order %q, want %q", again, number)
+	}
+	if spinning, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector("#loading-overlay:not([hidden])")`)); spinning {
+		t.Fatal("a spinner after Back")
+	}
+}
+
+// Keyboard only: typing "united" into the country select picks a United…
+// country, and checking the field on leaving it keeps the choice.
+func TestCountryByKeyboardInTheBrowser(t *testing.T) {
+	run := startCheckout(t)
+	ctx := run.ctx
+	do(t, ctx, chromedp.Focus(chromedp.CSS("#id_country")))
+	do(t, ctx, chromedp.KeyEvent("united"))
+	moveFocus(t, ctx, "id_full_name")
+	waitTrue(t, ctx, "the country checked", `document.getElementById("field-country") !== null && document.getElementById("error-country")?.textContent === ""`)
+	time.Sleep(300 * time.Millisecond) // a check's redraw, if one is coming
+	label := evalString(t, ctx, `document.getElementById("id_country").selectedOptions[0]?.textContent ?? ""`)
+	if !strings.HasPrefix(label, "United") {
+		t.Fatalf("typing united chose %q", label)
+	}
+}
+
+// Without JavaScript the checkout says card payment needs it, and its
+// button cannot be pressed.
+func TestCheckoutWithoutJavaScript(t *testing.T) {
+	fake := stripefake.New()
+	t.Cleanup(fake.Close)
+	base, pool := startShopWith(t, func(cfg *shop.Config) {
+		cfg.StripePublicKey, cfg.StripeSecretKey = "pk_test_boutique", "sk_test_boutique"
+		cfg.StripeAPIBase, cfg.StripeJSURL = fake.URL(), fake.JSURL()
+	})
+	ctx := newBrowser(t, 60*time.Second)
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", base, productID(t, pool, "Speckled Stoneware Mug"))))
+	addToBag(t, ctx, "", "1")
+	waitTrue(t, ctx, "the add", `(document.querySelector("#toasts")?.textContent ?? "").includes("to your bag")`)
+	do(t, ctx, chromedp.Navigate(base+"/checkout/"))
+	waitTrue(t, ctx, "the checkout", `document.readyState === "complete" && document.getElementById("submit-button") !== null`)
+	if !strings.Contains(text(t, ctx, "main"), "Card payment needs JavaScript") {
+		t.Fatal("the checkout does not say card payment needs JavaScript")
+	}
+	if !evalBool(t, ctx, `document.getElementById("submit-button").disabled`) {
+		t.Fatal("the pay button can be pressed without JavaScript")
+	}
+	screenshot(t, ctx, "checkout-nojs.png")
 }
 
 func TestCheckoutDeclinedInTheBrowser(t *testing.T) {

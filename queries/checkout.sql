@@ -39,3 +39,12 @@ UPDATE checkouts SET confirming_at = @now, user_id = @user_id WHERE payment_inte
 -- The payment is an order now: the checkout is done.
 UPDATE checkouts SET completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 WHERE payment_intent_id = ?;
+
+-- name: RecentPaidCheckout :one
+-- The order the bag's checkout most recently paid for, since a time.
+SELECT o.order_number
+FROM checkouts c
+JOIN orders o ON o.stripe_pid = c.payment_intent_id
+WHERE c.bag_id = @bag_id AND c.completed_at >= @since
+ORDER BY c.completed_at DESC
+LIMIT 1;

@@ -119,7 +119,7 @@ func TestCheckoutIsPrefilledFromTheProfile(t *testing.T) {
 	}
 	guest := s.another()
 	guest.add(2, "", 1)
-	if page := guest.get("/checkout/").body; !strings.Contains(page, "Create an account or log in to save this information") || strings.Contains(page, `id="id-save-info"`) {
+	if page := guest.get("/checkout/").body; !strings.Contains(page, `<a href="/accounts/signup/">Create an account</a> or`) || !strings.Contains(page, `<a href="/accounts/login/?next=/checkout/">log in</a> to save this information`) || strings.Contains(page, `id="id-save-info"`) {
 		t.Error("a guest is offered the save box")
 	}
 }

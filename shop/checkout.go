@@ -45,7 +45,17 @@ func (app *App) checkoutPage(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
+	// The browser never keeps this page: Back after paying asks again.
+	w.Header().Set("Cache-Control", "no-store")
 	if len(rows) == 0 {
+		// Back after paying: the bag is empty because it was just paid
+		// for, so show the order rather than an empty checkout.
+		if number, err := app.q.RecentPaidCheckout(ctx, store.RecentPaidCheckoutParams{BagID: bagID,
+			Since: store.Nullable(store.Time(time.Now().Add(-recentlyPaid)))}); err == nil && bagID != "" {
+			app.rememberOrder(ctx, number)
+			http.Redirect(w, r, views.SuccessURL(number), http.StatusSeeOther)
+			return
+		}
 		app.flash(ctx, "error", msgEmptyBag)
 		http.Redirect(w, r, "/products/", http.StatusSeeOther)
 		return
@@ -105,6 +115,10 @@ type syncedIntent struct {
 // another tab meanwhile gets a PaymentIntent of its own rather than
 // changing what the first tab is paying.
 const confirmingFor = 15 * time.Minute
+
+// recentlyPaid is how long after its bag was paid for the checkout page
+// shows the order instead (Back from the confirmation).
+const recentlyPaid = time.Hour
 
 // checkoutIntent finds the bag's PaymentIntent and brings its amount and
 // bag up to date together, or makes one, from the bag as it is now. When
@@ -519,18 +533,36 @@ func (app *App) orderView(o store.Order, lines []store.OrderLineItem) views.Orde
 	return v
 }
 
-// prefill is the order form a signed-in shopper starts with: their email
-// and their profile's delivery defaults. Guests start with it empty.
+// prefill is the order form a shopper starts with: a signed-in shopper's
+// email and profile defaults, and for anyone without a saved country the
+// country their browser's language names (en-IE: Ireland), so that the
+// 250-option select rarely needs opening.
 func (app *App) prefill(r *http.Request) *orderForm {
-	u, ok := app.currentUser(r)
-	if !ok {
-		return nil
-	}
-	f := &orderForm{values: map[string]string{"email": u.Email}, errors: map[string]string{}}
-	if p, err := app.q.GetProfile(r.Context(), u.ID); err == nil {
-		for k, v := range profileValues(p) {
-			f.values[k] = v
+	f := &orderForm{values: map[string]string{}, errors: map[string]string{}}
+	if u, ok := app.currentUser(r); ok {
+		f.values["email"] = u.Email
+		if p, err := app.q.GetProfile(r.Context(), u.ID); err == nil {
+			for k, v := range profileValues(p) {
+				f.values[k] = v
+			}
 		}
 	}
+	if f.values["country"] == "" {
+		f.values["country"] = browserCountry(r.Header.Get("Accept-Language"))
+	}
 	return f
+}
+
+// browserCountry is the country of the first language tag with a region
+// that the shop ships to, or "".
+func browserCountry(acceptLanguage string) string {
+	for _, part := range strings.Split(acceptLanguage, ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if _, region, ok := strings.Cut(tag, "-"); ok && len(region) == 2 {
+			if code := strings.ToUpper(region); countries.Name(code) != "" {
+				return code
+			}
+		}
+	}
+	return ""
 }

@@ -186,7 +186,7 @@ func TestCheckoutPageReusesThePaymentIntent(t *testing.T) {
 	s := newCheckoutShop(t)
 	s.add(2, "", 2) // 2 × $12.00 + $2.40 delivery
 	page := s.get("/checkout/").body
-	for _, want := range []string{"Your card will be charged", "$26.40", "Adjust bag", "Complete order", `id="card-element"`,
+	for _, want := range []string{"Your card will be charged", "$26.40", "Adjust bag", "Pay $26.40", `id="card-element"`,
 		`name="full_name"`, `name="email"`, `name="phone_number"`, `name="country"`, `name="postcode"`, `name="town_or_city"`,
 		`name="street_address1"`, `name="street_address2"`, `name="county"`, `<option value="IE">Ireland</option>`,
 		`src="` + s.fake.JSURL() + `"`} {
@@ -676,5 +676,35 @@ func TestOddCurrenciesAgreeToTheMinorUnit(t *testing.T) {
 				t.Fatalf("the confirmation does not say %s", tt.shown)
 			}
 		})
+	}
+}
+
+// The checkout is never kept by the browser, and Back to it after paying
+// shows the order just placed, not an empty checkout; a country comes
+// from the browser's language when the shopper has none saved.
+func TestCheckoutAfterPayingShowsTheOrder(t *testing.T) {
+	s := newCheckoutShop(t)
+	s.add(2, "", 1)
+	req := mustRequest(t, http.MethodGet, s.server.URL+"/checkout/")
+	req.Header.Set("Accept-Language", "en-IE,en;q=0.8")
+	page := s.do(req)
+	if page.header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("Cache-Control %q", page.header.Get("Cache-Control"))
+	}
+	if !strings.Contains(page.body, `<option value="IE" selected>`) {
+		t.Fatal("the country is not taken from the browser's language")
+	}
+	secret, tok := s.openCheckout()
+	res := s.payAndSubmit(secret, tok)
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("pay: %d", res.status)
+	}
+	back := s.get("/checkout/")
+	if back.status != http.StatusSeeOther || back.header.Get("Location") != res.header.Get("Location") {
+		t.Fatalf("back to the checkout after paying: %d %q, want the order at %q", back.status, back.header.Get("Location"), res.header.Get("Location"))
+	}
+	// Another shopper with an empty bag still goes to the products.
+	if res := s.another().get("/checkout/"); res.header.Get("Location") != "/products/" {
+		t.Fatalf("an empty bag: %q", res.header.Get("Location"))
 	}
 }

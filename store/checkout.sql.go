@@ -177,6 +177,28 @@ func (q *Queries) RecentCheckouts(ctx context.Context, arg RecentCheckoutsParams
 	return i, err
 }
 
+const recentPaidCheckout = `-- name: RecentPaidCheckout :one
+SELECT o.order_number
+FROM checkouts c
+JOIN orders o ON o.stripe_pid = c.payment_intent_id
+WHERE c.bag_id = ?1 AND c.completed_at >= ?2
+ORDER BY c.completed_at DESC
+LIMIT 1
+`
+
+type RecentPaidCheckoutParams struct {
+	BagID string
+	Since sql.NullString
+}
+
+// The order the bag's checkout most recently paid for, since a time.
+func (q *Queries) RecentPaidCheckout(ctx context.Context, arg RecentPaidCheckoutParams) (string, error) {
+	row := q.queryRow(ctx, q.recentPaidCheckoutStmt, recentPaidCheckout, arg.BagID, arg.Since)
+	var order_number string
+	err := row.Scan(&order_number)
+	return order_number, err
+}
+
 const updateCheckout = `-- name: UpdateCheckout :exec
 UPDATE checkouts
 SET amount = ?, bag_parts = ?, bag = ?, bag_version = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')

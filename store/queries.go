@@ -249,6 +249,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.recentCheckoutsStmt, err = db.PrepareContext(ctx, recentCheckouts); err != nil {
 		return nil, fmt.Errorf("error preparing query RecentCheckouts: %w", err)
 	}
+	if q.recentPaidCheckoutStmt, err = db.PrepareContext(ctx, recentPaidCheckout); err != nil {
+		return nil, fmt.Errorf("error preparing query RecentPaidCheckout: %w", err)
+	}
 	if q.recentPaymentFailuresStmt, err = db.PrepareContext(ctx, recentPaymentFailures); err != nil {
 		return nil, fmt.Errorf("error preparing query RecentPaymentFailures: %w", err)
 	}
@@ -689,6 +692,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing recentCheckoutsStmt: %w", cerr)
 		}
 	}
+	if q.recentPaidCheckoutStmt != nil {
+		if cerr := q.recentPaidCheckoutStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing recentPaidCheckoutStmt: %w", cerr)
+		}
+	}
 	if q.recentPaymentFailuresStmt != nil {
 		if cerr := q.recentPaymentFailuresStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing recentPaymentFailuresStmt: %w", cerr)
@@ -903,6 +911,7 @@ type Queries struct {
 	productOrderLinesStmt           *sql.Stmt
 	putSettingStmt                  *sql.Stmt
 	recentCheckoutsStmt             *sql.Stmt
+	recentPaidCheckoutStmt          *sql.Stmt
 	recentPaymentFailuresStmt       *sql.Stmt
 	recordEventStmt                 *sql.Stmt
 	recordLoginFailureStmt          *sql.Stmt
@@ -1004,6 +1013,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		productOrderLinesStmt:           q.productOrderLinesStmt,
 		putSettingStmt:                  q.putSettingStmt,
 		recentCheckoutsStmt:             q.recentCheckoutsStmt,
+		recentPaidCheckoutStmt:          q.recentPaidCheckoutStmt,
 		recentPaymentFailuresStmt:       q.recentPaymentFailuresStmt,
 		recordEventStmt:                 q.recordEventStmt,
 		recordLoginFailureStmt:          q.recordLoginFailureStmt,

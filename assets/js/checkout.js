@@ -30,6 +30,17 @@
   card.on("change", function (event) {
     cardErrors.textContent = event.error ? event.error.message : "";
   });
+  // The button waits for the card field: without this script it stays
+  // disabled, and the page says card payment needs JavaScript.
+  card.on("ready", function () { button.disabled = false; });
+  // A page brought back from the browser's history (Back after paying)
+  // is never left spinning: ask the shop again, which shows the order
+  // if it was paid, or the live form if not.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      window.location.reload();
+    }
+  });
 
   function busy(on) {
     card.update({ disabled: on });

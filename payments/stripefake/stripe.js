@@ -1,6 +1,7 @@
 // A test Stripe.js for the fake Stripe: Stripe(key), elements().create("card")
-// with mount, on, update, and confirmCardPayment, which posts the card number
-// and the details the page passed to the fake. Tests only.
+// with mount, on (change, and ready after mount), update, and
+// confirmCardPayment, which posts the card number and the details the page
+// passed to the fake. Tests only.
 (function () {
   "use strict";
   var base = new URL(document.currentScript.src).origin;
@@ -24,6 +25,10 @@
     return {
       mount: function (target) {
         (typeof target === "string" ? document.querySelector(target) : target).appendChild(input);
+        // As Stripe's element does once its frame has loaded.
+        setTimeout(function () {
+          (handlers.ready || []).forEach(function (h) { h({ elementType: "card" }); });
+        }, 0);
       },
       on: function (event, handler) {
         (handlers[event] = handlers[event] || []).push(handler);
