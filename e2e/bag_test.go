@@ -155,3 +155,30 @@ func TestBagWithoutJavaScript(t *testing.T) {
 	}
 	screenshot(t, ctx, "bag-nojs.png")
 }
+
+// A shopper's double click on "Add to bag" (two clicks 80 ms apart, the
+// shop answering the first in between) adds once.
+func TestDoubleClickAddsOnce(t *testing.T) {
+	f := newBagFlow(t)
+	ctx := newBrowser(t, 60*time.Second)
+	do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", f.base, f.mug)))
+	waitTrue(t, ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
+	x := evalFloat(t, ctx, `(r => r.left + r.width / 2)(document.querySelector('#add-to-bag button[type="submit"]').getBoundingClientRect())`)
+	y := evalFloat(t, ctx, `(r => r.top + r.height / 2)(document.querySelector('#add-to-bag button[type="submit"]').getBoundingClientRect())`)
+	do(t, ctx, chromedp.MouseClickXY(x, y))
+	time.Sleep(80 * time.Millisecond)
+	do(t, ctx, chromedp.MouseClickXY(x, y, chromedp.ClickCount(2)))
+	waitTrue(t, ctx, "the mini bag", `document.querySelector("#toasts .bag-toast") !== null`)
+	time.Sleep(700 * time.Millisecond) // a second add, if one was sent, has landed
+	do(t, ctx, chromedp.Navigate(f.base+"/bag/"))
+	wantText(t, ctx, "#bag-badge .bag-total", "$17.60") // one mug and its delivery
+}
+
+func evalFloat(t *testing.T, ctx context.Context, expr string) float64 {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[float64](expr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}

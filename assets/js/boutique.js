@@ -68,6 +68,26 @@
     trimToasts();
   }
 
+  // A form marked data-once (Add to bag) takes no second click for a
+  // moment after its answer: the second click of a double click lands
+  // there, however fast the shop answered the first.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-once")) return;
+    form.classList.add("cooling");
+    setTimeout(function () { form.classList.remove("cooling"); }, 500);
+  });
+
+  // Good news closes by itself; errors stay until closed.
+  function closeGoodNewsLater() {
+    document.querySelectorAll("#toasts .toast.success:not([data-closing])").forEach(function (toast) {
+      toast.setAttribute("data-closing", "");
+      setTimeout(function () { toast.remove(); }, 8000);
+    });
+  }
+  document.addEventListener("htmx:afterSettle", closeGoodNewsLater);
+  document.addEventListener("DOMContentLoaded", closeGoodNewsLater);
+
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       document.querySelectorAll("#toasts .toast").forEach(function (t) { t.remove(); });
