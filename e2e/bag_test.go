@@ -182,3 +182,31 @@ func evalFloat(t *testing.T, ctx context.Context, expr string) float64 {
 	}
 	return v
 }
+
+// The bag's "+" clicked twice quickly adds two, and the line, the totals
+// and the badge agree with the bag; focus stays on the button.
+func TestBagStepsTwiceQuickly(t *testing.T) {
+	f := newBagFlow(t)
+	ctx := newBrowser(t, 60*time.Second)
+	do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", f.base, f.mug)))
+	waitTrue(t, ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
+	addToBag(t, ctx, "", "1")
+	waitTrue(t, ctx, "the mini bag", `document.querySelector("#toasts .bag-toast") !== null`)
+	do(t, ctx, chromedp.Navigate(f.base+"/bag/"))
+	waitTrue(t, ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
+	plus := f.mugLine() + ` button[aria-label^="One more"]`
+	x := evalFloat(t, ctx, `(r => r.left + r.width / 2)(document.querySelector('`+plus+`').getBoundingClientRect())`)
+	y := evalFloat(t, ctx, `(r => r.top + r.height / 2)(document.querySelector('`+plus+`').getBoundingClientRect())`)
+	do(t, ctx, chromedp.MouseClickXY(x, y))
+	do(t, ctx, chromedp.MouseClickXY(x, y, chromedp.ClickCount(2)))
+	waitTrue(t, ctx, "three mugs", `document.querySelector("`+f.mugLine()+` .line-qty")?.value === "3" && document.querySelector(".grand-total-amount")?.textContent === "$52.80"`)
+	time.Sleep(500 * time.Millisecond)                // nothing more is on its way
+	wantText(t, ctx, ".grand-total-amount", "$52.80") // 3 × $16.00 + 10%
+	wantText(t, ctx, "#bag-badge .bag-total", "$52.80")
+	if v := evalString(t, ctx, `document.querySelector("`+f.mugLine()+` .line-qty").value`); v != "3" {
+		t.Fatalf("the line reads %s", v)
+	}
+	if !evalBool(t, ctx, `document.activeElement?.matches('`+plus+`') ?? false`) {
+		t.Error("focus left the + button")
+	}
+}

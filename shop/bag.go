@@ -171,7 +171,14 @@ func (app *App) bagAdd(w http.ResponseWriter, r *http.Request) {
 }
 
 // bagAdjust is POST /bag/adjust/{id}/: quantity (0 removes), product_size.
+// The bag's "−" and "+" also send step (-1 or 1): with htmx the step is
+// applied to the line as it is then, so quick clicks all count; a plain
+// form post uses the quantity, which its freshly loaded page showed.
 func (app *App) bagAdjust(w http.ResponseWriter, r *http.Request) {
+	if step := r.PostFormValue("step"); isHTMX(r) && (step == "1" || step == "-1") {
+		app.stepLine(w, r, map[string]int64{"1": 1, "-1": -1}[step])
+		return
+	}
 	app.changeLine(w, r, func(name, size string) (int64, string, error) {
 		qty, err := cart.ParseQuantity(r.PostFormValue("quantity"), 0)
 		if err != nil {
@@ -237,7 +244,47 @@ func (app *App) changeLine(w http.ResponseWriter, r *http.Request, decide func(n
 		http.Redirect(w, r, views.BagURL, http.StatusSeeOther)
 		return
 	}
-	bag, err := app.loadBag(ctx, bagID)
+	app.lineChanged(w, r, bagID, product.ID, size, msg)
+}
+
+// stepLine moves a line by one, with htmx.
+func (app *App) stepLine(w http.ResponseWriter, r *http.Request, step int64) {
+	ctx := r.Context()
+	product, archived, ok := app.bagProduct(w, r, true)
+	if !ok {
+		return
+	}
+	size, err := cart.ParseSize(r.PostFormValue("product_size"), product.HasSizes == 1)
+	if err != nil {
+		app.toastError(w, r, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	if archived && step > 0 {
+		app.toastError(w, r, http.StatusUnprocessableEntity, "That product isn't available any more; you can only remove it.")
+		return
+	}
+	bagID := app.bagID(ctx)
+	qty, found, err := app.st.StepBagLine(ctx, bagID, product.ID, size, step)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	if !found {
+		app.toastError(w, r, http.StatusUnprocessableEntity, "That item isn't in your bag any more.")
+		return
+	}
+	msg := fmt.Sprintf("Updated %s to a quantity of %d", describe(product.Name, size), qty)
+	if qty == 0 {
+		msg = fmt.Sprintf("Removed %s from your bag", describe(product.Name, size))
+	}
+	app.lineChanged(w, r, bagID, product.ID, size, msg)
+}
+
+// lineChanged answers an htmx change to a line: the line's new quantity
+// and subtotal in place (or the line taken off), the totals, the badge
+// and a message; the whole bag when it is empty now.
+func (app *App) lineChanged(w http.ResponseWriter, r *http.Request, bagID string, productID int64, size, msg string) {
+	bag, err := app.loadBag(r.Context(), bagID)
 	if err != nil {
 		app.serverError(w, r, err)
 		return
@@ -250,16 +297,13 @@ func (app *App) changeLine(w http.ResponseWriter, r *http.Request, decide func(n
 		app.render(w, r, http.StatusOK, templ.Join(views.BagContents(bag, nosurf.Token(r)), badge, toast))
 		return
 	}
-	totals := views.BagTotals(bag, true)
+	line := views.BagLineGone(views.BagLine{ProductID: productID, Size: size}.ID())
 	for _, l := range bag.Lines {
-		if l.ProductID == product.ID && l.Size == size {
-			app.render(w, r, http.StatusOK, templ.Join(views.BagLineItem(l, nosurf.Token(r)), totals, badge, toast))
-			return
+		if l.ProductID == productID && l.Size == size {
+			line = views.BagLineUpdate(l)
 		}
 	}
-	// The line is gone: take it off the page.
-	w.Header().Set("HX-Reswap", "delete")
-	app.render(w, r, http.StatusOK, templ.Join(totals, badge, toast))
+	app.render(w, r, http.StatusOK, templ.Join(line, views.BagTotals(bag, true), badge, toast))
 }
 
 // bagProduct looks up the product a bag action names; when there is no

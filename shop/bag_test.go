@@ -133,7 +133,8 @@ func TestBagWithHTMX(t *testing.T) {
 	if res.status != http.StatusOK {
 		t.Fatalf("htmx adjust: %d", res.status)
 	}
-	for _, want := range []string{`<li id="bag-line-1-S"`, `id="bag-totals" class="bag-totals" hx-swap-oob="true"`,
+	for _, want := range []string{`id="bag-line-1-S-qty"`, `value="2"`, `id="bag-line-1-S-subtotal" hx-swap-oob="true"`,
+		`id="bag-totals" class="bag-totals" hx-swap-oob="true"`,
 		`class="grand grand-total-amount">$72.00<`, `hx-swap-oob="afterbegin:#toasts"`, "to a quantity of 2"} {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("htmx adjust answer lacks %s", want)
@@ -143,9 +144,19 @@ func TestBagWithHTMX(t *testing.T) {
 		t.Error("the adjust answer carries other lines")
 	}
 
+	// Steps count from the line as it is, each one: two "+" from a page
+	// that showed 2 make 4.
+	for range 2 {
+		s.post("/bag/adjust/1/", form("csrf_token", tok, "product_size", "S", "quantity", "3", "step", "1"), true)
+	}
+	if res := s.post("/bag/adjust/1/", form("csrf_token", tok, "product_size", "S", "quantity", "3", "step", "-1"), true); !strings.Contains(res.body, "to a quantity of 3") {
+		t.Fatalf("steps from 2: +1, +1, -1 gave %s", res.body)
+	}
+	wantLines(t, s, map[string]int64{"1/S": 3, "2/": 1})
+
 	res = s.post("/bag/remove/2/", form("csrf_token", tok), true)
-	if res.status != http.StatusOK || res.header.Get("HX-Reswap") != "delete" {
-		t.Fatalf("htmx remove: %d, HX-Reswap %q", res.status, res.header.Get("HX-Reswap"))
+	if res.status != http.StatusOK || !strings.Contains(res.body, `<li id="bag-line-2-none" hx-swap-oob="delete">`) {
+		t.Fatalf("htmx remove: %d\n%s", res.status, res.body)
 	}
 	if !strings.Contains(res.body, `id="bag-totals"`) || !strings.Contains(res.body, "Removed Zebra Mug") {
 		t.Error("htmx remove answer lacks the totals or the message")

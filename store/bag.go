@@ -40,3 +40,29 @@ func (s *Store) SetBagLine(ctx context.Context, bagID string, productID int64, s
 	})
 	return changed > 0, err
 }
+
+// StepBagLine moves a line of a bag by step (+1 or -1, or any other),
+// from whatever it holds when the write runs, within 0 and MaxQuantity;
+// at 0 the line goes. It reports the line's new quantity, and whether the
+// line was there. Steps that arrive together all count.
+func (s *Store) StepBagLine(ctx context.Context, bagID string, productID int64, size string, step int64) (qty int64, found bool, err error) {
+	err = s.Write(ctx, func(ctx context.Context, tx *Tx) error {
+		cur, err := tx.GetBagLineQuantity(ctx, GetBagLineQuantityParams{BagID: bagID, ProductID: productID, Size: size})
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		found, qty = true, min(max(cur+step, 0), maxLineQuantity)
+		if qty == 0 {
+			_, err = tx.DeleteBagLine(ctx, DeleteBagLineParams{BagID: bagID, ProductID: productID, Size: size})
+		} else if qty != cur {
+			_, err = tx.SetBagLineQuantity(ctx, SetBagLineQuantityParams{Quantity: qty, BagID: bagID, ProductID: productID, Size: size})
+		}
+		return err
+	})
+	return qty, found, err
+}
+
+// maxLineQuantity is the bag_lines CHECK's bound (cart.MaxQuantity).
+const maxLineQuantity = 99
