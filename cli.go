@@ -88,6 +88,9 @@ Environment:
   BOUTIQUE_NEW_PAYMENTS_PER_ADDRESS      address, may start in an hour (default
                                          10 and 30; 0 for no limit)
   BOUTIQUE_CONTACT_EMAIL                 address emails give shoppers
+  BOUTIQUE_TIME_ZONE                     the shop's time zone for the times pages
+                                         and emails show, such as Europe/Dublin
+                                         (default UTC)
   SMTP_HOST, SMTP_PORT (587), SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM
                                          mail server for the shop's emails;
                                          without SMTP_HOST emails are logged

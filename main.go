@@ -7,6 +7,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// The time zones, inside the binary: BOUTIQUE_TIME_ZONE works on a
+	// machine (or container) without its own zoneinfo.
+	_ "time/tzdata"
 )
 
 func main() {

@@ -26,7 +26,7 @@ func (o *Orders) confirmationEmail(ord store.Order, lines []Line) (string, strin
 	var b strings.Builder
 	fmt.Fprintf(&b, "Hello %s,\n\n", cmp.Or(ord.FullName.String, "there"))
 	fmt.Fprintf(&b, "Thank you for your order. Here is what you bought.\n\n")
-	fmt.Fprintf(&b, "Order number: %s\nOrder date: %s\n\n", ord.OrderNumber, OrderDate(ord.CreatedAt))
+	fmt.Fprintf(&b, "Order number: %s\nOrder date: %s\n\n", ord.OrderNumber, OrderDate(ord.CreatedAt, o.cfg.TimeZone))
 	for _, l := range lines {
 		size := ""
 		if l.Size != "" {
@@ -52,13 +52,17 @@ func (o *Orders) confirmationEmail(ord store.Order, lines []Line) (string, strin
 	return "Boutique order confirmation " + ord.OrderNumber, b.String()
 }
 
-// OrderDate shows an order's time, as SQLite recorded it in UTC.
-func OrderDate(createdAt string) string {
-	t, err := store.ParseTime(createdAt)
+// OrderDate shows a time the database recorded (in UTC) in the shop's
+// time zone, naming the zone.
+func OrderDate(at string, loc *time.Location) string {
+	t, err := store.ParseTime(at)
 	if err != nil {
-		return createdAt
+		return at
 	}
-	return t.Format("2 January 2006, 15:04 UTC")
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("2 January 2006, 15:04 MST")
 }
 
 // MarkShipped marks a paid order shipped with a tracking note, and emails

@@ -6,6 +6,7 @@ package orders
 import (
 	"io"
 	"log/slog"
+	"time"
 
 	"boutique/payments"
 	"boutique/store"
@@ -16,6 +17,8 @@ type Config struct {
 	Rules
 	// ContactEmail is the address emails give shoppers to write to.
 	ContactEmail string
+	// TimeZone is the shop's, for the times its emails give.
+	TimeZone *time.Location
 }
 
 // Orders records orders and what happens to them.

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"boutique/cart"
 	"boutique/payments"
@@ -139,5 +140,18 @@ func TestReadBag(t *testing.T) {
 	}
 	if b := ReadBag(payments.Intent{Metadata: map[string]string{"bag_parts": "1", "bag": "not json"}}); b.Err == nil || b.JSON != "[]" {
 		t.Fatalf("an unreadable bag: %+v", b)
+	}
+}
+
+// Times are shown in the shop's zone, named.
+func TestOrderDateInTheShopsZone(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for loc, want := range map[*time.Location]string{nil: "1 December 2026, 12:00 UTC", ny: "1 December 2026, 07:00 EST"} {
+		if got := OrderDate("2026-12-01T12:00:00.000Z", loc); got != want {
+			t.Errorf("OrderDate in %v = %q, want %q", loc, got, want)
+		}
 	}
 }

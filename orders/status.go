@@ -14,6 +14,23 @@ import (
 // nothing paid-for goes back to shipped.
 var statuses = []string{"paid", "shipped", "partially_refunded", "refunded", "disputed"}
 
+// StatusLabel is how a shopper is told an order's status.
+func StatusLabel(status string) string {
+	switch status {
+	case "paid":
+		return "Paid, being prepared"
+	case "shipped":
+		return "Shipped"
+	case "partially_refunded":
+		return "Partly refunded"
+	case "refunded":
+		return "Refunded"
+	case "disputed":
+		return "Payment disputed"
+	}
+	return status
+}
+
 // Statuses lists them, weakest first.
 func Statuses() []string { return slices.Clone(statuses) }
 

@@ -88,3 +88,7 @@ RETURNING username, email, password_hash;
 
 -- name: UsernameTaken :one
 SELECT CAST(EXISTS (SELECT 1 FROM users WHERE username = ? COLLATE NOCASE) AS INTEGER);
+
+-- name: ResetLinkUsable :one
+SELECT CAST(EXISTS (SELECT 1 FROM password_resets
+    WHERE token_hash = @token_hash AND used_at IS NULL AND expires_at > @now) AS INTEGER);

@@ -471,20 +471,37 @@ func resetConfirmForm(token string, errs map[string]string) views.AccountForm {
 // linkTokenPattern is the form of newLinkToken's tokens.
 var linkTokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
 
+// passwordResetConfirmPage is the page a reset link opens: the new
+// password form, or, for a link that is spent, expired or mangled, why it
+// does not work and the form to ask for another.
 func (app *App) passwordResetConfirmPage(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	if !linkTokenPattern.MatchString(token) {
-		app.notFound(w, r)
+	usable := int64(0)
+	if linkTokenPattern.MatchString(token) {
+		var err error
+		if usable, err = app.q.ResetLinkUsable(r.Context(), store.ResetLinkUsableParams{TokenHash: tokenHash(token), Now: store.Time(time.Now())}); err != nil {
+			app.serverError(w, r, err)
+			return
+		}
+	}
+	if usable != 1 {
+		app.linkSpent(w, r)
 		return
 	}
 	app.renderAccount(w, r, http.StatusOK, resetConfirmForm(token, nil))
+}
+
+// linkSpent answers a reset link that no longer works.
+func (app *App) linkSpent(w http.ResponseWriter, r *http.Request) {
+	app.renderAccount(w, r, http.StatusGone, resetRequestForm("", ""), views.Message{Level: "error",
+		Text: "That link has expired or has been used already: a reset link works once, for an hour. Ask for a new one below."})
 }
 
 func (app *App) passwordResetConfirm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	token := r.PathValue("token")
 	if !linkTokenPattern.MatchString(token) {
-		app.notFound(w, r)
+		app.linkSpent(w, r)
 		return
 	}
 	if msg := checkPassword(r.PostFormValue("password1"), r.PostFormValue("password2")); msg != "" {
@@ -506,8 +523,7 @@ func (app *App) passwordResetConfirm(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	if errors.Is(err, sql.ErrNoRows) {
-		app.renderAccount(w, r, http.StatusGone, resetRequestForm("", ""),
-			views.Message{Level: "error", Text: "That link has expired or has been used already. Ask for a new one below."})
+		app.linkSpent(w, r)
 		return
 	} else if err != nil {
 		app.serverError(w, r, err)

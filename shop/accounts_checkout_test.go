@@ -135,8 +135,12 @@ func TestOrderConfirmationsAreTheirOwnersOnly(t *testing.T) {
 	if !strings.Contains(profile, number[:8]+"…") || !strings.Contains(profile, `title="`+number+`"`) {
 		t.Fatal("the order is not in the history")
 	}
-	if res := s.get("/profile/order_history/" + number + "/"); res.status != http.StatusOK || !strings.Contains(res.body, "This is a past confirmation") {
-		t.Fatalf("history page: %d", res.status)
+	if res := s.get("/profile/order_history/" + number + "/"); res.status != http.StatusOK || !strings.Contains(res.body, "This is a past confirmation") ||
+		!strings.Contains(res.body, `<dd id="order-status">Paid, being prepared</dd>`) {
+		t.Fatalf("history page: %d, or no status", res.status)
+	}
+	if !strings.Contains(profile, "<td>Paid, being prepared</td>") {
+		t.Fatal("the history lacks the order's status")
 	}
 	// Another user sees neither page.
 	other := s.another()

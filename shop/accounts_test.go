@@ -529,6 +529,14 @@ func TestPasswordResetByEmailedLink(t *testing.T) {
 	if res := s.logIn("ada", "another pass"); res.status == http.StatusSeeOther {
 		t.Fatal("an expired link changed the password")
 	}
+	// Opening a spent, expired or mangled link says why it does not work
+	// and offers a new one.
+	for _, l := range []string{link, link2, "/accounts/password/reset/not-a-token/"} {
+		if res := s.get(l); res.status != http.StatusGone || !strings.Contains(res.body, "works once, for an hour") ||
+			!strings.Contains(res.body, "Email me a link") {
+			t.Errorf("GET %s: %d", l, res.status)
+		}
+	}
 }
 
 func TestProfilePagesNeedALogIn(t *testing.T) {

@@ -505,20 +505,47 @@ func (app *App) checkoutSuccess(w http.ResponseWriter, r *http.Request) {
 		app.notFound(w, r)
 		return
 	}
-	lines, err := app.q.ListOrderLines(ctx, order.ID)
+	v, err := app.shopperOrder(ctx, order)
 	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
 	app.renderPage(w, r, http.StatusOK, "Thank you", func(c views.Chrome) templ.Component {
-		return views.SuccessPage(c, app.orderView(order, lines), false)
+		return views.SuccessPage(c, v, false)
 	})
+}
+
+// shopperOrder is an order as its shopper sees it: the order, and how far
+// it has come (paid, shipped with its tracking note, refunded...).
+func (app *App) shopperOrder(ctx context.Context, o store.Order) (views.Order, error) {
+	lines, err := app.q.ListOrderLines(ctx, o.ID)
+	if err != nil {
+		return views.Order{}, err
+	}
+	history, err := app.q.ListStatusHistory(ctx, o.ID)
+	if err != nil {
+		return views.Order{}, err
+	}
+	v := app.orderView(o, lines)
+	v.Status = orders.StatusLabel(o.Status)
+	v.Progress = []views.OrderStep{{What: orders.StatusLabel("paid"), At: v.Date}}
+	for _, h := range history {
+		if strings.Contains(h.Note.String, "not applied") {
+			continue // news that did not change the order
+		}
+		step := views.OrderStep{What: orders.StatusLabel(h.Status), At: orders.OrderDate(h.ChangedAt, app.cfg.TimeZone)}
+		if h.Status == "shipped" {
+			step.Note = h.Note.String // the owner's tracking note
+		}
+		v.Progress = append(v.Progress, step)
+	}
+	return v, nil
 }
 
 func (app *App) orderView(o store.Order, lines []store.OrderLineItem) views.Order {
 	cur := o.Currency
 	v := views.Order{
-		Number: o.OrderNumber, Date: orders.OrderDate(o.CreatedAt),
+		Number: o.OrderNumber, Date: orders.OrderDate(o.CreatedAt, app.cfg.TimeZone),
 		FullName: o.FullName.String, Email: o.Email.String, Phone: o.PhoneNumber.String,
 		Street1: o.StreetAddress1.String, Street2: o.StreetAddress2.String, Town: o.TownOrCity.String,
 		County: o.County.String, Postcode: o.Postcode.String, Country: cmp.Or(countries.Name(o.Country.String), o.Country.String),

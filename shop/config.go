@@ -40,6 +40,9 @@ type Config struct {
 	StripeWHAllowOtherAPIVersion bool
 	// ContactEmail is the address shoppers can write to; emails name it.
 	ContactEmail string
+	// TimeZone is the shop's, for the times pages and emails show
+	// (BOUTIQUE_TIME_ZONE, an IANA name; UTC when nil).
+	TimeZone *time.Location
 	// SMTP is the mail server; without a host, email is logged instead.
 	SMTP orders.SMTPConfig
 	// OutboxRetry is the first delay before a failed email is tried
@@ -66,7 +69,7 @@ type Config struct {
 
 // Orders is what the order domain reads of the configuration.
 func (c Config) Orders() orders.Config {
-	return orders.Config{Rules: orders.Rules{Currency: c.Currency, Delivery: c.Delivery}, ContactEmail: c.ContactEmail}
+	return orders.Config{Rules: orders.Rules{Currency: c.Currency, Delivery: c.Delivery}, ContactEmail: c.ContactEmail, TimeZone: c.TimeZone}
 }
 
 // PaymentsEnabled says whether both Stripe API keys are set.
@@ -95,6 +98,14 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			c.Currency, strings.Join(cart.Currencies(), ", "))
 	}
 	c.ContactEmail = cmp.Or(strings.TrimSpace(getenv("BOUTIQUE_CONTACT_EMAIL")), "hello@boutique.example")
+	c.TimeZone = time.UTC
+	if tz := strings.TrimSpace(getenv("BOUTIQUE_TIME_ZONE")); tz != "" {
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
+			return c, fmt.Errorf("BOUTIQUE_TIME_ZONE %q is not a time zone such as Europe/Dublin: %w", tz, err)
+		}
+		c.TimeZone = loc
+	}
 	c.SMTP = orders.SMTPConfig{
 		Host:     strings.TrimSpace(getenv("SMTP_HOST")),
 		Port:     587,

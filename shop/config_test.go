@@ -37,3 +37,16 @@ func TestConfigCurrencies(t *testing.T) {
 		t.Fatal("a threshold in fractions of a yen was taken")
 	}
 }
+
+func TestConfigTimeZone(t *testing.T) {
+	c, err := shop.ConfigFromEnv(env("BOUTIQUE_TIME_ZONE", "Europe/Dublin"))
+	if err != nil || c.TimeZone.String() != "Europe/Dublin" {
+		t.Fatalf("%v, %v", c.TimeZone, err)
+	}
+	if c, err := shop.ConfigFromEnv(env()); err != nil || c.TimeZone.String() != "UTC" {
+		t.Fatalf("the default: %v, %v", c.TimeZone, err)
+	}
+	if _, err := shop.ConfigFromEnv(env("BOUTIQUE_TIME_ZONE", "Mars/Olympus")); err == nil || !strings.Contains(err.Error(), "not a time zone") {
+		t.Fatalf("an unknown zone: %v", err)
+	}
+}

@@ -148,7 +148,7 @@ func (app *App) ownerPayments(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, f := range failures {
 		p.Failures = append(p.Failures, views.FailureRow{PID: f.PaymentIntentID, Reason: f.Reason, Code: f.Code,
-			Amount: cart.Format(f.Amount, f.Currency), At: orders.OrderDate(f.FailedAt)})
+			Amount: cart.Format(f.Amount, f.Currency), At: orders.OrderDate(f.FailedAt, app.cfg.TimeZone)})
 	}
 	flagged, err := app.q.FlaggedOrders(ctx)
 	if err != nil {
@@ -156,7 +156,7 @@ func (app *App) ownerPayments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, f := range flagged {
-		p.Flagged = append(p.Flagged, views.FlagRow{Number: f.OrderNumber, At: orders.OrderDate(f.CreatedAt), Reason: f.ReviewReason,
+		p.Flagged = append(p.Flagged, views.FlagRow{Number: f.OrderNumber, At: orders.OrderDate(f.CreatedAt, app.cfg.TimeZone), Reason: f.ReviewReason,
 			Paid: cart.Format(f.AmountPaid, f.Currency)})
 	}
 	last, err := app.q.LastEventAt(ctx)
@@ -166,7 +166,7 @@ func (app *App) ownerPayments(w http.ResponseWriter, r *http.Request) {
 	}
 	p.LastWebhook = "never"
 	if last != "" {
-		p.LastWebhook = orders.OrderDate(last)
+		p.LastWebhook = orders.OrderDate(last, app.cfg.TimeZone)
 	}
 	dayAgo := store.Time(time.Now().Add(-24 * time.Hour))
 	checkouts, err := app.q.CheckoutsSince(ctx, dayAgo)

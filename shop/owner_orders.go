@@ -44,7 +44,7 @@ func (app *App) ownerOrders(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, o := range rows {
-		v.Rows = append(v.Rows, views.OwnerOrderRow{Number: o.OrderNumber, Date: orders.OrderDate(o.CreatedAt), Name: o.FullName.String,
+		v.Rows = append(v.Rows, views.OwnerOrderRow{Number: o.OrderNumber, Date: orders.OrderDate(o.CreatedAt, app.cfg.TimeZone), Name: o.FullName.String,
 			Email: o.Email.String, GrandTotal: cart.Format(o.GrandTotal, o.Currency), Status: o.Status, Flagged: o.ReviewReason.Valid})
 	}
 	app.renderPage(w, r, http.StatusOK, "Orders", func(c views.Chrome) templ.Component { return views.OwnerOrderList(c, v) })
@@ -69,9 +69,9 @@ func (app *App) ownerOrder(w http.ResponseWriter, r *http.Request) {
 	}
 	v := views.OwnerOrder{Order: app.orderView(o, lines), Status: o.Status, Review: o.ReviewReason.String, PID: o.StripePid,
 		StripeURL: stripeDashboardURL(o.StripePid, isLiveKey(app.cfg.StripeSecretKey)), Paid: cart.Format(o.AmountPaid, o.Currency)}
-	v.History = append(v.History, views.HistoryRow{Status: "paid", Note: "recorded from the " + o.Source, At: orders.OrderDate(o.CreatedAt)})
+	v.History = append(v.History, views.HistoryRow{Status: "paid", Note: "recorded from the " + o.Source, At: orders.OrderDate(o.CreatedAt, app.cfg.TimeZone)})
 	for _, h := range history {
-		v.History = append(v.History, views.HistoryRow{Status: h.Status, Note: h.Note.String, By: h.ChangedBy.String, At: orders.OrderDate(h.ChangedAt)})
+		v.History = append(v.History, views.HistoryRow{Status: h.Status, Note: h.Note.String, By: h.ChangedBy.String, At: orders.OrderDate(h.ChangedAt, app.cfg.TimeZone)})
 	}
 	if o.UserID.Valid {
 		if u, err := app.q.GetUserByID(ctx, o.UserID.Int64); err == nil {

@@ -325,6 +325,14 @@ func TestOwnerOrdersShippingAndPaymentsHealth(t *testing.T) {
 	if page := s.get("/owner/orders/" + number + "/").body; !strings.Contains(page, "Parcel 12345 with An Post") || !strings.Contains(page, "by owner") {
 		t.Fatal("the status history lacks the shipment")
 	}
+	// The shopper follows the order on its confirmation: the status, each
+	// step with its time, and the tracking note.
+	confirmation := buyer.get("/checkout/checkout_success/" + number + "/").body
+	for _, want := range []string{`<dd id="order-status">Shipped</dd>`, "Paid, being prepared", "Parcel 12345 with An Post", "Continue shopping"} {
+		if !strings.Contains(confirmation, want) {
+			t.Errorf("the shopper's confirmation lacks %s", want)
+		}
+	}
 
 	health := s.get("/owner/payments/").body
 	for _, want := range []string{"Your card was declined.", pidOf(sec2), number[:8], "paid $1.00 but the bag came to $2.00"} {

@@ -59,8 +59,8 @@ func (app *App) renderProfile(w http.ResponseWriter, r *http.Request, status int
 	}
 	for _, o := range placed {
 		v.Orders = append(v.Orders, views.OrderSummary{
-			Number: o.OrderNumber, Short: o.OrderNumber[:8] + "…", Date: orders.OrderDate(o.CreatedAt),
-			Items: o.Items, GrandTotal: cart.Format(o.GrandTotal, o.Currency), Status: o.Status,
+			Number: o.OrderNumber, Short: o.OrderNumber[:8] + "…", Date: orders.OrderDate(o.CreatedAt, app.cfg.TimeZone),
+			Items: o.Items, GrandTotal: cart.Format(o.GrandTotal, o.Currency), Status: orders.StatusLabel(o.Status),
 		})
 	}
 	app.render(w, r, status, views.ProfilePage(c, v))
@@ -110,13 +110,13 @@ func (app *App) orderHistory(w http.ResponseWriter, r *http.Request) {
 		app.notFound(w, r)
 		return
 	}
-	lines, err := app.q.ListOrderLines(r.Context(), order.ID)
+	v, err := app.shopperOrder(r.Context(), order)
 	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
 	app.renderPage(w, r, http.StatusOK, "Order "+number[:8], func(c views.Chrome) templ.Component {
-		return views.SuccessPage(c, app.orderView(order, lines), true)
+		return views.SuccessPage(c, v, true)
 	})
 }
 

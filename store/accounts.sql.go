@@ -276,6 +276,23 @@ func (q *Queries) RecordLoginFailure(ctx context.Context, key string) error {
 	return err
 }
 
+const resetLinkUsable = `-- name: ResetLinkUsable :one
+SELECT CAST(EXISTS (SELECT 1 FROM password_resets
+    WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2) AS INTEGER)
+`
+
+type ResetLinkUsableParams struct {
+	TokenHash string
+	Now       string
+}
+
+func (q *Queries) ResetLinkUsable(ctx context.Context, arg ResetLinkUsableParams) (int64, error) {
+	row := q.queryRow(ctx, q.resetLinkUsableStmt, resetLinkUsable, arg.TokenHash, arg.Now)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const revokePasswordResets = `-- name: RevokePasswordResets :exec
 UPDATE password_resets SET used_at = ?1 WHERE user_id = ?2 AND used_at IS NULL
 `

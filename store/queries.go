@@ -273,6 +273,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.renameCategoryStmt, err = db.PrepareContext(ctx, renameCategory); err != nil {
 		return nil, fmt.Errorf("error preparing query RenameCategory: %w", err)
 	}
+	if q.resetLinkUsableStmt, err = db.PrepareContext(ctx, resetLinkUsable); err != nil {
+		return nil, fmt.Errorf("error preparing query ResetLinkUsable: %w", err)
+	}
 	if q.revokePasswordResetsStmt, err = db.PrepareContext(ctx, revokePasswordResets); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokePasswordResets: %w", err)
 	}
@@ -732,6 +735,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing renameCategoryStmt: %w", cerr)
 		}
 	}
+	if q.resetLinkUsableStmt != nil {
+		if cerr := q.resetLinkUsableStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing resetLinkUsableStmt: %w", cerr)
+		}
+	}
 	if q.revokePasswordResetsStmt != nil {
 		if cerr := q.revokePasswordResetsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokePasswordResetsStmt: %w", cerr)
@@ -919,6 +927,7 @@ type Queries struct {
 	recordThrottleEventStmt         *sql.Stmt
 	releaseEmailsStmt               *sql.Stmt
 	renameCategoryStmt              *sql.Stmt
+	resetLinkUsableStmt             *sql.Stmt
 	revokePasswordResetsStmt        *sql.Stmt
 	searchProductsStmt              *sql.Stmt
 	setBagLineQuantityStmt          *sql.Stmt
@@ -1021,6 +1030,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		recordThrottleEventStmt:         q.recordThrottleEventStmt,
 		releaseEmailsStmt:               q.releaseEmailsStmt,
 		renameCategoryStmt:              q.renameCategoryStmt,
+		resetLinkUsableStmt:             q.resetLinkUsableStmt,
 		revokePasswordResetsStmt:        q.revokePasswordResetsStmt,
 		searchProductsStmt:              q.searchProductsStmt,
 		setBagLineQuantityStmt:          q.setBagLineQuantityStmt,

@@ -272,7 +272,15 @@ type Order struct {
 	Total      string
 	Delivery   string
 	GrandTotal string
+	// Status and Progress are what a shopper is told of the order's
+	// fate: its status now, and each step with its time (a shipment
+	// with the owner's tracking note).
+	Status   string
+	Progress []OrderStep
 }
+
+// An OrderStep is one step of an order's progress.
+type OrderStep struct{ What, At, Note string }
 
 // An OrderLine as ordered.
 type OrderLine struct {
