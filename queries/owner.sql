@@ -85,3 +85,11 @@ SELECT CAST(COUNT(*) AS INTEGER) FROM checkouts WHERE created_at >= ?;
 
 -- name: MakeStaff :execrows
 UPDATE users SET is_staff = 1 WHERE username = ? COLLATE NOCASE;
+
+-- name: OrdersToShip :many
+-- Paid orders waiting to be shipped, oldest first.
+SELECT order_number, created_at, full_name, grand_total, currency
+FROM orders
+WHERE status = 'paid'
+ORDER BY created_at, id
+LIMIT @max;

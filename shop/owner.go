@@ -71,6 +71,9 @@ func (app *App) staffOnly(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// maxToShip is how many paid orders waiting to ship the dashboard lists.
+const maxToShip = 50
+
 func (app *App) ownerDashboard(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := time.Now().UTC()
@@ -92,6 +95,15 @@ func (app *App) ownerDashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Revenue30 = app.money(revenue)
 	d.MaxRevenue = app.money(max)
+	toShip, err := app.q.OrdersToShip(ctx, maxToShip)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	for _, o := range toShip {
+		d.ToShip = append(d.ToShip, views.OwnerOrderRow{Number: o.OrderNumber, Date: orders.OrderDate(o.CreatedAt, app.cfg.TimeZone),
+			Name: o.FullName.String, GrandTotal: cart.Format(o.GrandTotal, o.Currency)})
+	}
 	// 30 bars across 590 units, up to 176 units tall above the axis at 200.
 	const left, width, top, height = 40.0, 590.0, 24.0, 176.0
 	slot := width / 30

@@ -312,12 +312,30 @@ func TestOwnerOrdersShippingAndPaymentsHealth(t *testing.T) {
 			t.Errorf("order page lacks %s", want)
 		}
 	}
+	toShip := func() string {
+		page := s.get("/owner/").body
+		i := strings.Index(page, `id="to-ship"`)
+		if i < 0 {
+			t.Fatal("no to-ship list on the dashboard")
+		}
+		return page[i : i+strings.Index(page[i:], "</section>")]
+	}
+	if list := toShip(); !strings.Contains(list, number[:8]) || !strings.Contains(list, "To ship (1)") {
+		t.Fatalf("the paid order is not in the to-ship list:\n%s", list)
+	}
+	if dash := s.get("/owner/").body; !strings.Contains(dash, `<a href="/owner/" aria-current="page">Dashboard</a>`) ||
+		strings.Contains(dash, `aria-current>`) {
+		t.Fatal("the owner tabs do not mark the current page")
+	}
 	stok := s.csrfToken("/owner/orders/" + number + "/")
 	if res := s.post("/owner/orders/"+number+"/ship/", form("csrf_token", stok, "tracking_note", "Parcel 12345 with An Post"), false); res.status != http.StatusSeeOther {
 		t.Fatalf("ship: %d", res.status)
 	}
 	if s.order(pid).status != "shipped" {
 		t.Fatal("not shipped")
+	}
+	if list := toShip(); strings.Contains(list, number[:8]) || !strings.Contains(list, "Every paid order has shipped") {
+		t.Fatal("a shipped order is still in the to-ship list")
 	}
 	if s.count(`SELECT COUNT(*) FROM outbox WHERE recipient = 'ada@example.com' AND subject LIKE '%has shipped' AND body LIKE '%Parcel 12345 with An Post%'`) != 1 {
 		t.Fatal("no shipping email in the outbox")

@@ -315,6 +315,52 @@ func (q *Queries) OrderCountsByStatus(ctx context.Context) ([]OrderCountsByStatu
 	return items, nil
 }
 
+const ordersToShip = `-- name: OrdersToShip :many
+SELECT order_number, created_at, full_name, grand_total, currency
+FROM orders
+WHERE status = 'paid'
+ORDER BY created_at, id
+LIMIT ?1
+`
+
+type OrdersToShipRow struct {
+	OrderNumber string
+	CreatedAt   string
+	FullName    sql.NullString
+	GrandTotal  int64
+	Currency    string
+}
+
+// Paid orders waiting to be shipped, oldest first.
+func (q *Queries) OrdersToShip(ctx context.Context, max int64) ([]OrdersToShipRow, error) {
+	rows, err := q.query(ctx, q.ordersToShipStmt, ordersToShip, max)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []OrdersToShipRow{}
+	for rows.Next() {
+		var i OrdersToShipRow
+		if err := rows.Scan(
+			&i.OrderNumber,
+			&i.CreatedAt,
+			&i.FullName,
+			&i.GrandTotal,
+			&i.Currency,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const ownerCountOrders = `-- name: OwnerCountOrders :one
 SELECT CAST(COUNT(*) AS INTEGER) FROM orders
 WHERE (CAST(?1 AS TEXT) = '' OR status = ?1)

@@ -225,6 +225,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.orderCountsByStatusStmt, err = db.PrepareContext(ctx, orderCountsByStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query OrderCountsByStatus: %w", err)
 	}
+	if q.ordersToShipStmt, err = db.PrepareContext(ctx, ordersToShip); err != nil {
+		return nil, fmt.Errorf("error preparing query OrdersToShip: %w", err)
+	}
 	if q.outboxBacklogStmt, err = db.PrepareContext(ctx, outboxBacklog); err != nil {
 		return nil, fmt.Errorf("error preparing query OutboxBacklog: %w", err)
 	}
@@ -655,6 +658,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing orderCountsByStatusStmt: %w", cerr)
 		}
 	}
+	if q.ordersToShipStmt != nil {
+		if cerr := q.ordersToShipStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ordersToShipStmt: %w", cerr)
+		}
+	}
 	if q.outboxBacklogStmt != nil {
 		if cerr := q.outboxBacklogStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing outboxBacklogStmt: %w", cerr)
@@ -911,6 +919,7 @@ type Queries struct {
 	markEmailSentStmt               *sql.Stmt
 	moveOrderStatusStmt             *sql.Stmt
 	orderCountsByStatusStmt         *sql.Stmt
+	ordersToShipStmt                *sql.Stmt
 	outboxBacklogStmt               *sql.Stmt
 	ownerCountOrdersStmt            *sql.Stmt
 	ownerGetProductStmt             *sql.Stmt
@@ -1014,6 +1023,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		markEmailSentStmt:               q.markEmailSentStmt,
 		moveOrderStatusStmt:             q.moveOrderStatusStmt,
 		orderCountsByStatusStmt:         q.orderCountsByStatusStmt,
+		ordersToShipStmt:                q.ordersToShipStmt,
 		outboxBacklogStmt:               q.outboxBacklogStmt,
 		ownerCountOrdersStmt:            q.ownerCountOrdersStmt,
 		ownerGetProductStmt:             q.ownerGetProductStmt,

@@ -1,5 +1,7 @@
 package views
 
+import "github.com/a-h/templ"
+
 // OwnerProductRow is a product in the owner's list.
 type OwnerProductRow struct {
 	ID       int64
@@ -78,6 +80,8 @@ type Dashboard struct {
 	Revenue30   string
 	BestSellers []BestSeller
 	Counts      []StatusCount
+	// ToShip are paid orders not yet shipped, oldest first.
+	ToShip []OwnerOrderRow
 }
 
 // DayBar is one day of the chart, laid out in SVG units.
@@ -114,3 +118,12 @@ type FailureRow struct{ PID, Reason, Code, Amount, At string }
 
 // FlagRow is an order flagged for review.
 type FlagRow struct{ Number, At, Reason, Paid string }
+
+// currentPage marks the owner tab of the page shown, for the CSS and for
+// screen readers: aria-current="page", or nothing.
+func currentPage(current bool) templ.Attributes {
+	if current {
+		return templ.Attributes{"aria-current": "page"}
+	}
+	return templ.Attributes{}
+}
