@@ -671,11 +671,13 @@ func TestLogInTimingDoesNotTellWhichAccountsExist(t *testing.T) {
 		attempt(1000+i, fmt.Sprintf("nobody%d", i), "wrong password")
 	}
 	for i := range 20 {
-		// A fresh name each time for the unknown account, and the known
-		// one with its password (a failure would be throttled after five),
-		// each from an address of its own: every attempt checks one hash.
+		// A guess at a fresh name each time for the unknown account, and
+		// at ada's password for the known one, as an attacker probing
+		// for accounts would, each from an address of its own (so no
+		// throttle plays a part): every attempt checks one hash and
+		// records one failure.
 		unknown = append(unknown, attempt(2*i, fmt.Sprintf("ghost%d", i), "wrong password"))
-		known = append(known, attempt(2*i+1, "ada", "correct horse"))
+		known = append(known, attempt(2*i+1, "ada", "wrong password"))
 	}
 	k, u := median(known), median(unknown)
 	t.Logf("median log-in: existing account %s, unknown %s", k, u)
