@@ -11,6 +11,7 @@ require (
 	github.com/justinas/nosurf v1.2.0
 	github.com/klauspost/compress v1.20.4
 	github.com/stripe/stripe-go/v76 v76.25.0
+	github.com/yuin/goldmark v1.8.7
 	golang.org/x/crypto v0.59.0
 	golang.org/x/text v0.44.0
 	modernc.org/sqlite v1.62.0

@@ -46,7 +46,7 @@ func TestEveryPageFitsAPhone(t *testing.T) {
 
 	pages := []struct{ name, path string }{
 		{"home", "/"}, {"products", "/products/"}, {"product", fmt.Sprintf("/products/%d/", mug)},
-		{"bag", "/bag/"}, {"checkout", "/checkout/"}, {"login", "/accounts/login/"}, {"signup", "/accounts/signup/"},
+		{"bag", "/bag/"}, {"checkout", "/checkout/"}, {"login", "/accounts/login/"}, {"signup", "/accounts/signup/"}, {"delivery-page", "/pages/delivery/"},
 	}
 	visit := func(width int64, name, path string) {
 		t.Helper()
@@ -89,7 +89,7 @@ func TestEveryPageFitsAPhone(t *testing.T) {
 	more := []struct{ name, path string }{
 		{"confirmation", confirmation}, {"profile", "/profile/"}, {"owner-dashboard", "/owner/"},
 		{"owner-orders", "/owner/orders/"}, {"owner-order", "/owner/orders/" + number + "/"},
-		{"owner-products", "/owner/products/"}, {"owner-payments", "/owner/payments/"},
+		{"owner-products", "/owner/products/"}, {"owner-payments", "/owner/payments/"}, {"owner-pages", "/owner/pages/"},
 	}
 	for _, width := range []int64{390, 1280} {
 		for _, p := range more {

@@ -60,6 +60,9 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*App, error) {
 	if cfg.BcryptCost == 0 {
 		cfg.BcryptCost = bcrypt.DefaultCost
 	}
+	if cfg.ContactEmail == "" {
+		cfg.ContactEmail = DefaultContactEmail
+	}
 	cur, ok := cart.LookupCurrency(cfg.Currency)
 	if !ok {
 		return nil, fmt.Errorf("shop: %q is not a currency the shop can charge in", cfg.Currency)

@@ -78,6 +78,9 @@ func (c Config) PaymentsEnabled() bool { return c.StripePublicKey != "" && c.Str
 // DefaultStripeJSURL is Stripe's own address for Stripe.js.
 const DefaultStripeJSURL = "https://js.stripe.com/v3/"
 
+// DefaultContactEmail is the address shoppers are given when none is set.
+const DefaultContactEmail = "hello@boutique.example"
+
 // ConfigFromEnv reads the configuration, applying defaults and refusing
 // values the shop cannot work with.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
@@ -97,7 +100,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("BOUTIQUE_CURRENCY %q is not a currency this shop can charge in; use one of %s",
 			c.Currency, strings.Join(cart.Currencies(), ", "))
 	}
-	c.ContactEmail = cmp.Or(strings.TrimSpace(getenv("BOUTIQUE_CONTACT_EMAIL")), "hello@boutique.example")
+	c.ContactEmail = cmp.Or(strings.TrimSpace(getenv("BOUTIQUE_CONTACT_EMAIL")), DefaultContactEmail)
 	c.TimeZone = time.UTC
 	if tz := strings.TrimSpace(getenv("BOUTIQUE_TIME_ZONE")); tz != "" {
 		loc, err := time.LoadLocation(tz)

@@ -32,6 +32,9 @@ func samplePath(pattern string) (method, path string) {
 		if w == "{order_number}" {
 			return "0123456789ABCDEF0123456789ABCDEF"
 		}
+		if w == "{slug}" {
+			return "about"
+		}
 		return "1"
 	})
 	return method, path
@@ -372,5 +375,43 @@ func TestOwnerOrdersShippingAndPaymentsHealth(t *testing.T) {
 		if !strings.Contains(dash, want) {
 			t.Errorf("dashboard lacks %s", want)
 		}
+	}
+}
+
+// The shop's pages start as templates showing the shop's settings; the
+// owner edits them in Markdown, which renders without any script, and
+// every page's footer links them.
+func TestShopPagesInMarkdown(t *testing.T) {
+	s := staffShop(t)
+	page := s.get("/pages/delivery/")
+	if page.status != http.StatusOK || !strings.Contains(page.body, "<h2>Delivery</h2>") || !strings.Contains(page.body, "$50.00") ||
+		!strings.Contains(page.body, "hello@boutique.example") {
+		t.Fatalf("the delivery page: %d\n%s", page.status, page.body)
+	}
+	home := s.get("/").body
+	for _, want := range []string{`href="/pages/about/"`, `href="/pages/delivery/"`, `href="/pages/privacy/"`, `href="/pages/terms/"`,
+		`href="/pages/contact/"`, "Free delivery on orders of $50.00 or more"} {
+		if !strings.Contains(home, want) {
+			t.Errorf("the home page lacks %s", want)
+		}
+	}
+	tok := s.csrfToken("/owner/pages/about/")
+	body := "We make **mugs** in Cork.\n\n<script>alert(1)</script>\n\n[click](javascript:alert(1)) and [write](mailto:{contact_email})"
+	if res := s.post("/owner/pages/about/", form("csrf_token", tok, "title", "Our story", "body", body), false); res.status != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.status)
+	}
+	about := s.get("/pages/about/").body
+	if !strings.Contains(about, "<h1>Our story</h1>") || !strings.Contains(about, "<strong>mugs</strong>") ||
+		!strings.Contains(about, `href="mailto:hello@boutique.example"`) {
+		t.Fatalf("the edited page:\n%s", about)
+	}
+	if strings.Contains(about, "<script>alert") || strings.Contains(about, "javascript:") {
+		t.Fatal("the page carries a script")
+	}
+	if res := s.post("/owner/pages/about/", form("csrf_token", tok, "title", "", "body", "x"), false); res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("an empty title: %d", res.status)
+	}
+	if res := s.get("/pages/nope/"); res.status != http.StatusNotFound {
+		t.Fatalf("an unknown page: %d", res.status)
 	}
 }

@@ -68,6 +68,9 @@ func (app *App) chromeFor(r *http.Request, title string, bag views.Bag) (views.C
 		Bag:        bag,
 		CSRFToken:  nosurf.Token(r),
 	}
+	if app.cfg.Delivery.FreeDeliveryThreshold > 0 {
+		c.FreeDelivery = app.money(app.cfg.Delivery.FreeDeliveryThreshold)
+	}
 	if hasSession(r) {
 		c.Messages = app.popFlash(r.Context())
 		if u, ok := app.currentUser(r); ok {

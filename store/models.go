@@ -121,6 +121,13 @@ type Outbox struct {
 	LeaseUntil    sql.NullString
 }
 
+type Page struct {
+	Slug      string
+	Title     string
+	Body      string
+	UpdatedAt string
+}
+
 type PasswordReset struct {
 	TokenHash string
 	UserID    int64

@@ -162,6 +162,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getOrderByPIDStmt, err = db.PrepareContext(ctx, getOrderByPID); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOrderByPID: %w", err)
 	}
+	if q.getPageStmt, err = db.PrepareContext(ctx, getPage); err != nil {
+		return nil, fmt.Errorf("error preparing query GetPage: %w", err)
+	}
 	if q.getProductStmt, err = db.PrepareContext(ctx, getProduct); err != nil {
 		return nil, fmt.Errorf("error preparing query GetProduct: %w", err)
 	}
@@ -203,6 +206,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listOrderLinesStmt, err = db.PrepareContext(ctx, listOrderLines); err != nil {
 		return nil, fmt.Errorf("error preparing query ListOrderLines: %w", err)
+	}
+	if q.listPagesStmt, err = db.PrepareContext(ctx, listPages); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPages: %w", err)
 	}
 	if q.listStatusHistoryStmt, err = db.PrepareContext(ctx, listStatusHistory); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStatusHistory: %w", err)
@@ -299,6 +305,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateCheckoutStmt, err = db.PrepareContext(ctx, updateCheckout); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCheckout: %w", err)
+	}
+	if q.updatePageStmt, err = db.PrepareContext(ctx, updatePage); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdatePage: %w", err)
 	}
 	if q.updateProductStmt, err = db.PrepareContext(ctx, updateProduct); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateProduct: %w", err)
@@ -553,6 +562,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getOrderByPIDStmt: %w", cerr)
 		}
 	}
+	if q.getPageStmt != nil {
+		if cerr := q.getPageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getPageStmt: %w", cerr)
+		}
+	}
 	if q.getProductStmt != nil {
 		if cerr := q.getProductStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getProductStmt: %w", cerr)
@@ -621,6 +635,11 @@ func (q *Queries) Close() error {
 	if q.listOrderLinesStmt != nil {
 		if cerr := q.listOrderLinesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listOrderLinesStmt: %w", cerr)
+		}
+	}
+	if q.listPagesStmt != nil {
+		if cerr := q.listPagesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPagesStmt: %w", cerr)
 		}
 	}
 	if q.listStatusHistoryStmt != nil {
@@ -783,6 +802,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateCheckoutStmt: %w", cerr)
 		}
 	}
+	if q.updatePageStmt != nil {
+		if cerr := q.updatePageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updatePageStmt: %w", cerr)
+		}
+	}
 	if q.updateProductStmt != nil {
 		if cerr := q.updateProductStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateProductStmt: %w", cerr)
@@ -898,6 +922,7 @@ type Queries struct {
 	getImageStmt                    *sql.Stmt
 	getOrderByNumberStmt            *sql.Stmt
 	getOrderByPIDStmt               *sql.Stmt
+	getPageStmt                     *sql.Stmt
 	getProductStmt                  *sql.Stmt
 	getProductsByIDsStmt            *sql.Stmt
 	getProfileStmt                  *sql.Stmt
@@ -912,6 +937,7 @@ type Queries struct {
 	listBagLinesStmt                *sql.Stmt
 	listCategoriesStmt              *sql.Stmt
 	listOrderLinesStmt              *sql.Stmt
+	listPagesStmt                   *sql.Stmt
 	listStatusHistoryStmt           *sql.Stmt
 	listUserOrdersStmt              *sql.Stmt
 	makeStaffStmt                   *sql.Stmt
@@ -944,6 +970,7 @@ type Queries struct {
 	takePaidLineStmt                *sql.Stmt
 	touchBagStmt                    *sql.Stmt
 	updateCheckoutStmt              *sql.Stmt
+	updatePageStmt                  *sql.Stmt
 	updateProductStmt               *sql.Stmt
 	upsertProfileStmt               *sql.Stmt
 	usePasswordResetStmt            *sql.Stmt
@@ -1002,6 +1029,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getImageStmt:                    q.getImageStmt,
 		getOrderByNumberStmt:            q.getOrderByNumberStmt,
 		getOrderByPIDStmt:               q.getOrderByPIDStmt,
+		getPageStmt:                     q.getPageStmt,
 		getProductStmt:                  q.getProductStmt,
 		getProductsByIDsStmt:            q.getProductsByIDsStmt,
 		getProfileStmt:                  q.getProfileStmt,
@@ -1016,6 +1044,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listBagLinesStmt:                q.listBagLinesStmt,
 		listCategoriesStmt:              q.listCategoriesStmt,
 		listOrderLinesStmt:              q.listOrderLinesStmt,
+		listPagesStmt:                   q.listPagesStmt,
 		listStatusHistoryStmt:           q.listStatusHistoryStmt,
 		listUserOrdersStmt:              q.listUserOrdersStmt,
 		makeStaffStmt:                   q.makeStaffStmt,
@@ -1048,6 +1077,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		takePaidLineStmt:                q.takePaidLineStmt,
 		touchBagStmt:                    q.touchBagStmt,
 		updateCheckoutStmt:              q.updateCheckoutStmt,
+		updatePageStmt:                  q.updatePageStmt,
 		updateProductStmt:               q.updateProductStmt,
 		upsertProfileStmt:               q.upsertProfileStmt,
 		usePasswordResetStmt:            q.usePasswordResetStmt,

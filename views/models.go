@@ -21,7 +21,14 @@ type Chrome struct {
 	CSRFToken  string // nosurf's masked token, for forms and htmx headers
 	User       string // the signed-in username, "" for a guest
 	IsStaff    bool
+	// FreeDelivery is the bag total from which delivery is free, for the
+	// banner; "" when delivery is never free.
+	FreeDelivery string
 }
+
+// FooterPages are the shop's own pages, by slug, as the footer links them.
+var FooterPages = []Link{{Href: "about", Text: "About us"}, {Href: "delivery", Text: "Delivery & returns"},
+	{Href: "privacy", Text: "Privacy"}, {Href: "terms", Text: "Terms"}, {Href: "contact", Text: "Contact"}}
 
 // A Message is a toast: Level is info, success, warning or error.
 type Message struct {

@@ -127,3 +127,13 @@ func currentPage(current bool) templ.Attributes {
 	}
 	return templ.Attributes{}
 }
+
+// OwnerPageRow is one of the shop's pages in the owner's list.
+type OwnerPageRow struct{ Slug, Title, Updated string }
+
+// PageForm is the owner's form for one of the shop's pages.
+type PageForm struct {
+	Slug, Title, Body string
+	Tokens            string // what the page's placeholders show
+	Errors            map[string]string
+}
