@@ -243,6 +243,7 @@ func (app *App) renderCheckout(w http.ResponseWriter, r *http.Request, status in
 		app.serverError(w, r, err)
 		return
 	}
+	c.Checkout = true
 	c.Messages = append(c.Messages, msgs...)
 	if form == nil {
 		form = app.prefill(r)

@@ -189,9 +189,15 @@ func TestCheckoutPageReusesThePaymentIntent(t *testing.T) {
 	for _, want := range []string{"Your card will be charged", "$26.40", "Adjust bag", "Pay $26.40", `id="card-element"`,
 		`name="full_name"`, `name="email"`, `name="phone_number"`, `name="country"`, `name="postcode"`, `name="town_or_city"`,
 		`name="street_address1"`, `name="street_address2"`, `name="county"`, `<option value="IE">Ireland</option>`,
-		`src="` + s.fake.JSURL() + `"`} {
+		`src="` + s.fake.JSURL() + `"`, "Secure checkout", `<a class="back-to-bag" href="/bag/">Back to bag</a>`, "Mastercard"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("checkout page lacks %s", want)
+		}
+	}
+	// A stripped header: nothing to wander off through.
+	for _, unwanted := range []string{`role="search"`, `class="category-nav"`, `class="account-menu"`} {
+		if strings.Contains(page, unwanted) {
+			t.Errorf("the checkout's header has %s", unwanted)
 		}
 	}
 	first, _ := s.openCheckout()

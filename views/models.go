@@ -24,6 +24,8 @@ type Chrome struct {
 	// FreeDelivery is the bag total from which delivery is free, for the
 	// banner; "" when delivery is never free.
 	FreeDelivery string
+	// Checkout pages get the stripped header.
+	Checkout bool
 }
 
 // FooterPages are the shop's own pages, by slug, as the footer links them.
