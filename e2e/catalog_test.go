@@ -44,13 +44,21 @@ func TestProductsSortedByPriceDescending(t *testing.T) {
 	if firstPrice != "$195.00" {
 		t.Fatalf("first card shows %q, want the demo catalog's dearest price $195.00", firstPrice)
 	}
-	sortValue, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("sort").value + "/" + document.getElementById("direction").value`))
+	sortValue, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("order-by").selectedOptions[0].textContent`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sortValue != "price/desc" {
-		t.Fatalf("the sort form shows %q, want price/desc", sortValue)
+	if sortValue != "Price: high to low" {
+		t.Fatalf("the sort select shows %q, want Price: high to low", sortValue)
 	}
+	// One select: choosing "Price: low to high" sorts the other way.
+	do(t, ctx, chromedp.SetValue(chromedp.CSS("#order-by"), "price_asc"))
+	markPage(t, ctx, `(document.getElementById("order-by").dispatchEvent(new Event("change", {bubbles: true})), true)`)
+	waitTrue(t, ctx, "the ascending list", `location.search.includes("order_by=price_asc") && document.readyState === "complete"`)
+	if first := text(t, ctx, ".product-card .price"); first == "$195.00" {
+		t.Fatal("low to high still starts with the dearest")
+	}
+	do(t, ctx, chromedp.Navigate(base+"/products/?sort=price&direction=desc"))
 
 	// The stylesheet and htmx were allowed by the CSP and loaded.
 	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](`({

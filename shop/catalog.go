@@ -21,10 +21,11 @@ func (app *App) home(w http.ResponseWriter, r *http.Request) {
 const productsPerPage = 48
 
 // sortKeys are the sorts /products/ knows; any other value is ignored.
-var sortKeys = map[string]bool{"price": true, "rating": true, "name": true, "category": true}
+var sortKeys = map[string]bool{"price": true, "rating": true, "name": true, "category": true, "newest": true}
 
 // productList is /products/: search with q, filter with category (a comma
-// list), order with sort and direction.
+// list), order with sort (price, rating, name, category, newest) and
+// direction, or order_by, the sort select's one value.
 func (app *App) productList(w http.ResponseWriter, r *http.Request) {
 	c, err := app.chrome(r, "Products")
 	if err != nil {
@@ -65,6 +66,13 @@ func (app *App) productList(w http.ResponseWriter, r *http.Request) {
 	}
 	if params.Get("direction") == "desc" {
 		list.Direction = "desc"
+	}
+	// The page's one select sends order_by, which stands for a sort and
+	// a direction; links and other clients may send those directly.
+	for _, o := range views.SortOptions {
+		if params.Get("order_by") == o.Value {
+			list.Sort, list.Direction = o.Sort, o.Direction
+		}
 	}
 	var descending int64
 	if list.Sort != "" && list.Direction == "desc" {

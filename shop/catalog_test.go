@@ -46,6 +46,13 @@ func TestProductListSearchFilterAndSort(t *testing.T) {
 		{"an injection attempt as sort is ignored", "sort=" + url.QueryEscape("price; DROP TABLE products"), []int64{1, 2, 3, 4, 5}},
 		{"search and sort together", "q=shirt&sort=price&direction=desc", []int64{4, 1}},
 		{"category and sort together", "category=b_mugs&sort=price&direction=desc", []int64{5, 2}},
+		{"newest first", "sort=newest&direction=desc", []int64{5, 4, 3, 2, 1}},
+		{"the select: price low to high", "order_by=price_asc", []int64{2, 5, 1, 4, 3}},
+		{"the select: price high to low", "order_by=price_desc", []int64{3, 4, 1, 5, 2}},
+		{"the select: top rated", "order_by=top_rated", []int64{4, 1, 3, 2, 5}},
+		{"the select: newest", "order_by=newest", []int64{5, 4, 3, 2, 1}},
+		{"the select: featured", "order_by=featured&sort=price", []int64{1, 2, 3, 4, 5}},
+		{"the select with a search", "q=mug&order_by=price_desc", []int64{5, 2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

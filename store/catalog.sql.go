@@ -255,6 +255,8 @@ ORDER BY
     CASE WHEN o.sort_key = 'name' AND o.descending = 1 THEN lower(p.name) END DESC,
     CASE WHEN o.sort_key = 'category' AND o.descending = 0 THEN c.name END ASC,
     CASE WHEN o.sort_key = 'category' AND o.descending = 1 THEN c.name END DESC,
+    CASE WHEN o.sort_key = 'newest' AND o.descending = 0 THEN p.id END ASC,
+    CASE WHEN o.sort_key = 'newest' AND o.descending = 1 THEN p.id END DESC,
     p.id
 `
 

@@ -96,13 +96,30 @@ func (l ProductList) PageURL(n int) string {
 	return "/products/?" + v.Encode()
 }
 
-// SortOptions are the choices of the sort select, in its order.
-var SortOptions = []struct{ Value, Label string }{
-	{"", "Featured"},
-	{"price", "Price"},
-	{"rating", "Rating"},
-	{"name", "Name"},
-	{"category", "Category"},
+// A SortOption is one choice of the list's order: the contract's sort and
+// direction it stands for.
+type SortOption struct{ Value, Label, Sort, Direction string }
+
+// SortOptions are the choices of the one sort select, in its order; its
+// value travels as order_by.
+var SortOptions = []SortOption{
+	{"featured", "Featured", "", "asc"},
+	{"price_asc", "Price: low to high", "price", "asc"},
+	{"price_desc", "Price: high to low", "price", "desc"},
+	{"top_rated", "Top rated", "rating", "desc"},
+	{"newest", "Newest", "newest", "desc"},
+	{"name_asc", "Name: A to Z", "name", "asc"},
+}
+
+// OrderBy is the option that a sort and direction make, "" for a pair no
+// option offers (sort=category, say, from an old link).
+func OrderBy(sort, direction string) string {
+	for _, o := range SortOptions {
+		if o.Sort == sort && (o.Direction == direction || sort == "") {
+			return o.Value
+		}
+	}
+	return ""
 }
 
 // ProductURL is a product's detail page.
