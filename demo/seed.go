@@ -76,7 +76,6 @@ func seed(ctx context.Context, tx *store.Tx) (bool, error) {
 				Description: p.Description,
 				HasSizes:    sized,
 				Price:       p.Price,
-				Rating:      sql.NullInt64{Int64: p.Rating, Valid: true},
 				ImageID:     sql.NullInt64{Int64: imgID, Valid: true},
 			}); err != nil {
 				return false, fmt.Errorf("demo: product %s: %w", p.Name, err)

@@ -64,7 +64,7 @@ func addSynthetic(ctx context.Context, tx *store.Tx, n int) (int, error) {
 		if _, err := tx.CreateProduct(ctx, store.CreateProductParams{
 			CategoryID: sql.NullInt64{Int64: catID, Valid: catID != 0}, Sku: fmt.Sprintf("SYN-%05d", i), Name: name,
 			Description: base.Description, HasSizes: sized, Price: base.Price + int64(i%7)*100,
-			Rating: sql.NullInt64{Int64: int64(30 + i%21), Valid: true}, ImageID: sql.NullInt64{Int64: img, Valid: true},
+			ImageID: sql.NullInt64{Int64: img, Valid: true},
 		}); err != nil {
 			return added, err
 		}

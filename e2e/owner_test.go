@@ -58,7 +58,6 @@ func TestOwnerInTheBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#id_name"), "Tide Pool Lamp"),
 		chromedp.SendKeys(chromedp.CSS("#id_description"), "A glass lamp the colour of a rock pool."),
 		chromedp.SendKeys(chromedp.CSS("#id_price"), "64.00"),
-		chromedp.SendKeys(chromedp.CSS("#id_rating"), "4.8"),
 		chromedp.SetUploadFiles(chromedp.CSS("#id_image"), []string{picture}),
 		chromedp.Click(chromedp.CSS(`.owner-form button[type="submit"]`)),
 	)

@@ -11,7 +11,7 @@ ORDER BY c.id;
 
 -- name: GetProduct :one
 -- A product of the catalog; archived products are not.
-SELECT p.id, p.sku, p.name, p.description, p.has_sizes, p.price, p.rating, p.image_id,
+SELECT p.id, p.sku, p.name, p.description, p.has_sizes, p.price, p.rating, p.image_id, p.review_count,
        COALESCE(c.name, '') AS category_name,
        COALESCE(c.friendly_name, '') AS category_friendly_name
 FROM products p
@@ -26,7 +26,7 @@ WHERE p.id = ? AND p.archived_at IS NULL;
 WITH opts (sort_key, descending) AS (
     SELECT CAST(@sort AS TEXT), CAST(@descending AS INTEGER)
 )
-SELECT p.id, p.sku, p.name, p.description, p.has_sizes, p.price, p.rating, p.image_id,
+SELECT p.id, p.sku, p.name, p.description, p.has_sizes, p.price, p.rating, p.image_id, p.review_count,
        COALESCE(c.name, '') AS category_name,
        COALESCE(c.friendly_name, '') AS category_friendly_name
 FROM products p

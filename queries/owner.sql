@@ -10,7 +10,7 @@ SELECT * FROM products WHERE id = ?;
 
 -- name: UpdateProduct :exec
 UPDATE products
-SET category_id = ?, sku = ?, name = ?, description = ?, has_sizes = ?, price = ?, rating = ?, image_id = ?
+SET category_id = ?, sku = ?, name = ?, description = ?, has_sizes = ?, price = ?, image_id = ?
 WHERE id = ?;
 
 -- name: ProductOrderLines :one

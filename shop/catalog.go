@@ -122,15 +122,26 @@ func (app *App) productDetail(w http.ResponseWriter, r *http.Request) {
 // renderProduct draws a product's page, with what the shopper typed into
 // its add form and any message about it.
 func (app *App) renderProduct(w http.ResponseWriter, r *http.Request, status int, row store.GetProductRow, form views.AddForm, msgs []views.Message) {
+	app.renderProductWith(w, r, status, row, form, views.ReviewForm{}, msgs)
+}
+
+// renderProductWith draws a product page with the add form and the review
+// form as typed.
+func (app *App) renderProductWith(w http.ResponseWriter, r *http.Request, status int, row store.GetProductRow, form views.AddForm, review views.ReviewForm, msgs []views.Message) {
 	p := app.productView(row)
 	c, err := app.chrome(r, p.Name)
 	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
+	rv, err := app.productReviews(r, row.ID, review)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
 	c.Active = p.Category
 	c.Messages = append(c.Messages, msgs...)
-	app.render(w, r, status, views.ProductDetail(c, p, form))
+	app.render(w, r, status, views.ProductDetail(c, p, form, rv))
 }
 
 // pathID reads the {id} of a route as a positive integer.
@@ -155,6 +166,7 @@ func (app *App) productView(p store.GetProductRow) views.Product {
 	if p.Rating.Valid {
 		v.Rating = p.Rating.Int64
 	}
+	v.Reviews = p.ReviewCount
 	v.ImageURL = imageURL(p.ImageID)
 	return v
 }

@@ -38,6 +38,7 @@ func (app *App) ownerRoutes() []route {
 		{"GET /owner/orders/{order_number}/{$}", app.ownerOrder},
 		{"POST /owner/orders/{order_number}/ship/{$}", app.ownerOrderShip},
 		{"GET /owner/payments/{$}", app.ownerPayments},
+		{"POST /owner/reviews/{id}/visibility/{$}", app.ownerReviewVisibility},
 		{"GET /owner/pages/{$}", app.ownerPages},
 		{"GET /owner/pages/{slug}/{$}", app.ownerPageEdit},
 		{"POST /owner/pages/{slug}/{$}", app.ownerPageSave},

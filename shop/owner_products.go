@@ -77,9 +77,6 @@ func (app *App) ownerProductEdit(w http.ResponseWriter, r *http.Request) {
 	if p.CategoryID.Valid {
 		f.CategoryID = strconv.FormatInt(p.CategoryID.Int64, 10)
 	}
-	if p.Rating.Valid {
-		f.Rating = fmt.Sprintf("%d.%d", p.Rating.Int64/10, p.Rating.Int64%10)
-	}
 	app.renderProductForm(w, r, http.StatusOK, f)
 }
 
@@ -110,7 +107,6 @@ func (app *App) readProductForm(w http.ResponseWriter, r *http.Request, id int64
 	f.Description = strings.TrimSpace(r.PostFormValue("description"))
 	f.HasSizes = r.PostFormValue("has_sizes") == "true"
 	f.Price = strings.TrimSpace(r.PostFormValue("price"))
-	f.Rating = strings.TrimSpace(r.PostFormValue("rating"))
 	p := &in.p
 	if f.CategoryID != "" {
 		cid, err := strconv.ParseInt(f.CategoryID, 10, 64)
@@ -138,21 +134,6 @@ func (app *App) readProductForm(w http.ResponseWriter, r *http.Request, id int64
 	p.Sku, p.Name, p.Description, p.Price = f.SKU, f.Name, f.Description, price
 	if f.HasSizes {
 		p.HasSizes = 1
-	}
-	if f.Rating != "" {
-		whole, frac, ok := strings.Cut(f.Rating, ".")
-		wn, err1 := strconv.Atoi(whole)
-		fn := 0
-		var err2 error
-		if ok {
-			fn, err2 = strconv.Atoi(frac)
-		}
-		t := wn*10 + fn
-		if err1 != nil || err2 != nil || len(frac) > 1 || t < 0 || t > 50 {
-			f.Errors["rating"] = "Enter a rating from 0 to 5 with at most one decimal, such as 4.5."
-		} else {
-			p.Rating = sql.NullInt64{Int64: int64(t), Valid: true}
-		}
 	}
 	file, header, err := r.FormFile("image")
 	switch {
@@ -228,7 +209,7 @@ func (app *App) saveProduct(w http.ResponseWriter, r *http.Request, in productIn
 			return err
 		}
 		return tx.UpdateProduct(ctx, store.UpdateProductParams{CategoryID: p.CategoryID, Sku: p.Sku, Name: p.Name,
-			Description: p.Description, HasSizes: p.HasSizes, Price: p.Price, Rating: p.Rating, ImageID: p.ImageID, ID: id})
+			Description: p.Description, HasSizes: p.HasSizes, Price: p.Price, ImageID: p.ImageID, ID: id})
 	})
 	if isUniqueViolation(err) {
 		in.form.Errors["sku"] = "Another product has that SKU."

@@ -35,6 +35,7 @@ func (app *App) Handler() http.Handler {
 	page("POST /accounts/password/reset/{$}", app.passwordReset)
 	page("GET /accounts/password/reset/{token}/{$}", app.passwordResetConfirmPage)
 	page("POST /accounts/password/reset/{token}/{$}", app.passwordResetConfirm)
+	page("POST /products/{id}/review/{$}", app.reviewPost)
 	page("GET /pages/{slug}/{$}", app.shopPage)
 	page("GET /profile/{$}", app.profilePage)
 	page("POST /profile/{$}", app.profileUpdate)

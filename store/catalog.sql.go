@@ -115,7 +115,7 @@ func (q *Queries) GetImage(ctx context.Context, id int64) (Image, error) {
 }
 
 const getProduct = `-- name: GetProduct :one
-SELECT p.id, p.sku, p.name, p.description, p.has_sizes, p.price, p.rating, p.image_id,
+SELECT p.id, p.sku, p.name, p.description, p.has_sizes, p.price, p.rating, p.image_id, p.review_count,
        COALESCE(c.name, '') AS category_name,
        COALESCE(c.friendly_name, '') AS category_friendly_name
 FROM products p
@@ -132,6 +132,7 @@ type GetProductRow struct {
 	Price                int64
 	Rating               sql.NullInt64
 	ImageID              sql.NullInt64
+	ReviewCount          int64
 	CategoryName         string
 	CategoryFriendlyName string
 }
@@ -149,6 +150,7 @@ func (q *Queries) GetProduct(ctx context.Context, id int64) (GetProductRow, erro
 		&i.Price,
 		&i.Rating,
 		&i.ImageID,
+		&i.ReviewCount,
 		&i.CategoryName,
 		&i.CategoryFriendlyName,
 	)
@@ -234,7 +236,7 @@ const searchProducts = `-- name: SearchProducts :many
 WITH opts (sort_key, descending) AS (
     SELECT CAST(?3 AS TEXT), CAST(?4 AS INTEGER)
 )
-SELECT p.id, p.sku, p.name, p.description, p.has_sizes, p.price, p.rating, p.image_id,
+SELECT p.id, p.sku, p.name, p.description, p.has_sizes, p.price, p.rating, p.image_id, p.review_count,
        COALESCE(c.name, '') AS category_name,
        COALESCE(c.friendly_name, '') AS category_friendly_name
 FROM products p
@@ -276,6 +278,7 @@ type SearchProductsRow struct {
 	Price                int64
 	Rating               sql.NullInt64
 	ImageID              sql.NullInt64
+	ReviewCount          int64
 	CategoryName         string
 	CategoryFriendlyName string
 }
@@ -307,6 +310,7 @@ func (q *Queries) SearchProducts(ctx context.Context, arg SearchProductsParams) 
 			&i.Price,
 			&i.Rating,
 			&i.ImageID,
+			&i.ReviewCount,
 			&i.CategoryName,
 			&i.CategoryFriendlyName,
 		); err != nil {

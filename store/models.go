@@ -157,6 +157,7 @@ type Product struct {
 	Rating      sql.NullInt64
 	ImageID     sql.NullInt64
 	ArchivedAt  sql.NullString
+	ReviewCount int64
 }
 
 type Profile struct {
@@ -168,6 +169,16 @@ type Profile struct {
 	DefaultCounty         sql.NullString
 	DefaultPostcode       sql.NullString
 	DefaultCountry        sql.NullString
+}
+
+type Review struct {
+	ID        int64
+	ProductID int64
+	UserID    int64
+	Stars     int64
+	Body      string
+	CreatedAt string
+	HiddenAt  sql.NullString
 }
 
 type Session struct {

@@ -380,7 +380,7 @@ func (q *Queries) OwnerCountOrders(ctx context.Context, arg OwnerCountOrdersPara
 }
 
 const ownerGetProduct = `-- name: OwnerGetProduct :one
-SELECT id, category_id, sku, name, description, has_sizes, price, rating, image_id, archived_at FROM products WHERE id = ?
+SELECT id, category_id, sku, name, description, has_sizes, price, rating, image_id, archived_at, review_count FROM products WHERE id = ?
 `
 
 func (q *Queries) OwnerGetProduct(ctx context.Context, id int64) (Product, error) {
@@ -397,6 +397,7 @@ func (q *Queries) OwnerGetProduct(ctx context.Context, id int64) (Product, error
 		&i.Rating,
 		&i.ImageID,
 		&i.ArchivedAt,
+		&i.ReviewCount,
 	)
 	return i, err
 }
@@ -592,7 +593,7 @@ func (q *Queries) RenameCategory(ctx context.Context, arg RenameCategoryParams) 
 
 const updateProduct = `-- name: UpdateProduct :exec
 UPDATE products
-SET category_id = ?, sku = ?, name = ?, description = ?, has_sizes = ?, price = ?, rating = ?, image_id = ?
+SET category_id = ?, sku = ?, name = ?, description = ?, has_sizes = ?, price = ?, image_id = ?
 WHERE id = ?
 `
 
@@ -603,7 +604,6 @@ type UpdateProductParams struct {
 	Description string
 	HasSizes    int64
 	Price       int64
-	Rating      sql.NullInt64
 	ImageID     sql.NullInt64
 	ID          int64
 }
@@ -616,7 +616,6 @@ func (q *Queries) UpdateProduct(ctx context.Context, arg UpdateProductParams) er
 		arg.Description,
 		arg.HasSizes,
 		arg.Price,
-		arg.Rating,
 		arg.ImageID,
 		arg.ID,
 	)

@@ -93,6 +93,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createProductStmt, err = db.PrepareContext(ctx, createProduct); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateProduct: %w", err)
 	}
+	if q.createReviewStmt, err = db.PrepareContext(ctx, createReview); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateReview: %w", err)
+	}
 	if q.createSignupStmt, err = db.PrepareContext(ctx, createSignup); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateSignup: %w", err)
 	}
@@ -189,6 +192,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getUserByUsernameStmt, err = db.PrepareContext(ctx, getUserByUsername); err != nil {
 		return nil, fmt.Errorf("error preparing query GetUserByUsername: %w", err)
 	}
+	if q.hasBoughtStmt, err = db.PrepareContext(ctx, hasBought); err != nil {
+		return nil, fmt.Errorf("error preparing query HasBought: %w", err)
+	}
+	if q.hasReviewedStmt, err = db.PrepareContext(ctx, hasReviewed); err != nil {
+		return nil, fmt.Errorf("error preparing query HasReviewed: %w", err)
+	}
 	if q.lastEventAtStmt, err = db.PrepareContext(ctx, lastEventAt); err != nil {
 		return nil, fmt.Errorf("error preparing query LastEventAt: %w", err)
 	}
@@ -209,6 +218,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listPagesStmt, err = db.PrepareContext(ctx, listPages); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPages: %w", err)
+	}
+	if q.listProductReviewsStmt, err = db.PrepareContext(ctx, listProductReviews); err != nil {
+		return nil, fmt.Errorf("error preparing query ListProductReviews: %w", err)
 	}
 	if q.listStatusHistoryStmt, err = db.PrepareContext(ctx, listStatusHistory); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStatusHistory: %w", err)
@@ -276,6 +288,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.recordThrottleEventStmt, err = db.PrepareContext(ctx, recordThrottleEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query RecordThrottleEvent: %w", err)
 	}
+	if q.refreshProductRatingStmt, err = db.PrepareContext(ctx, refreshProductRating); err != nil {
+		return nil, fmt.Errorf("error preparing query RefreshProductRating: %w", err)
+	}
 	if q.releaseEmailsStmt, err = db.PrepareContext(ctx, releaseEmails); err != nil {
 		return nil, fmt.Errorf("error preparing query ReleaseEmails: %w", err)
 	}
@@ -296,6 +311,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setPasswordStmt, err = db.PrepareContext(ctx, setPassword); err != nil {
 		return nil, fmt.Errorf("error preparing query SetPassword: %w", err)
+	}
+	if q.setReviewHiddenStmt, err = db.PrepareContext(ctx, setReviewHidden); err != nil {
+		return nil, fmt.Errorf("error preparing query SetReviewHidden: %w", err)
 	}
 	if q.takePaidLineStmt, err = db.PrepareContext(ctx, takePaidLine); err != nil {
 		return nil, fmt.Errorf("error preparing query TakePaidLine: %w", err)
@@ -445,6 +463,11 @@ func (q *Queries) Close() error {
 	if q.createProductStmt != nil {
 		if cerr := q.createProductStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createProductStmt: %w", cerr)
+		}
+	}
+	if q.createReviewStmt != nil {
+		if cerr := q.createReviewStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createReviewStmt: %w", cerr)
 		}
 	}
 	if q.createSignupStmt != nil {
@@ -607,6 +630,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getUserByUsernameStmt: %w", cerr)
 		}
 	}
+	if q.hasBoughtStmt != nil {
+		if cerr := q.hasBoughtStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing hasBoughtStmt: %w", cerr)
+		}
+	}
+	if q.hasReviewedStmt != nil {
+		if cerr := q.hasReviewedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing hasReviewedStmt: %w", cerr)
+		}
+	}
 	if q.lastEventAtStmt != nil {
 		if cerr := q.lastEventAtStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing lastEventAtStmt: %w", cerr)
@@ -640,6 +673,11 @@ func (q *Queries) Close() error {
 	if q.listPagesStmt != nil {
 		if cerr := q.listPagesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPagesStmt: %w", cerr)
+		}
+	}
+	if q.listProductReviewsStmt != nil {
+		if cerr := q.listProductReviewsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listProductReviewsStmt: %w", cerr)
 		}
 	}
 	if q.listStatusHistoryStmt != nil {
@@ -752,6 +790,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing recordThrottleEventStmt: %w", cerr)
 		}
 	}
+	if q.refreshProductRatingStmt != nil {
+		if cerr := q.refreshProductRatingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing refreshProductRatingStmt: %w", cerr)
+		}
+	}
 	if q.releaseEmailsStmt != nil {
 		if cerr := q.releaseEmailsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing releaseEmailsStmt: %w", cerr)
@@ -785,6 +828,11 @@ func (q *Queries) Close() error {
 	if q.setPasswordStmt != nil {
 		if cerr := q.setPasswordStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setPasswordStmt: %w", cerr)
+		}
+	}
+	if q.setReviewHiddenStmt != nil {
+		if cerr := q.setReviewHiddenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setReviewHiddenStmt: %w", cerr)
 		}
 	}
 	if q.takePaidLineStmt != nil {
@@ -899,6 +947,7 @@ type Queries struct {
 	createOrderLineStmt             *sql.Stmt
 	createPasswordResetStmt         *sql.Stmt
 	createProductStmt               *sql.Stmt
+	createReviewStmt                *sql.Stmt
 	createSignupStmt                *sql.Stmt
 	createUserStmt                  *sql.Stmt
 	dailySalesStmt                  *sql.Stmt
@@ -931,6 +980,8 @@ type Queries struct {
 	getUserByIDStmt                 *sql.Stmt
 	getUserByLoginStmt              *sql.Stmt
 	getUserByUsernameStmt           *sql.Stmt
+	hasBoughtStmt                   *sql.Stmt
+	hasReviewedStmt                 *sql.Stmt
 	lastEventAtStmt                 *sql.Stmt
 	latestCheckoutStmt              *sql.Stmt
 	listAllCategoriesStmt           *sql.Stmt
@@ -938,6 +989,7 @@ type Queries struct {
 	listCategoriesStmt              *sql.Stmt
 	listOrderLinesStmt              *sql.Stmt
 	listPagesStmt                   *sql.Stmt
+	listProductReviewsStmt          *sql.Stmt
 	listStatusHistoryStmt           *sql.Stmt
 	listUserOrdersStmt              *sql.Stmt
 	makeStaffStmt                   *sql.Stmt
@@ -960,6 +1012,7 @@ type Queries struct {
 	recordLoginFailureStmt          *sql.Stmt
 	recordPaymentFailureStmt        *sql.Stmt
 	recordThrottleEventStmt         *sql.Stmt
+	refreshProductRatingStmt        *sql.Stmt
 	releaseEmailsStmt               *sql.Stmt
 	renameCategoryStmt              *sql.Stmt
 	resetLinkUsableStmt             *sql.Stmt
@@ -967,6 +1020,7 @@ type Queries struct {
 	searchProductsStmt              *sql.Stmt
 	setBagLineQuantityStmt          *sql.Stmt
 	setPasswordStmt                 *sql.Stmt
+	setReviewHiddenStmt             *sql.Stmt
 	takePaidLineStmt                *sql.Stmt
 	touchBagStmt                    *sql.Stmt
 	updateCheckoutStmt              *sql.Stmt
@@ -1006,6 +1060,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createOrderLineStmt:             q.createOrderLineStmt,
 		createPasswordResetStmt:         q.createPasswordResetStmt,
 		createProductStmt:               q.createProductStmt,
+		createReviewStmt:                q.createReviewStmt,
 		createSignupStmt:                q.createSignupStmt,
 		createUserStmt:                  q.createUserStmt,
 		dailySalesStmt:                  q.dailySalesStmt,
@@ -1038,6 +1093,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getUserByIDStmt:                 q.getUserByIDStmt,
 		getUserByLoginStmt:              q.getUserByLoginStmt,
 		getUserByUsernameStmt:           q.getUserByUsernameStmt,
+		hasBoughtStmt:                   q.hasBoughtStmt,
+		hasReviewedStmt:                 q.hasReviewedStmt,
 		lastEventAtStmt:                 q.lastEventAtStmt,
 		latestCheckoutStmt:              q.latestCheckoutStmt,
 		listAllCategoriesStmt:           q.listAllCategoriesStmt,
@@ -1045,6 +1102,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listCategoriesStmt:              q.listCategoriesStmt,
 		listOrderLinesStmt:              q.listOrderLinesStmt,
 		listPagesStmt:                   q.listPagesStmt,
+		listProductReviewsStmt:          q.listProductReviewsStmt,
 		listStatusHistoryStmt:           q.listStatusHistoryStmt,
 		listUserOrdersStmt:              q.listUserOrdersStmt,
 		makeStaffStmt:                   q.makeStaffStmt,
@@ -1067,6 +1125,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		recordLoginFailureStmt:          q.recordLoginFailureStmt,
 		recordPaymentFailureStmt:        q.recordPaymentFailureStmt,
 		recordThrottleEventStmt:         q.recordThrottleEventStmt,
+		refreshProductRatingStmt:        q.refreshProductRatingStmt,
 		releaseEmailsStmt:               q.releaseEmailsStmt,
 		renameCategoryStmt:              q.renameCategoryStmt,
 		resetLinkUsableStmt:             q.resetLinkUsableStmt,
@@ -1074,6 +1133,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		searchProductsStmt:              q.searchProductsStmt,
 		setBagLineQuantityStmt:          q.setBagLineQuantityStmt,
 		setPasswordStmt:                 q.setPasswordStmt,
+		setReviewHiddenStmt:             q.setReviewHiddenStmt,
 		takePaidLineStmt:                q.takePaidLineStmt,
 		touchBagStmt:                    q.touchBagStmt,
 		updateCheckoutStmt:              q.updateCheckoutStmt,

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 func bagLabel(total string, count int64) string {
@@ -37,4 +38,10 @@ func quantityValue(typed string) string {
 		return "1"
 	}
 	return typed
+}
+
+// starRow draws a rating of whole stars: ★★★★☆.
+func starRow(n int64) string {
+	n = min(max(n, 0), 5)
+	return strings.Repeat("★", int(n)) + strings.Repeat("☆", int(5-n))
 }

@@ -54,7 +54,8 @@ type Product struct {
 	Description  string
 	Price        string // formatted
 	PriceCents   int64
-	Rating       int64 // tenths of a star; -1 when unrated
+	Rating       int64 // tenths of a star from buyers' reviews; -1 when none
+	Reviews      int64 // how many reviews the rating is of
 	HasSizes     bool
 	ImageURL     string
 	Category     string // slug, "" when none
@@ -133,9 +134,45 @@ func CategoryURL(names ...string) string {
 // Stars renders a rating in tenths as "4.4 / 5".
 func Stars(tenths int64) string {
 	if tenths < 0 {
-		return "No rating"
+		return "No reviews yet"
 	}
 	return fmt.Sprintf("%d.%d / 5", tenths/10, tenths%10)
+}
+
+// ReviewCount says how many reviews a rating is of: "(1 review)".
+func ReviewCount(n int64) string {
+	if n == 1 {
+		return "(1 review)"
+	}
+	return fmt.Sprintf("(%d reviews)", n)
+}
+
+// Reviews are a product page's reviews and what its visitor may do.
+type Reviews struct {
+	List []Review
+	// CanWrite: a signed-in buyer who has not reviewed it yet. Why is
+	// the reason a visitor cannot, "" when they can or need not know.
+	CanWrite bool
+	Why      string
+	Staff    bool // may hide and show reviews
+	Form     ReviewForm
+}
+
+// A Review as a product page shows it.
+type Review struct {
+	ID       int64
+	Stars    int64
+	Body     string
+	Username string
+	Date     string
+	Hidden   bool
+}
+
+// ReviewForm is the form a buyer writes a review in, as typed.
+type ReviewForm struct {
+	Stars  string
+	Body   string
+	Errors map[string]string
 }
 
 // SizedCategories and UnsizedCategories split the catalog into clothing

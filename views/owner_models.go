@@ -23,7 +23,6 @@ type ProductForm struct {
 	Description string
 	HasSizes    bool
 	Price       string // "12.34"
-	Rating      string // "4.5", "" for none
 	ImageURL    string // the current picture
 	Errors      map[string]string
 }
