@@ -3,6 +3,8 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +16,8 @@ import (
 )
 
 // Every page, at a phone's 390 px and a desktop's 1280 px: none scrolls
-// sideways, and a screenshot of each is kept (e2e/screenshots, or
+// sideways, axe-core (from npm) finds no accessibility violation on it,
+// and a screenshot of each is kept (e2e/screenshots, or
 // BOUTIQUE_SCREENSHOTS). A staff account buys a mug, so the bag,
 // checkout, confirmation, profile and owner pages all have something on
 // them.
@@ -64,6 +67,11 @@ func TestEveryPageFitsAPhone(t *testing.T) {
 			t.Errorf("%s at %d px scrolls sideways: %s", name, width, over)
 		}
 		screenshot(t, ctx, fmt.Sprintf("%s-%d.png", name, width))
+		if width == 1280 {
+			for _, v := range axeViolations(t, ctx) {
+				t.Errorf("%s: accessibility: %s", name, v)
+			}
+		}
 	}
 	for _, width := range []int64{390, 1280} {
 		for _, p := range pages {
@@ -96,4 +104,24 @@ func TestEveryPageFitsAPhone(t *testing.T) {
 			visit(width, p.name, p.path)
 		}
 	}
+}
+
+// axeViolations runs axe-core, as npm installed it, on the page, and
+// returns each violation with the first places it was found.
+func axeViolations(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("..", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("axe-core is not installed (run make assets): %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(src)+";true")); err != nil {
+		t.Fatal(err)
+	}
+	found, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`axe.run(document, {resultTypes: ["violations"]}).then(r =>
+		r.violations.map(v => v.id + " (" + v.impact + "): " + v.help + " at " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | ")))`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
 }

@@ -2,19 +2,16 @@ package views
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 )
 
-func bagLabel(total string, count int64) string {
-	switch count {
-	case 0:
-		return "Your bag is empty"
-	case 1:
-		return fmt.Sprintf("Your bag: 1 item, %s", total)
+// itemWord follows a count of items for a screen reader: " items".
+func itemWord(n int64) string {
+	if n == 1 {
+		return " item"
 	}
-	return fmt.Sprintf("Your bag: %d items, %s", count, total)
+	return " items"
 }
 
 func toastRole(level string) string {
