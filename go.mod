@@ -13,6 +13,7 @@ require (
 	github.com/stripe/stripe-go/v76 v76.25.0
 	github.com/yuin/goldmark v1.8.7
 	golang.org/x/crypto v0.59.0
+	golang.org/x/image v0.48.0
 	golang.org/x/text v0.44.0
 	modernc.org/sqlite v1.62.0
 )

@@ -139,6 +139,18 @@ func (app *App) renderProductWith(w http.ResponseWriter, r *http.Request, status
 		app.serverError(w, r, err)
 		return
 	}
+	if p.Pictures, err = app.productPictures(r.Context(), row.ID); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	// ?picture= shows another of the product's pictures large.
+	if chosen := r.URL.Query().Get("picture"); chosen != "" {
+		for _, pic := range p.Pictures {
+			if strconv.FormatInt(pic.ID, 10) == chosen {
+				p.ImageURL = pic.URL
+			}
+		}
+	}
 	c.Active = p.Category
 	c.Messages = append(c.Messages, msgs...)
 	app.render(w, r, status, views.ProductDetail(c, p, form, rv))
@@ -188,21 +200,29 @@ func (app *App) image(w http.ResponseWriter, r *http.Request) {
 		app.notFound(w, r)
 		return
 	}
+	if app.imageVariant(w, r, id) {
+		return
+	}
 	img, err := app.q.GetImage(r.Context(), id)
 	if err != nil {
 		app.fail(w, r, err)
 		return
 	}
+	servePicture(w, r, img.ContentType, img.Sha256, img.Data)
+}
+
+// servePicture answers with a picture, cached for good under its etag.
+func servePicture(w http.ResponseWriter, r *http.Request, ctype, etag string, data []byte) {
 	h := w.Header()
-	h.Set("Content-Type", img.ContentType)
+	h.Set("Content-Type", ctype)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	h.Set("ETag", `"`+img.Sha256+`"`)
+	h.Set("ETag", `"`+etag+`"`)
 	// A picture is never a document: no scripts, even inside an SVG.
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
-	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, img.Sha256) {
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, `"`+etag+`"`) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Length", strconv.Itoa(len(img.Data)))
-	w.Write(img.Data)
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	w.Write(data)
 }

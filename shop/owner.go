@@ -29,6 +29,7 @@ func (app *App) ownerRoutes() []route {
 		{"POST /owner/products/new/{$}", app.ownerProductCreate},
 		{"GET /owner/products/{id}/edit/{$}", app.ownerProductEdit},
 		{"POST /owner/products/{id}/edit/{$}", app.ownerProductUpdate},
+		{"POST /owner/products/{id}/pictures/{image}/{action}/{$}", app.ownerPicture},
 		{"GET /owner/products/{id}/delete/{$}", app.ownerProductDeletePage},
 		{"POST /owner/products/{id}/delete/{$}", app.ownerProductDelete},
 		{"GET /owner/categories/{$}", app.ownerCategories},

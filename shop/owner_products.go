@@ -77,6 +77,10 @@ func (app *App) ownerProductEdit(w http.ResponseWriter, r *http.Request) {
 	if p.CategoryID.Valid {
 		f.CategoryID = strconv.FormatInt(p.CategoryID.Int64, 10)
 	}
+	if f.Pictures, err = app.productPictures(r.Context(), p.ID); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
 	app.renderProductForm(w, r, http.StatusOK, f)
 }
 
@@ -150,6 +154,8 @@ func (app *App) readProductForm(w http.ResponseWriter, r *http.Request, id int64
 			f.Errors["image"] = "That picture is larger than 5 MB."
 		case !imageTypes[ctype]:
 			f.Errors["image"] = fmt.Sprintf("%s is not a PNG, JPEG or WebP picture.", header.Filename)
+		case !decodes(data):
+			f.Errors["image"] = fmt.Sprintf("%s could not be read as a picture.", header.Filename)
 		default:
 			in.image, in.ctype = data, ctype
 		}
@@ -188,28 +194,43 @@ func (app *App) ownerProductUpdate(w http.ResponseWriter, r *http.Request) {
 	app.saveProduct(w, r, in, id, old.ImageID)
 }
 
-// saveProduct stores a checked product form, with its picture when one
-// came (else the picture it had): a new product when id is 0, else the
+// saveProduct stores a checked product form, and the picture when one
+// came: a new product's main picture, or another picture of an existing
+// one (its main one if it had none). A new product when id is 0, else the
 // product id changed. A SKU another product has comes back as a form error.
 func (app *App) saveProduct(w http.ResponseWriter, r *http.Request, in productInput, id int64, picture sql.NullInt64) {
 	ctx := r.Context()
 	err := app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
 		p := in.p
 		p.ImageID = picture
+		var added int64
 		if in.image != nil {
-			img, err := saveImage(ctx, tx, in.image, in.ctype)
-			if err != nil {
+			var err error
+			if added, err = saveImage(ctx, tx, in.image, in.ctype); err != nil {
 				return err
 			}
-			p.ImageID = sql.NullInt64{Int64: img, Valid: true}
+			if err := saveVariants(ctx, tx, added, in.image, in.ctype); err != nil {
+				return err
+			}
+			if !p.ImageID.Valid {
+				// The first picture is the main one.
+				p.ImageID = sql.NullInt64{Int64: added, Valid: true}
+			}
 		}
 		if id == 0 {
 			var err error
 			id, err = tx.CreateProduct(ctx, p)
 			return err
 		}
-		return tx.UpdateProduct(ctx, store.UpdateProductParams{CategoryID: p.CategoryID, Sku: p.Sku, Name: p.Name,
-			Description: p.Description, HasSizes: p.HasSizes, Price: p.Price, ImageID: p.ImageID, ID: id})
+		if err := tx.UpdateProduct(ctx, store.UpdateProductParams{CategoryID: p.CategoryID, Sku: p.Sku, Name: p.Name,
+			Description: p.Description, HasSizes: p.HasSizes, Price: p.Price, ImageID: p.ImageID, ID: id}); err != nil {
+			return err
+		}
+		if added == 0 {
+			return nil
+		}
+		// Another picture of the product, after the ones it has.
+		return tx.AddProductImage(ctx, store.AddProductImageParams{ProductID: id, ImageID: added})
 	})
 	if isUniqueViolation(err) {
 		in.form.Errors["sku"] = "Another product has that SKU."

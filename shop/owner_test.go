@@ -146,7 +146,7 @@ func TestOwnerAddsEditsAndDeletesProducts(t *testing.T) {
 			t.Errorf("the new product's page lacks %s", want)
 		}
 	}
-	img := regexp.MustCompile(`<img src="(/images/\d+/)" alt="Sea Glass Tumbler"`).FindStringSubmatch(page)
+	img := regexp.MustCompile(`<img src="(/images/\d+/)" srcset="[^"]*" sizes="[^"]*" alt="Sea Glass Tumbler"`).FindStringSubmatch(page)
 	if img == nil {
 		t.Fatal("no picture on the product page")
 	}
@@ -413,5 +413,94 @@ func TestShopPagesInMarkdown(t *testing.T) {
 	}
 	if res := s.get("/pages/nope/"); res.status != http.StatusNotFound {
 		t.Fatalf("an unknown page: %d", res.status)
+	}
+}
+
+// A product has several pictures: the owner adds them, makes one the
+// main picture, moves them and removes them; the product page shows them
+// all, and uploads are kept with smaller copies for srcset.
+func TestProductsHaveSeveralPictures(t *testing.T) {
+	s := staffShop(t)
+	tok := s.csrfToken("/owner/products/new/")
+	fields := map[string]string{"csrf_token": tok, "category": "1", "sku": "PIC-1", "name": "Striped Deckchair", "price": "80.00"}
+	res := s.postMultipart("/owner/products/new/", fields, "front.png", pngBytes(t, 500, 500))
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("add: %d\n%s", res.status, res.body)
+	}
+	id := strings.TrimSuffix(strings.TrimPrefix(res.header.Get("Location"), "/products/"), "/")
+	for _, name := range []string{"side.png", "back.png"} {
+		if res := s.postMultipart("/owner/products/"+id+"/edit/", fields, name, pngBytes(t, 300, 300)); res.status != http.StatusSeeOther {
+			t.Fatalf("add %s: %d\n%s", name, res.status, res.body)
+		}
+	}
+	pictures := func() []string {
+		var ids []string
+		rows, err := s.pool.Query(`SELECT image_id FROM product_images WHERE product_id = ? ORDER BY position`, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var i string
+			rows.Scan(&i)
+			ids = append(ids, i)
+		}
+		return ids
+	}
+	main := func() string {
+		var i string
+		s.pool.QueryRow(`SELECT image_id FROM products WHERE id = ?`, id).Scan(&i)
+		return i
+	}
+	pics := pictures()
+	if len(pics) != 3 || main() != pics[0] {
+		t.Fatalf("pictures %v, main %s; want three, the first upload main", pics, main())
+	}
+	page := s.get("/products/" + id + "/").body
+	for i, p := range pics {
+		if !strings.Contains(page, "/images/"+p+"/?w=200") || !strings.Contains(page, fmt.Sprintf("Striped Deckchair, picture %d", i+1)) {
+			t.Errorf("the product page lacks picture %d", i+1)
+		}
+	}
+	if !strings.Contains(page, `srcset="/images/`+pics[0]+`/?w=200 200w, /images/`+pics[0]+`/?w=400 400w`) {
+		t.Error("the main picture has no srcset")
+	}
+	// A smaller copy: the 500 px upload at 200 and 400; the 300 px one
+	// only at 200 (at 400 the picture itself).
+	for _, tt := range []struct {
+		pic   string
+		w     string
+		width int
+	}{{pics[0], "200", 200}, {pics[0], "400", 400}, {pics[1], "200", 200}, {pics[1], "400", 300}, {pics[0], "300", 500}} {
+		res := s.get("/images/" + tt.pic + "/?w=" + tt.w)
+		cfg, err := png.DecodeConfig(strings.NewReader(res.body))
+		if res.status != http.StatusOK || err != nil || cfg.Width != tt.width {
+			t.Errorf("/images/%s/?w=%s: %d, width %d (%v), want %d", tt.pic, tt.w, res.status, cfg.Width, err, tt.width)
+		}
+	}
+	act := func(pic, action string) {
+		t.Helper()
+		tok := s.csrfToken("/owner/products/" + id + "/edit/")
+		if res := s.post("/owner/products/"+id+"/pictures/"+pic+"/"+action+"/", form("csrf_token", tok), false); res.status != http.StatusSeeOther {
+			t.Fatalf("%s %s: %d", action, pic, res.status)
+		}
+	}
+	act(pics[2], "main")
+	if got := pictures(); strings.Join(got, ",") != strings.Join([]string{pics[2], pics[0], pics[1]}, ",") || main() != pics[2] {
+		t.Fatalf("after make main: %v, main %s", got, main())
+	}
+	if list := s.get("/products/?q=deckchair").body; !strings.Contains(list, `src="/images/`+pics[2]+`/"`) {
+		t.Fatal("the card does not show the new main picture")
+	}
+	act(pics[1], "earlier")
+	if got := pictures(); strings.Join(got, ",") != strings.Join([]string{pics[2], pics[1], pics[0]}, ",") {
+		t.Fatalf("after move earlier: %v", got)
+	}
+	act(pics[2], "remove")
+	if got := pictures(); strings.Join(got, ",") != strings.Join([]string{pics[1], pics[0]}, ",") || main() != pics[1] {
+		t.Fatalf("after removing the main picture: %v, main %s", got, main())
+	}
+	if page := s.get("/products/" + id + "/?picture=" + pics[0]).body; !strings.Contains(page, `<img src="/images/`+pics[0]+`/" srcset`) {
+		t.Fatal("?picture= does not show the chosen picture large")
 	}
 }

@@ -52,6 +52,13 @@ type Image struct {
 	Data        []byte
 }
 
+type ImageVariant struct {
+	ImageID     int64
+	Width       int64
+	ContentType string
+	Data        []byte
+}
+
 type LoginFailure struct {
 	ID       int64
 	Key      string
@@ -158,6 +165,12 @@ type Product struct {
 	ImageID     sql.NullInt64
 	ArchivedAt  sql.NullString
 	ReviewCount int64
+}
+
+type ProductImage struct {
+	ProductID int64
+	ImageID   int64
+	Position  int64
 }
 
 type Profile struct {

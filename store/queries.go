@@ -24,6 +24,9 @@ func New(db DBTX) *Queries {
 func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	q := Queries{db: db}
 	var err error
+	if q.addProductImageStmt, err = db.PrepareContext(ctx, addProductImage); err != nil {
+		return nil, fmt.Errorf("error preparing query AddProductImage: %w", err)
+	}
 	if q.addStatusHistoryStmt, err = db.PrepareContext(ctx, addStatusHistory); err != nil {
 		return nil, fmt.Errorf("error preparing query AddStatusHistory: %w", err)
 	}
@@ -80,6 +83,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.createImageStmt, err = db.PrepareContext(ctx, createImage); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateImage: %w", err)
+	}
+	if q.createImageVariantStmt, err = db.PrepareContext(ctx, createImageVariant); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateImageVariant: %w", err)
 	}
 	if q.createOrderStmt, err = db.PrepareContext(ctx, createOrder); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateOrder: %w", err)
@@ -159,6 +165,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getImageStmt, err = db.PrepareContext(ctx, getImage); err != nil {
 		return nil, fmt.Errorf("error preparing query GetImage: %w", err)
 	}
+	if q.getImageVariantStmt, err = db.PrepareContext(ctx, getImageVariant); err != nil {
+		return nil, fmt.Errorf("error preparing query GetImageVariant: %w", err)
+	}
 	if q.getOrderByNumberStmt, err = db.PrepareContext(ctx, getOrderByNumber); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOrderByNumber: %w", err)
 	}
@@ -218,6 +227,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listPagesStmt, err = db.PrepareContext(ctx, listPages); err != nil {
 		return nil, fmt.Errorf("error preparing query ListPages: %w", err)
+	}
+	if q.listProductImagesStmt, err = db.PrepareContext(ctx, listProductImages); err != nil {
+		return nil, fmt.Errorf("error preparing query ListProductImages: %w", err)
 	}
 	if q.listProductReviewsStmt, err = db.PrepareContext(ctx, listProductReviews); err != nil {
 		return nil, fmt.Errorf("error preparing query ListProductReviews: %w", err)
@@ -294,6 +306,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.releaseEmailsStmt, err = db.PrepareContext(ctx, releaseEmails); err != nil {
 		return nil, fmt.Errorf("error preparing query ReleaseEmails: %w", err)
 	}
+	if q.removeProductImageStmt, err = db.PrepareContext(ctx, removeProductImage); err != nil {
+		return nil, fmt.Errorf("error preparing query RemoveProductImage: %w", err)
+	}
 	if q.renameCategoryStmt, err = db.PrepareContext(ctx, renameCategory); err != nil {
 		return nil, fmt.Errorf("error preparing query RenameCategory: %w", err)
 	}
@@ -309,8 +324,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setBagLineQuantityStmt, err = db.PrepareContext(ctx, setBagLineQuantity); err != nil {
 		return nil, fmt.Errorf("error preparing query SetBagLineQuantity: %w", err)
 	}
+	if q.setMainImageStmt, err = db.PrepareContext(ctx, setMainImage); err != nil {
+		return nil, fmt.Errorf("error preparing query SetMainImage: %w", err)
+	}
 	if q.setPasswordStmt, err = db.PrepareContext(ctx, setPassword); err != nil {
 		return nil, fmt.Errorf("error preparing query SetPassword: %w", err)
+	}
+	if q.setProductImagePositionStmt, err = db.PrepareContext(ctx, setProductImagePosition); err != nil {
+		return nil, fmt.Errorf("error preparing query SetProductImagePosition: %w", err)
 	}
 	if q.setReviewHiddenStmt, err = db.PrepareContext(ctx, setReviewHidden); err != nil {
 		return nil, fmt.Errorf("error preparing query SetReviewHidden: %w", err)
@@ -350,6 +371,11 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 
 func (q *Queries) Close() error {
 	var err error
+	if q.addProductImageStmt != nil {
+		if cerr := q.addProductImageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addProductImageStmt: %w", cerr)
+		}
+	}
 	if q.addStatusHistoryStmt != nil {
 		if cerr := q.addStatusHistoryStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing addStatusHistoryStmt: %w", cerr)
@@ -443,6 +469,11 @@ func (q *Queries) Close() error {
 	if q.createImageStmt != nil {
 		if cerr := q.createImageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createImageStmt: %w", cerr)
+		}
+	}
+	if q.createImageVariantStmt != nil {
+		if cerr := q.createImageVariantStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createImageVariantStmt: %w", cerr)
 		}
 	}
 	if q.createOrderStmt != nil {
@@ -575,6 +606,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getImageStmt: %w", cerr)
 		}
 	}
+	if q.getImageVariantStmt != nil {
+		if cerr := q.getImageVariantStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getImageVariantStmt: %w", cerr)
+		}
+	}
 	if q.getOrderByNumberStmt != nil {
 		if cerr := q.getOrderByNumberStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getOrderByNumberStmt: %w", cerr)
@@ -673,6 +709,11 @@ func (q *Queries) Close() error {
 	if q.listPagesStmt != nil {
 		if cerr := q.listPagesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listPagesStmt: %w", cerr)
+		}
+	}
+	if q.listProductImagesStmt != nil {
+		if cerr := q.listProductImagesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listProductImagesStmt: %w", cerr)
 		}
 	}
 	if q.listProductReviewsStmt != nil {
@@ -800,6 +841,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing releaseEmailsStmt: %w", cerr)
 		}
 	}
+	if q.removeProductImageStmt != nil {
+		if cerr := q.removeProductImageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing removeProductImageStmt: %w", cerr)
+		}
+	}
 	if q.renameCategoryStmt != nil {
 		if cerr := q.renameCategoryStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing renameCategoryStmt: %w", cerr)
@@ -825,9 +871,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setBagLineQuantityStmt: %w", cerr)
 		}
 	}
+	if q.setMainImageStmt != nil {
+		if cerr := q.setMainImageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setMainImageStmt: %w", cerr)
+		}
+	}
 	if q.setPasswordStmt != nil {
 		if cerr := q.setPasswordStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setPasswordStmt: %w", cerr)
+		}
+	}
+	if q.setProductImagePositionStmt != nil {
+		if cerr := q.setProductImagePositionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setProductImagePositionStmt: %w", cerr)
 		}
 	}
 	if q.setReviewHiddenStmt != nil {
@@ -924,6 +980,7 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 type Queries struct {
 	db                              DBTX
 	tx                              *sql.Tx
+	addProductImageStmt             *sql.Stmt
 	addStatusHistoryStmt            *sql.Stmt
 	addToBagLineStmt                *sql.Stmt
 	archiveProductStmt              *sql.Stmt
@@ -943,6 +1000,7 @@ type Queries struct {
 	createCategoryStmt              *sql.Stmt
 	createCheckoutStmt              *sql.Stmt
 	createImageStmt                 *sql.Stmt
+	createImageVariantStmt          *sql.Stmt
 	createOrderStmt                 *sql.Stmt
 	createOrderLineStmt             *sql.Stmt
 	createPasswordResetStmt         *sql.Stmt
@@ -969,6 +1027,7 @@ type Queries struct {
 	getBagLineQuantityStmt          *sql.Stmt
 	getCheckoutStmt                 *sql.Stmt
 	getImageStmt                    *sql.Stmt
+	getImageVariantStmt             *sql.Stmt
 	getOrderByNumberStmt            *sql.Stmt
 	getOrderByPIDStmt               *sql.Stmt
 	getPageStmt                     *sql.Stmt
@@ -989,6 +1048,7 @@ type Queries struct {
 	listCategoriesStmt              *sql.Stmt
 	listOrderLinesStmt              *sql.Stmt
 	listPagesStmt                   *sql.Stmt
+	listProductImagesStmt           *sql.Stmt
 	listProductReviewsStmt          *sql.Stmt
 	listStatusHistoryStmt           *sql.Stmt
 	listUserOrdersStmt              *sql.Stmt
@@ -1014,12 +1074,15 @@ type Queries struct {
 	recordThrottleEventStmt         *sql.Stmt
 	refreshProductRatingStmt        *sql.Stmt
 	releaseEmailsStmt               *sql.Stmt
+	removeProductImageStmt          *sql.Stmt
 	renameCategoryStmt              *sql.Stmt
 	resetLinkUsableStmt             *sql.Stmt
 	revokePasswordResetsStmt        *sql.Stmt
 	searchProductsStmt              *sql.Stmt
 	setBagLineQuantityStmt          *sql.Stmt
+	setMainImageStmt                *sql.Stmt
 	setPasswordStmt                 *sql.Stmt
+	setProductImagePositionStmt     *sql.Stmt
 	setReviewHiddenStmt             *sql.Stmt
 	takePaidLineStmt                *sql.Stmt
 	touchBagStmt                    *sql.Stmt
@@ -1037,6 +1100,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
 		db:                              tx,
 		tx:                              tx,
+		addProductImageStmt:             q.addProductImageStmt,
 		addStatusHistoryStmt:            q.addStatusHistoryStmt,
 		addToBagLineStmt:                q.addToBagLineStmt,
 		archiveProductStmt:              q.archiveProductStmt,
@@ -1056,6 +1120,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createCategoryStmt:              q.createCategoryStmt,
 		createCheckoutStmt:              q.createCheckoutStmt,
 		createImageStmt:                 q.createImageStmt,
+		createImageVariantStmt:          q.createImageVariantStmt,
 		createOrderStmt:                 q.createOrderStmt,
 		createOrderLineStmt:             q.createOrderLineStmt,
 		createPasswordResetStmt:         q.createPasswordResetStmt,
@@ -1082,6 +1147,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getBagLineQuantityStmt:          q.getBagLineQuantityStmt,
 		getCheckoutStmt:                 q.getCheckoutStmt,
 		getImageStmt:                    q.getImageStmt,
+		getImageVariantStmt:             q.getImageVariantStmt,
 		getOrderByNumberStmt:            q.getOrderByNumberStmt,
 		getOrderByPIDStmt:               q.getOrderByPIDStmt,
 		getPageStmt:                     q.getPageStmt,
@@ -1102,6 +1168,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listCategoriesStmt:              q.listCategoriesStmt,
 		listOrderLinesStmt:              q.listOrderLinesStmt,
 		listPagesStmt:                   q.listPagesStmt,
+		listProductImagesStmt:           q.listProductImagesStmt,
 		listProductReviewsStmt:          q.listProductReviewsStmt,
 		listStatusHistoryStmt:           q.listStatusHistoryStmt,
 		listUserOrdersStmt:              q.listUserOrdersStmt,
@@ -1127,12 +1194,15 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		recordThrottleEventStmt:         q.recordThrottleEventStmt,
 		refreshProductRatingStmt:        q.refreshProductRatingStmt,
 		releaseEmailsStmt:               q.releaseEmailsStmt,
+		removeProductImageStmt:          q.removeProductImageStmt,
 		renameCategoryStmt:              q.renameCategoryStmt,
 		resetLinkUsableStmt:             q.resetLinkUsableStmt,
 		revokePasswordResetsStmt:        q.revokePasswordResetsStmt,
 		searchProductsStmt:              q.searchProductsStmt,
 		setBagLineQuantityStmt:          q.setBagLineQuantityStmt,
+		setMainImageStmt:                q.setMainImageStmt,
 		setPasswordStmt:                 q.setPasswordStmt,
+		setProductImagePositionStmt:     q.setProductImagePositionStmt,
 		setReviewHiddenStmt:             q.setReviewHiddenStmt,
 		takePaidLineStmt:                q.takePaidLineStmt,
 		touchBagStmt:                    q.touchBagStmt,

@@ -58,8 +58,20 @@ type Product struct {
 	Reviews      int64 // how many reviews the rating is of
 	HasSizes     bool
 	ImageURL     string
-	Category     string // slug, "" when none
+	Pictures     []Picture // all of them, the main one first
+	Category     string    // slug, "" when none
 	CategoryName string
+}
+
+// A Picture of a product.
+type Picture struct {
+	ID  int64
+	URL string
+}
+
+// Srcset offers a picture's smaller copies beside it.
+func Srcset(url string) string {
+	return url + "?w=200 200w, " + url + "?w=400 400w, " + url + " 800w"
 }
 
 // ProductList is the /products/ page.

@@ -24,6 +24,7 @@ type ProductForm struct {
 	HasSizes    bool
 	Price       string // "12.34"
 	ImageURL    string // the current picture
+	Pictures    []Picture
 	Errors      map[string]string
 }
 
