@@ -149,9 +149,9 @@ func (app *App) ownerPicture(w http.ResponseWriter, r *http.Request) {
 
 // productPictures are the URLs of a product's pictures, in order.
 func (app *App) productPictures(ctx context.Context, productID int64) ([]views.Picture, error) {
-	ids, err := app.q.ListProductImages(ctx, productID)
+	e, err := app.st.Extras(ctx, productID)
 	var pics []views.Picture
-	for _, id := range ids {
+	for _, id := range e.Pictures {
 		pics = append(pics, views.Picture{ID: id, URL: imageURL(sql.NullInt64{Int64: id, Valid: true})})
 	}
 	return pics, err

@@ -25,7 +25,16 @@ func (app *App) productReviews(r *http.Request, productID int64, form views.Revi
 	ctx := r.Context()
 	u, signedIn := app.currentUser(r)
 	rv := views.Reviews{Staff: signedIn && u.IsStaff == 1, Form: form}
-	rows, err := app.q.ListProductReviews(ctx, store.ListProductReviewsParams{ProductID: productID, WithHidden: boolInt(rv.Staff)})
+	var rows []store.ListProductReviewsRow
+	var err error
+	if rv.Staff {
+		// Staff see the hidden ones too, to show them again.
+		rows, err = app.q.ListProductReviews(ctx, store.ListProductReviewsParams{ProductID: productID, WithHidden: 1})
+	} else {
+		var e store.ProductExtras
+		e, err = app.st.Extras(ctx, productID)
+		rows = e.Reviews
+	}
 	if err != nil {
 		return rv, err
 	}
@@ -53,13 +62,6 @@ func (app *App) mayReview(ctx context.Context, userID, productID int64) (bool, s
 		return false, "Thank you for your review of this.", err
 	}
 	return true, "", nil
-}
-
-func boolInt(b bool) int64 {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // reviewPost is POST /products/{id}/review/: stars (1-5), body.

@@ -11,8 +11,8 @@ import (
 )
 
 // Caches in front of SQLite for what nearly every page reads: the
-// shopper's session, the catalog's navigation, products and lists, and the
-// bag in the page header. Each is filled by a read method of the store
+// shopper's session, the catalog's navigation, products (with their
+// pictures and reviews) and lists, and the bag in the page header. Each is filled by a read method of the store
 // and forgotten only by the writer: after every commit, the values of the
 // rows its statements changed (SQLite's pre-update hook names each row the
 // writer's connection inserts, updates or deletes); and all of them when
@@ -29,6 +29,7 @@ const (
 	maxProductBytes = 2 << 20
 	maxListBytes    = 2 << 20
 	maxNavBytes     = 1 << 20
+	maxExtrasBytes  = 2 << 20
 	// bagCacheFor bounds how long a bag stays without being read again.
 	bagCacheFor = time.Hour
 )
@@ -43,6 +44,7 @@ type caches struct {
 	products *liveCache[int64, GetProductRow]
 	lists    *liveCache[SearchProductsParams, []SearchProductsRow]
 	nav      *liveCache[struct{}, []ListCategoriesRow]
+	extras   *liveCache[int64, ProductExtras]
 }
 
 func newCaches() caches {
@@ -60,6 +62,13 @@ func newCaches() caches {
 			n := len(k.Query) + len(k.Categories) + len(k.Sort)
 			for _, p := range rows {
 				n += entryOverhead + productBytes(GetProductRow(p))
+			}
+			return n
+		}),
+		extras: newLiveCache(maxExtrasBytes, func(_ int64, e ProductExtras) int {
+			n := 8 * len(e.Pictures)
+			for _, r := range e.Reviews {
+				n += entryOverhead + len(r.Body) + len(r.Username)
 			}
 			return n
 		}),
@@ -83,6 +92,7 @@ func productBytes(p GetProductRow) int {
 func (c *caches) forgetCatalog() {
 	c.products.clear()
 	c.lists.clear()
+	c.extras.clear()
 	c.nav.clear()
 	c.bags.clear()
 }
@@ -110,7 +120,7 @@ func (c *changes) record(d sqlite.SQLitePreUpdateData) {
 	case "bags", "bag_lines":
 		// Both tables start with the bag's id.
 		c.bags = append(c.bags, firstColumn(&d))
-	case "products", "categories":
+	case "products", "categories", "reviews", "product_images":
 		c.catalog = true
 	}
 }
@@ -259,6 +269,27 @@ func (s *Store) Product(ctx context.Context, id int64) (GetProductRow, error) {
 	return through(s.caches.products, id, func() (GetProductRow, time.Time, error) {
 		p, err := s.read.GetProduct(ctx, id)
 		return p, forever, err
+	})
+}
+
+// ProductExtras are what a product page shows besides the product: its
+// pictures in order and its visible reviews, newest first.
+type ProductExtras struct {
+	Pictures []int64
+	Reviews  []ListProductReviewsRow
+}
+
+// Extras are a product's pictures and visible reviews. Shared: callers
+// must not change them.
+func (s *Store) Extras(ctx context.Context, productID int64) (ProductExtras, error) {
+	return through(s.caches.extras, productID, func() (ProductExtras, time.Time, error) {
+		var e ProductExtras
+		var err error
+		if e.Pictures, err = s.read.ListProductImages(ctx, productID); err != nil {
+			return e, forever, err
+		}
+		e.Reviews, err = s.read.ListProductReviews(ctx, ListProductReviewsParams{ProductID: productID})
+		return e, forever, err
 	})
 }
 
