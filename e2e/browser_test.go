@@ -17,6 +17,7 @@ import (
 
 	"boutique/cart"
 	"boutique/demo"
+	"boutique/payments/stripefake"
 	"boutique/shop"
 	"boutique/store"
 	"boutique/store/storetest"
@@ -53,6 +54,22 @@ func startShopWith(t *testing.T, configure func(*shop.Config)) (string, *store.S
 	srv := httptest.NewServer(app.Handler())
 	t.Cleanup(srv.Close)
 	return srv.URL, pool
+}
+
+// startStripeShop is startShopWith a fake Stripe, and its test Stripe.js
+// for the browser.
+func startStripeShop(t *testing.T, configure ...func(*shop.Config)) (string, *store.Store, *stripefake.Fake) {
+	t.Helper()
+	fake := stripefake.New()
+	t.Cleanup(fake.Close)
+	base, pool := startShopWith(t, func(cfg *shop.Config) {
+		cfg.StripePublicKey, cfg.StripeSecretKey = "pk_test_boutique", "sk_test_boutique"
+		cfg.StripeAPIBase, cfg.StripeJSURL = fake.URL(), fake.JSURL()
+		for _, c := range configure {
+			c(cfg)
+		}
+	})
+	return base, pool, fake
 }
 
 // productID is the id of the demo product with this name.

@@ -25,14 +25,7 @@ type checkoutRun struct {
 }
 
 func startCheckout(t *testing.T) checkoutRun {
-	fake := stripefake.New()
-	t.Cleanup(fake.Close)
-	base, pool := startShopWith(t, func(cfg *shop.Config) {
-		cfg.StripePublicKey = "pk_test_boutique"
-		cfg.StripeSecretKey = "sk_test_boutique"
-		cfg.StripeAPIBase = fake.URL()
-		cfg.StripeJSURL = fake.JSURL()
-	})
+	base, pool, fake := startStripeShop(t)
 	run := checkoutRun{base: base, fake: fake, ctx: newBrowser(t, 120*time.Second)}
 	tee := productID(t, pool, "Harbour Stripe Tee")
 	do(t, run.ctx, chromedp.EmulateViewport(1280, 1000), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", base, tee)))
@@ -164,12 +157,7 @@ func TestCountryByKeyboardInTheBrowser(t *testing.T) {
 // Without JavaScript the checkout says card payment needs it, and its
 // button cannot be pressed.
 func TestCheckoutWithoutJavaScript(t *testing.T) {
-	fake := stripefake.New()
-	t.Cleanup(fake.Close)
-	base, pool := startShopWith(t, func(cfg *shop.Config) {
-		cfg.StripePublicKey, cfg.StripeSecretKey = "pk_test_boutique", "sk_test_boutique"
-		cfg.StripeAPIBase, cfg.StripeJSURL = fake.URL(), fake.JSURL()
-	})
+	base, pool, _ := startStripeShop(t)
 	ctx := newBrowser(t, 60*time.Second)
 	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatal(err)
@@ -228,16 +216,7 @@ func evalString(t *testing.T, ctx context.Context, expr string) string {
 // in their profile's history and their address filled in at the next
 // checkout.
 func TestAccountCheckoutInTheBrowser(t *testing.T) {
-	fake := stripefake.New()
-	t.Cleanup(fake.Close)
-	base, pool := startShopWith(t, func(cfg *shop.Config) {
-		cfg.StripePublicKey = "pk_test_boutique"
-		cfg.StripeSecretKey = "sk_test_boutique"
-		cfg.StripeAPIBase = fake.URL()
-		cfg.StripeJSURL = fake.JSURL()
-		cfg.BcryptCost = 4
-		cfg.BaseURL = "https://shop.example"
-	})
+	base, pool, _ := startStripeShop(t, func(cfg *shop.Config) { cfg.BaseURL = "https://shop.example" })
 	ctx := newBrowser(t, 120*time.Second)
 	mug := productID(t, pool, "Speckled Stoneware Mug")
 

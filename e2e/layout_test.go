@@ -11,7 +11,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"boutique/payments/stripefake"
 	"boutique/shop"
 )
 
@@ -22,12 +21,7 @@ import (
 // checkout, confirmation, profile and owner pages all have something on
 // them.
 func TestEveryPageFitsAPhone(t *testing.T) {
-	fake := stripefake.New()
-	t.Cleanup(fake.Close)
-	base, pool := startShopWith(t, func(cfg *shop.Config) {
-		cfg.StripePublicKey, cfg.StripeSecretKey = "pk_test_boutique", "sk_test_boutique"
-		cfg.StripeAPIBase, cfg.StripeJSURL = fake.URL(), fake.JSURL()
-	})
+	base, pool, _ := startStripeShop(t)
 	if _, err := shop.CreateAdmin(context.Background(), pool, "owner", func() (string, string, error) {
 		return "owner@example.com", "correct horse", nil
 	}); err != nil {

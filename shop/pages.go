@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -99,11 +98,8 @@ func (app *App) ownerPageSave(w http.ResponseWriter, r *http.Request) {
 		}
 		return err
 	})
-	if errors.Is(err, sql.ErrNoRows) {
-		app.notFound(w, r)
-		return
-	} else if err != nil {
-		app.serverError(w, r, err)
+	if err != nil {
+		app.fail(w, r, err) // a 404 for what is not there
 		return
 	}
 	app.flash(ctx, "success", "Saved "+f.Title+".")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -136,11 +135,8 @@ func (app *App) ownerPicture(w http.ResponseWriter, r *http.Request) {
 		}
 		return setPictures(ctx, tx, productID, ids)
 	})
-	if errors.Is(err, sql.ErrNoRows) {
-		app.notFound(w, r)
-		return
-	} else if err != nil {
-		app.serverError(w, r, err)
+	if err != nil {
+		app.fail(w, r, err) // a 404 for what is not there
 		return
 	}
 	app.flash(ctx, "success", map[string]string{"main": "That is the main picture now.", "earlier": "Moved.", "remove": "Picture removed."}[action])

@@ -3,7 +3,6 @@ package shop
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -133,11 +132,8 @@ func (app *App) ownerReviewVisibility(w http.ResponseWriter, r *http.Request) {
 		}
 		return tx.RefreshProductRating(ctx, productID)
 	})
-	if errors.Is(err, sql.ErrNoRows) {
-		app.notFound(w, r)
-		return
-	} else if err != nil {
-		app.serverError(w, r, err)
+	if err != nil {
+		app.fail(w, r, err) // a 404 for what is not there
 		return
 	}
 	app.flash(ctx, "success", map[bool]string{true: "The review is hidden.", false: "The review shows again."}[hide])
