@@ -156,22 +156,75 @@ func TestBagWithoutJavaScript(t *testing.T) {
 	screenshot(t, ctx, "bag-nojs.png")
 }
 
-// A shopper's double click on "Add to bag" (two clicks 80 ms apart, the
-// shop answering the first in between) adds once.
-func TestDoubleClickAddsOnce(t *testing.T) {
-	f := newBagFlow(t)
-	ctx := newBrowser(t, 60*time.Second)
-	do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", f.base, f.mug)))
-	waitTrue(t, ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
-	x := evalFloat(t, ctx, `(r => r.left + r.width / 2)(document.querySelector('#add-to-bag button[type="submit"]').getBoundingClientRect())`)
-	y := evalFloat(t, ctx, `(r => r.top + r.height / 2)(document.querySelector('#add-to-bag button[type="submit"]').getBoundingClientRect())`)
+// phoneAndDesktop are the widths the browser tests of quick clicks run
+// at.
+var phoneAndDesktop = []int64{390, 1280}
+
+// clickTwice clicks the middle of an element twice, gap apart, the second
+// click a double click's second, as a shopper's finger or mouse would.
+func clickTwice(t *testing.T, ctx context.Context, selector string, gap time.Duration) {
+	t.Helper()
+	do(t, ctx, chromedp.ScrollIntoView(chromedp.CSS(selector)))
+	x := evalFloat(t, ctx, `(r => r.left + r.width / 2)(document.querySelector('`+selector+`').getBoundingClientRect())`)
+	y := evalFloat(t, ctx, `(r => r.top + r.height / 2)(document.querySelector('`+selector+`').getBoundingClientRect())`)
 	do(t, ctx, chromedp.MouseClickXY(x, y))
-	time.Sleep(80 * time.Millisecond)
+	time.Sleep(gap)
 	do(t, ctx, chromedp.MouseClickXY(x, y, chromedp.ClickCount(2)))
-	waitTrue(t, ctx, "the mini bag", `document.querySelector("#toasts .bag-toast") !== null`)
-	time.Sleep(700 * time.Millisecond) // a second add, if one was sent, has landed
-	do(t, ctx, chromedp.Navigate(f.base+"/bag/"))
-	wantText(t, ctx, "#bag-badge .bag-total", "$17.60") // one mug and its delivery
+}
+
+// A shopper's double click on "Add to bag" (two clicks 80 ms apart, the
+// shop answering the first in between) adds once, on a phone and a
+// desktop.
+func TestDoubleClickAddsOnce(t *testing.T) {
+	for _, width := range phoneAndDesktop {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			f := newBagFlow(t)
+			ctx := newBrowser(t, 60*time.Second)
+			do(t, ctx, chromedp.EmulateViewport(width, 844), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", f.base, f.mug)))
+			waitTrue(t, ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
+			clickTwice(t, ctx, `#add-to-bag button[type="submit"]`, 80*time.Millisecond)
+			waitTrue(t, ctx, "the mini bag", `document.querySelector("#toasts .bag-toast") !== null`)
+			// The toast leaves the page's buttons free.
+			if covered := evalBool(t, ctx, `(() => { const b = document.querySelector('#add-to-bag button[type="submit"]').getBoundingClientRect();
+				const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2); return !!hit?.closest("#toasts"); })()`); covered {
+				t.Error("the toast covers Add to bag")
+			}
+			screenshot(t, ctx, fmt.Sprintf("added-%d.png", width))
+			time.Sleep(700 * time.Millisecond) // a second add, if one was sent, has landed
+			do(t, ctx, chromedp.Navigate(f.base+"/bag/"))
+			wantText(t, ctx, "#bag-badge .bag-total", "$17.60") // one mug and its delivery
+		})
+	}
+}
+
+// The bag's "+" clicked twice quickly adds two, and the line, the totals
+// and the badge agree with the bag; focus stays on the button. On a phone
+// and a desktop.
+func TestBagStepsTwiceQuickly(t *testing.T) {
+	for _, width := range phoneAndDesktop {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			f := newBagFlow(t)
+			ctx := newBrowser(t, 60*time.Second)
+			do(t, ctx, chromedp.EmulateViewport(width, 844), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", f.base, f.mug)))
+			waitTrue(t, ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
+			addToBag(t, ctx, "", "1")
+			waitTrue(t, ctx, "the mini bag", `document.querySelector("#toasts .bag-toast") !== null`)
+			do(t, ctx, chromedp.Navigate(f.base+"/bag/"))
+			waitTrue(t, ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
+			plus := f.mugLine() + ` button[aria-label^="One more"]`
+			clickTwice(t, ctx, plus, 0)
+			waitTrue(t, ctx, "three mugs", `document.querySelector("`+f.mugLine()+` .line-qty")?.value === "3" && document.querySelector(".grand-total-amount")?.textContent === "$52.80"`)
+			time.Sleep(500 * time.Millisecond)                // nothing more is on its way
+			wantText(t, ctx, ".grand-total-amount", "$52.80") // 3 × $16.00 + 10%
+			wantText(t, ctx, "#bag-badge .bag-total", "$52.80")
+			if v := evalString(t, ctx, `document.querySelector("`+f.mugLine()+` .line-qty").value`); v != "3" {
+				t.Fatalf("the line reads %s", v)
+			}
+			if !evalBool(t, ctx, `document.activeElement?.matches('`+plus+`') ?? false`) {
+				t.Error("focus left the + button")
+			}
+		})
+	}
 }
 
 func evalFloat(t *testing.T, ctx context.Context, expr string) float64 {
@@ -181,32 +234,4 @@ func evalFloat(t *testing.T, ctx context.Context, expr string) float64 {
 		t.Fatal(err)
 	}
 	return v
-}
-
-// The bag's "+" clicked twice quickly adds two, and the line, the totals
-// and the badge agree with the bag; focus stays on the button.
-func TestBagStepsTwiceQuickly(t *testing.T) {
-	f := newBagFlow(t)
-	ctx := newBrowser(t, 60*time.Second)
-	do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", f.base, f.mug)))
-	waitTrue(t, ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
-	addToBag(t, ctx, "", "1")
-	waitTrue(t, ctx, "the mini bag", `document.querySelector("#toasts .bag-toast") !== null`)
-	do(t, ctx, chromedp.Navigate(f.base+"/bag/"))
-	waitTrue(t, ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
-	plus := f.mugLine() + ` button[aria-label^="One more"]`
-	x := evalFloat(t, ctx, `(r => r.left + r.width / 2)(document.querySelector('`+plus+`').getBoundingClientRect())`)
-	y := evalFloat(t, ctx, `(r => r.top + r.height / 2)(document.querySelector('`+plus+`').getBoundingClientRect())`)
-	do(t, ctx, chromedp.MouseClickXY(x, y))
-	do(t, ctx, chromedp.MouseClickXY(x, y, chromedp.ClickCount(2)))
-	waitTrue(t, ctx, "three mugs", `document.querySelector("`+f.mugLine()+` .line-qty")?.value === "3" && document.querySelector(".grand-total-amount")?.textContent === "$52.80"`)
-	time.Sleep(500 * time.Millisecond)                // nothing more is on its way
-	wantText(t, ctx, ".grand-total-amount", "$52.80") // 3 × $16.00 + 10%
-	wantText(t, ctx, "#bag-badge .bag-total", "$52.80")
-	if v := evalString(t, ctx, `document.querySelector("`+f.mugLine()+` .line-qty").value`); v != "3" {
-		t.Fatalf("the line reads %s", v)
-	}
-	if !evalBool(t, ctx, `document.activeElement?.matches('`+plus+`') ?? false`) {
-		t.Error("focus left the + button")
-	}
 }

@@ -125,32 +125,53 @@ func TestCheckoutInTheBrowser(t *testing.T) {
 	wantText(t, ctx, "#bag-badge .bag-total", "$0.00")
 	screenshot(t, ctx, "checkout-success.png")
 
-	// Back after paying lands on the order again, never on a spinner over
-	// the bag just paid for.
-	number := text(t, ctx, "#order-number")
-	do(t, ctx, chromedp.NavigateBack())
-	waitTrue(t, ctx, "the order after Back", `location.pathname.startsWith("/checkout/checkout_success/") && document.readyState === "complete"`)
-	if again := text(t, ctx, "#order-number"); again != number {
-		t.Fatalf("Back shows order %q, want %q", again, number)
-	}
-	if spinning, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector("#loading-overlay:not([hidden])")`)); spinning {
-		t.Fatal("a spinner after Back")
+}
+
+// Back after paying lands on the order again, never on a spinner over
+// the bag just paid for; on a phone and a desktop.
+func TestBackAfterPayingShowsTheOrder(t *testing.T) {
+	for _, width := range phoneAndDesktop {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			run := startCheckout(t)
+			ctx := run.ctx
+			do(t, ctx, chromedp.EmulateViewport(width, 844))
+			fillOrderForm(t, ctx)
+			typeCard(t, ctx, "4242 4242 4242 4242")
+			waitTrue(t, ctx, "the pay button", `!document.getElementById("submit-button").disabled`)
+			do(t, ctx, chromedp.Click(chromedp.CSS("#submit-button")))
+			waitTrue(t, ctx, "the confirmation page", `location.pathname.startsWith("/checkout/checkout_success/")`)
+			number := text(t, ctx, "#order-number")
+			do(t, ctx, chromedp.NavigateBack())
+			waitTrue(t, ctx, "the order after Back", `location.pathname.startsWith("/checkout/checkout_success/") && document.readyState === "complete"`)
+			if again := text(t, ctx, "#order-number"); again != number {
+				t.Fatalf("Back shows order %q, want %q", again, number)
+			}
+			if spinning, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector("#loading-overlay:not([hidden])")`)); spinning {
+				t.Fatal("a spinner after Back")
+			}
+		})
 	}
 }
 
 // Keyboard only: typing "united" into the country select picks a United…
-// country, and checking the field on leaving it keeps the choice.
+// country, and checking the field on leaving it keeps the choice; on a
+// phone and a desktop.
 func TestCountryByKeyboardInTheBrowser(t *testing.T) {
-	run := startCheckout(t)
-	ctx := run.ctx
-	do(t, ctx, chromedp.Focus(chromedp.CSS("#id_country")))
-	do(t, ctx, chromedp.KeyEvent("united"))
-	moveFocus(t, ctx, "id_full_name")
-	waitTrue(t, ctx, "the country checked", `document.getElementById("field-country") !== null && document.getElementById("error-country")?.textContent === ""`)
-	time.Sleep(300 * time.Millisecond) // a check's redraw, if one is coming
-	label := evalString(t, ctx, `document.getElementById("id_country").selectedOptions[0]?.textContent ?? ""`)
-	if !strings.HasPrefix(label, "United") {
-		t.Fatalf("typing united chose %q", label)
+	for _, width := range phoneAndDesktop {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			run := startCheckout(t)
+			ctx := run.ctx
+			do(t, ctx, chromedp.EmulateViewport(width, 844))
+			do(t, ctx, chromedp.Focus(chromedp.CSS("#id_country")))
+			do(t, ctx, chromedp.KeyEvent("united"))
+			moveFocus(t, ctx, "id_full_name")
+			waitTrue(t, ctx, "the country checked", `document.getElementById("field-country") !== null && document.getElementById("error-country")?.textContent === ""`)
+			time.Sleep(300 * time.Millisecond) // a check's redraw, if one is coming
+			label := evalString(t, ctx, `document.getElementById("id_country").selectedOptions[0]?.textContent ?? ""`)
+			if !strings.HasPrefix(label, "United") {
+				t.Fatalf("typing united chose %q", label)
+			}
+		})
 	}
 }
 
