@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"boutique/cart"
@@ -149,6 +150,12 @@ func newBrowser(t *testing.T, timeout time.Duration) context.Context {
 		cancelCtx()
 		cancelAlloc()
 	})
+	// The page behaves as the focused one, as a shopper's would: without
+	// this, a page of several headless browsers at once may not get focus
+	// and blur events, and a field's check on leaving it never runs.
+	if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
 	return ctx
 }
 
