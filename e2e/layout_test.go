@@ -72,6 +72,26 @@ func TestEveryPageFitsAPhone(t *testing.T) {
 			visit(width, p.name, p.path)
 		}
 	}
+	// On a phone the categories and the account are behind one Menu
+	// button, which opens without sending the page sideways.
+	do(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/"))
+	waitTrue(t, ctx, "home", `document.readyState === "complete"`)
+	if evalBool(t, ctx, `getComputedStyle(document.querySelector(".category-nav")).display !== "none"`) {
+		t.Error("the category bar shows on a phone")
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(".phone-menu summary")))
+	waitTrue(t, ctx, "the menu", `document.querySelector(".phone-menu").open`)
+	if n := evalFloat(t, ctx, `[...document.querySelectorAll(".phone-categories a")].filter(a => a.getBoundingClientRect().width > 0).length`); n < 8 {
+		t.Errorf("the menu shows %v category links", n)
+	}
+	if !evalBool(t, ctx, `[...document.querySelectorAll(".phone-menu .account-menu a")].some(a => a.textContent === "owner" && a.getBoundingClientRect().width > 0)`) {
+		t.Error("the menu lacks the account")
+	}
+	if evalBool(t, ctx, `document.documentElement.scrollWidth > document.documentElement.clientWidth`) {
+		t.Error("the open menu sends the page sideways")
+	}
+	screenshot(t, ctx, "menu-390.png")
+
 	// On a phone's first screen the product page shows Add to bag.
 	do(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", base, mug)))
 	waitTrue(t, ctx, "the product", `document.readyState === "complete"`)
