@@ -61,10 +61,8 @@ func TestEveryPageFitsAPhone(t *testing.T) {
 			t.Errorf("%s at %d px scrolls sideways: %s", name, width, over)
 		}
 		screenshot(t, ctx, fmt.Sprintf("%s-%d.png", name, width))
-		if width == 1280 {
-			for _, v := range axeViolations(t, ctx) {
-				t.Errorf("%s: accessibility: %s", name, v)
-			}
+		for _, v := range axeViolations(t, ctx) {
+			t.Errorf("%s at %d px: accessibility: %s", name, width, v)
 		}
 	}
 	for _, width := range []int64{390, 1280} {

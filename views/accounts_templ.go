@@ -308,7 +308,7 @@ func ProfilePage(c Chrome, p Profile) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<table class=\"order-lines order-history\"><thead><tr><th scope=\"col\">Order number</th><th scope=\"col\">Date</th><th scope=\"col\">Items</th><th scope=\"col\">Order total</th><th scope=\"col\">Status</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<table tabindex=\"0\" class=\"order-lines order-history\"><thead><tr><th scope=\"col\">Order number</th><th scope=\"col\">Date</th><th scope=\"col\">Items</th><th scope=\"col\">Order total</th><th scope=\"col\">Status</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
