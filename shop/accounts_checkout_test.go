@@ -139,7 +139,7 @@ func TestOrderConfirmationsAreTheirOwnersOnly(t *testing.T) {
 		!strings.Contains(res.body, `<dd id="order-status">Paid, being prepared</dd>`) {
 		t.Fatalf("history page: %d, or no status", res.status)
 	}
-	if !strings.Contains(profile, "<td>Paid, being prepared</td>") {
+	if !strings.Contains(profile, `<td data-label="Status">Paid, being prepared</td>`) {
 		t.Fatal("the history lacks the order's status")
 	}
 	// Another user sees neither page.
