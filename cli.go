@@ -30,6 +30,7 @@ Usage:
   boutique demo -products N [-db FILE]
   boutique backup [-db FILE] BACKUP
   boutique restore [-db FILE] BACKUP
+  boutique export -since DATE -until DATE [-lines] [-db FILE]
   boutique help
 
 Commands:
@@ -42,6 +43,10 @@ Commands:
            serving) and check it
   restore  put a backup in place of the database, keeping the current one
            beside it; stop the shop first
+  export   write the orders of the days from -since to -until (2026-12-01,
+           both included, in BOUTIQUE_TIME_ZONE) as CSV on standard output,
+           one row an order, or with -lines one row an order line; safe
+           beside the running shop
   createadmin
            make an account staff, creating it when there is none (asks for
            its email and password on standard input, or takes -email and
@@ -127,6 +132,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return backup(ctx, rest, stdout)
 	case "restore":
 		return restore(ctx, rest, stdout)
+	case "export":
+		return exportCmd(ctx, rest, getenv, stdout)
 	case "createadmin":
 		return createAdmin(ctx, rest, os.Stdin, stdout)
 	case "help", "-h", "-help", "--help":
@@ -362,4 +369,37 @@ func demoCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "the catalog holds at least %d products (%d synthetic added)\n", *products, added)
 	return nil
+}
+
+// exportCmd writes orders (or their lines) of a range of days as CSV.
+func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	dbPath := fs.String("db", "boutique.db", "SQLite database file")
+	since := fs.String("since", "", "first day, such as 2026-11-01")
+	until := fs.String("until", "", "last day, such as 2026-11-30")
+	lines := fs.Bool("lines", false, "one row an order line instead of an order")
+	if stop, err := parseFlags(fs, args, stdout); stop {
+		return err
+	}
+	cfg, err := shop.ConfigFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	rg, err := orders.ParseExportRange(*since, *until, cfg.TimeZone)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if _, err := os.Stat(*dbPath); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	st, _, err := store.Open(ctx, *dbPath, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	write := orders.WriteOrdersCSV
+	if *lines {
+		write = orders.WriteLinesCSV
+	}
+	return write(ctx, st, stdout, rg, cfg.TimeZone)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -324,5 +325,35 @@ func TestRestoreRefusesWhileTheShopRuns(t *testing.T) {
 	}
 	if len(dbs) != 3 {
 		t.Fatalf("3 restores kept %d databases aside: %v", len(dbs), aside)
+	}
+}
+
+// boutique export writes the orders of a range of days as CSV, beside
+// the running shop or not.
+func TestExportCommand(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "shop.db")
+	if err := run(ctx, []string{"boutique", "migrate", "-db", path}, noEnv, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	st, _, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := insertOrder(st, "export-1"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	today := time.Now().UTC().Format(time.DateOnly)
+	var out strings.Builder
+	if err := run(ctx, []string{"boutique", "export", "-db", path, "-since", today, "-until", today}, noEnv, &out); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out.String())).ReadAll()
+	if err != nil || len(rows) != 2 || rows[0][0] != "order_number" || rows[1][9] != "1.00" {
+		t.Fatalf("%v %v", rows, err)
+	}
+	if err := run(ctx, []string{"boutique", "export", "-db", path, "-since", "yesterday", "-until", today}, noEnv, io.Discard); err == nil {
+		t.Fatal("a date in another form was taken")
 	}
 }

@@ -63,6 +63,9 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*App, error) {
 	if cfg.ContactEmail == "" {
 		cfg.ContactEmail = DefaultContactEmail
 	}
+	if cfg.TimeZone == nil {
+		cfg.TimeZone = time.UTC
+	}
 	cur, ok := cart.LookupCurrency(cfg.Currency)
 	if !ok {
 		return nil, fmt.Errorf("shop: %q is not a currency the shop can charge in", cfg.Currency)

@@ -39,6 +39,7 @@ func (app *App) ownerRoutes() []route {
 		{"GET /owner/orders/{order_number}/{$}", app.ownerOrder},
 		{"POST /owner/orders/{order_number}/ship/{$}", app.ownerOrderShip},
 		{"GET /owner/payments/{$}", app.ownerPayments},
+		{"GET /owner/export/{what}/{$}", app.ownerExport},
 		{"POST /owner/reviews/{id}/visibility/{$}", app.ownerReviewVisibility},
 		{"GET /owner/pages/{$}", app.ownerPages},
 		{"GET /owner/pages/{slug}/{$}", app.ownerPageEdit},

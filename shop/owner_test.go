@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // staffShop is a shop with a signed-in staff account, and the fixture.
@@ -502,5 +503,32 @@ func TestProductsHaveSeveralPictures(t *testing.T) {
 	}
 	if page := s.get("/products/" + id + "/?picture=" + pics[0]).body; !strings.Contains(page, `<img src="/images/`+pics[0]+`/" srcset`) {
 		t.Fatal("?picture= does not show the chosen picture large")
+	}
+}
+
+// The owner downloads the orders of some days as CSV.
+func TestOwnerExportsOrders(t *testing.T) {
+	s := staffShop(t)
+	buyer := s.another()
+	pid, secret, tok := buyer.checkoutPaid(shopper, &shopper)
+	buyer.post("/checkout/", orderForm(tok, secret), false)
+	number := s.order(pid).number
+	today := time.Now().UTC().Format(time.DateOnly)
+	res := s.get("/owner/export/orders/?since=" + today + "&until=" + today)
+	if res.status != http.StatusOK || res.header.Get("Content-Type") != "text/csv; charset=utf-8" ||
+		!strings.Contains(res.header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("export: %d %q %q", res.status, res.header.Get("Content-Type"), res.header.Get("Content-Disposition"))
+	}
+	if !strings.HasPrefix(res.body, "order_number,date,status") || !strings.Contains(res.body, number+",") || !strings.Contains(res.body, ",54.00,") {
+		t.Fatalf("the CSV:\n%s", res.body)
+	}
+	if lines := s.get("/owner/export/lines/?since=" + today + "&until=" + today).body; strings.Count(lines, number) != 2 {
+		t.Fatalf("the lines CSV has %d lines of the order:\n%s", strings.Count(lines, number), lines)
+	}
+	if res := s.get("/owner/export/orders/?since=2026-13-01&until=" + today); res.status != http.StatusBadRequest {
+		t.Fatalf("a bad date: %d", res.status)
+	}
+	if page := s.get("/owner/orders/").body; !strings.Contains(page, `action="/owner/export/orders/"`) {
+		t.Fatal("the orders page offers no export")
 	}
 }
