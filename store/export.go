@@ -8,7 +8,7 @@ import (
 // An ExportOrder is one order as the owner's CSV export has it.
 type ExportOrder struct {
 	OrderNumber, CreatedAt, Status, Email, FullName, Country string
-	Items, OrderTotal, Delivery, GrandTotal, AmountPaid     int64
+	Items, OrderTotal, Delivery, GrandTotal, AmountPaid      int64
 	Currency, Review                                         string
 }
 
