@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -375,8 +376,8 @@ func demoCmd(ctx context.Context, args []string, stdout io.Writer) error {
 func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	dbPath := fs.String("db", "boutique.db", "SQLite database file")
-	since := fs.String("since", "", "first day, such as 2026-11-01")
-	until := fs.String("until", "", "last day, such as 2026-11-30")
+	since := fs.String("since", "", "first day, such as 2026-11-01 (default today)")
+	until := fs.String("until", "", "last day, such as 2026-11-30 (default today)")
 	lines := fs.Bool("lines", false, "one row an order line instead of an order")
 	if stop, err := parseFlags(fs, args, stdout); stop {
 		return err
@@ -385,7 +386,8 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	rg, err := orders.ParseExportRange(*since, *until, cfg.TimeZone)
+	today := time.Now().In(cfg.TimeZone).Format(time.DateOnly)
+	rg, err := orders.ParseExportRange(cmp.Or(*since, today), cmp.Or(*until, today), cfg.TimeZone)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
