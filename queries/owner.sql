@@ -1,9 +1,11 @@
 -- name: OwnerListProducts :many
+-- A page of the owner's products: those for sale first, then archived.
 SELECT p.id, p.sku, p.name, p.price, p.has_sizes, p.archived_at, p.image_id,
        COALESCE(c.friendly_name, '') AS category_friendly_name
 FROM products p
 LEFT JOIN categories c ON c.id = p.category_id
-ORDER BY p.archived_at IS NOT NULL, p.id;
+ORDER BY p.archived_at IS NOT NULL, p.id
+LIMIT @max OFFSET @skip;
 
 -- name: OwnerGetProduct :one
 SELECT * FROM products WHERE id = ?;

@@ -27,18 +27,32 @@ const maxImageBytes = 5 << 20
 // shows (never by what the browser claims).
 var imageTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image/webp": true}
 
+// ownerProductsPerPage is how many products a page of the owner's list
+// holds: a shop of 10,000 made one page of 2.9 MB.
+const ownerProductsPerPage = 50
+
+// ownerProducts is GET /owner/products/?page=N.
 func (app *App) ownerProducts(w http.ResponseWriter, r *http.Request) {
-	rows, err := app.q.OwnerListProducts(r.Context())
+	ctx := r.Context()
+	total, err := app.q.CountProducts(ctx)
 	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
-	var out []views.OwnerProductRow
+	v := views.OwnerProductList{Pages: max(1, int((total+ownerProductsPerPage-1)/ownerProductsPerPage)), Page: 1, Total: total}
+	if p, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && p > 1 {
+		v.Page = min(p, v.Pages)
+	}
+	rows, err := app.q.OwnerListProducts(ctx, store.OwnerListProductsParams{Max: ownerProductsPerPage, Skip: int64((v.Page - 1) * ownerProductsPerPage)})
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
 	for _, p := range rows {
-		out = append(out, views.OwnerProductRow{ID: p.ID, SKU: p.Sku, Name: p.Name, Price: app.money(p.Price),
+		v.Rows = append(v.Rows, views.OwnerProductRow{ID: p.ID, SKU: p.Sku, Name: p.Name, Price: app.money(p.Price),
 			Category: p.CategoryFriendlyName, Archived: p.ArchivedAt.Valid, ImageURL: imageURL(p.ImageID)})
 	}
-	app.renderPage(w, r, http.StatusOK, "Products", func(c views.Chrome) templ.Component { return views.OwnerProducts(c, out) })
+	app.renderPage(w, r, http.StatusOK, "Products", func(c views.Chrome) templ.Component { return views.OwnerProducts(c, v) })
 }
 
 func (app *App) productFormView(r *http.Request, f views.ProductForm) (views.ProductForm, error) {

@@ -532,3 +532,23 @@ func TestOwnerExportsOrders(t *testing.T) {
 		t.Fatal("the orders page offers no export")
 	}
 }
+
+// The owner's product list is paged, however large the catalog.
+func TestOwnerProductListIsPaged(t *testing.T) {
+	s := staffShop(t)
+	for i := range 120 {
+		s.exec(`INSERT INTO products (category_id, sku, name, price) VALUES (1, ?, ?, 100)`, fmt.Sprintf("BULK-%03d", i), fmt.Sprintf("Bulk %03d", i))
+	}
+	total := s.count(`SELECT COUNT(*) FROM products`)
+	first := s.get("/owner/products/").body
+	if n := strings.Count(first, "/edit/"); n != 50 {
+		t.Fatalf("page 1 lists %d products, want 50", n)
+	}
+	if !strings.Contains(first, fmt.Sprintf("%d products · page 1 of %d", total, (total+49)/50)) || !strings.Contains(first, `rel="next"`) {
+		t.Fatal("page 1 does not say where it is or link on")
+	}
+	last := s.get(fmt.Sprintf("/owner/products/?page=%d", 99)).body
+	if n := strings.Count(last, "/edit/"); n != total-50*((total-1)/50) || strings.Contains(last, `rel="next"`) {
+		t.Fatalf("the last page lists %d products", n)
+	}
+}

@@ -474,7 +474,13 @@ SELECT p.id, p.sku, p.name, p.price, p.has_sizes, p.archived_at, p.image_id,
 FROM products p
 LEFT JOIN categories c ON c.id = p.category_id
 ORDER BY p.archived_at IS NOT NULL, p.id
+LIMIT ?2 OFFSET ?1
 `
+
+type OwnerListProductsParams struct {
+	Skip int64
+	Max  int64
+}
 
 type OwnerListProductsRow struct {
 	ID                   int64
@@ -487,8 +493,9 @@ type OwnerListProductsRow struct {
 	CategoryFriendlyName string
 }
 
-func (q *Queries) OwnerListProducts(ctx context.Context) ([]OwnerListProductsRow, error) {
-	rows, err := q.query(ctx, q.ownerListProductsStmt, ownerListProducts)
+// A page of the owner's products: those for sale first, then archived.
+func (q *Queries) OwnerListProducts(ctx context.Context, arg OwnerListProductsParams) ([]OwnerListProductsRow, error) {
+	rows, err := q.query(ctx, q.ownerListProductsStmt, ownerListProducts, arg.Skip, arg.Max)
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,13 @@ type OwnerOrderRow struct {
 	Flagged    bool
 }
 
+// OwnerProductList is a page of the owner's products.
+type OwnerProductList struct {
+	Rows        []OwnerProductRow
+	Page, Pages int
+	Total       int64
+}
+
 // OwnerOrders is the owner's order list.
 type OwnerOrders struct {
 	Rows     []OwnerOrderRow
