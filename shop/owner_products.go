@@ -214,6 +214,15 @@ func (app *App) ownerProductUpdate(w http.ResponseWriter, r *http.Request) {
 // product id changed. A SKU another product has comes back as a form error.
 func (app *App) saveProduct(w http.ResponseWriter, r *http.Request, in productInput, id int64, picture sql.NullInt64) {
 	ctx := r.Context()
+	var variants []variant
+	if in.image != nil {
+		var err error
+		if variants, err = makeVariants(in.image, in.ctype); err != nil {
+			in.form.Errors["image"] = "The picture could not be read."
+			app.renderProductForm(w, r, http.StatusUnprocessableEntity, in.form)
+			return
+		}
+	}
 	err := app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
 		p := in.p
 		p.ImageID = picture
@@ -223,7 +232,7 @@ func (app *App) saveProduct(w http.ResponseWriter, r *http.Request, in productIn
 			if added, err = saveImage(ctx, tx, in.image, in.ctype); err != nil {
 				return err
 			}
-			if err := saveVariants(ctx, tx, added, in.image, in.ctype); err != nil {
+			if err := saveVariants(ctx, tx, added, variants); err != nil {
 				return err
 			}
 			if !p.ImageID.Valid {

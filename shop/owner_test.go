@@ -2,7 +2,9 @@ package shop_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -199,6 +201,7 @@ func TestOwnerRefusesBadPictures(t *testing.T) {
 		{"fake.png", []byte("GIF89a not really a png"), 422, "is not a PNG, JPEG or WebP picture."},
 		{"huge.png", append(pngBytes(t, 8, 8), make([]byte, 5<<20)...), 422, "That picture is larger than 5 MB."},
 		{"enormous.png", make([]byte, 6<<20), 413, "product picture at most 5 MB"},
+		{"bomb.png", pngClaiming(t, 20000, 20000), 422, "bomb.png could not be read as a picture."},
 	} {
 		res := s.postMultipart("/owner/products/new/", fields, tt.name, tt.file)
 		if res.status != tt.status || !strings.Contains(res.body, tt.says) {
@@ -551,4 +554,17 @@ func TestOwnerProductListIsPaged(t *testing.T) {
 	if n := strings.Count(last, "/edit/"); n != total-50*((total-1)/50) || strings.Contains(last, `rel="next"`) {
 		t.Fatalf("the last page lists %d products", n)
 	}
+}
+
+// pngClaiming is a tiny PNG whose header claims a size: 20000×20000 would
+// decode to 1.6 GB.
+func pngClaiming(t *testing.T, w, h uint32) []byte {
+	t.Helper()
+	b := pngBytes(t, 1, 1)
+	// The IHDR chunk follows the 8-byte signature: length, "IHDR", then
+	// width and height, and its CRC after 13 bytes of data.
+	binary.BigEndian.PutUint32(b[16:], w)
+	binary.BigEndian.PutUint32(b[20:], h)
+	binary.BigEndian.PutUint32(b[29:], crc32.ChecksumIEEE(b[12:29]))
+	return b
 }

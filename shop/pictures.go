@@ -27,15 +27,27 @@ import (
 // variantWidths are the widths of the smaller copies kept of a picture.
 var variantWidths = []int{200, 400}
 
-// saveVariants stores the smaller copies of an uploaded picture: PNG for
-// a PNG, JPEG for the rest. A picture no wider than a width needs no copy
-// at it.
-func saveVariants(ctx context.Context, tx *store.Tx, imageID int64, data []byte, ctype string) error {
+// maxPicturePixels bounds an upload's size in pixels: a few megabytes of
+// PNG can decode to gigabytes.
+const maxPicturePixels = 40_000_000
+
+// A variant is a smaller copy of a picture.
+type variant struct {
+	width int
+	ctype string
+	data  []byte
+}
+
+// makeVariants makes the smaller copies of an uploaded picture: PNG for a
+// PNG, JPEG for the rest. A picture no wider than a width needs no copy
+// at it. It runs before the write, so the writer never waits on it.
+func makeVariants(data []byte, ctype string) ([]variant, error) {
 	src, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return fmt.Errorf("picture %d: %w", imageID, err)
+		return nil, err
 	}
 	b := src.Bounds()
+	var out []variant
 	for _, w := range variantWidths {
 		if b.Dx() <= w {
 			continue
@@ -43,18 +55,27 @@ func saveVariants(ctx context.Context, tx *store.Tx, imageID int64, data []byte,
 		h := max(1, b.Dy()*w/b.Dx())
 		dst := image.NewRGBA(image.Rect(0, 0, w, h))
 		xdraw.CatmullRom.Scale(dst, dst.Bounds(), src, b, xdraw.Src, nil)
-		var out bytes.Buffer
-		vtype := "image/jpeg"
+		var buf bytes.Buffer
+		v := variant{width: w, ctype: "image/jpeg"}
 		if ctype == "image/png" {
-			vtype, err = "image/png", png.Encode(&out, dst)
+			v.ctype, err = "image/png", png.Encode(&buf, dst)
 		} else {
-			err = jpeg.Encode(&out, dst, &jpeg.Options{Quality: 85})
+			err = jpeg.Encode(&buf, dst, &jpeg.Options{Quality: 85})
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := tx.CreateImageVariant(ctx, store.CreateImageVariantParams{ImageID: imageID, Width: int64(w),
-			ContentType: vtype, Data: out.Bytes()}); err != nil {
+		v.data = buf.Bytes()
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// saveVariants stores a picture's smaller copies, in the caller's write.
+func saveVariants(ctx context.Context, tx *store.Tx, imageID int64, vs []variant) error {
+	for _, v := range vs {
+		if err := tx.CreateImageVariant(ctx, store.CreateImageVariantParams{ImageID: imageID, Width: int64(v.width),
+			ContentType: v.ctype, Data: v.data}); err != nil {
 			return err
 		}
 	}
@@ -62,10 +83,10 @@ func saveVariants(ctx context.Context, tx *store.Tx, imageID int64, data []byte,
 }
 
 // decodes says whether an upload is a picture the shop can read (and so
-// make smaller copies of).
+// make smaller copies of), of a sane size.
 func decodes(data []byte) bool {
-	_, _, err := image.Decode(bytes.NewReader(data))
-	return err == nil
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	return err == nil && cfg.Width > 0 && cfg.Height > 0 && cfg.Width*cfg.Height <= maxPicturePixels
 }
 
 // imageVariant serves /images/{id}/?w=WIDTH when that copy exists; it
