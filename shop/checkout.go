@@ -131,6 +131,7 @@ func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, userID i
 		return syncedIntent{}, nil, cmp.Or(err, errBagChanged)
 	}
 	lines := cartLines(rows)
+	bag := cart.EncodeBag(lines)
 	total := app.cfg.Delivery.Price(lines).GrandTotal
 	version := rows[0].BagVersion
 	ck, err := app.q.LatestCheckout(ctx, bagID)
@@ -147,12 +148,11 @@ func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, userID i
 			order, _, err := app.orders.Fulfil(ctx, in, orders.DetailsFromIntent(in), "reconcile")
 			return syncedIntent{Intent: in}, &order, err
 		case "requires_payment_method", "requires_confirmation", "requires_action":
-			if ck.BagVersion.Valid && ck.BagVersion.Int64 == version && ck.Bag.String == cart.EncodeBag(lines) &&
-				in.Amount == total && strings.EqualFold(in.Currency, app.cfg.Currency) {
+			if holdsBag(ck.BagVersion, ck.Bag, version, bag) && in.Amount == total && strings.EqualFold(in.Currency, app.cfg.Currency) {
 				return syncedIntent{in, rows}, nil, nil
 			}
 			if !confirming(ck.ConfirmingAt) {
-				in, err = app.sendBag(ctx, in.ID, ck.BagParts, rows, total, map[string]string{})
+				in, err = app.sendBag(ctx, in.ID, ck.BagParts, bag, version, total)
 				return syncedIntent{in, rows}, nil, err
 			}
 			// Another tab may be paying this PaymentIntent for the
@@ -176,10 +176,9 @@ func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, userID i
 		return syncedIntent{}, nil, err
 	}
 	meta := map[string]string{"save_info": "false", "username": ""}
-	bag := cart.EncodeBag(lines)
-	parts := payments.PutSplit(meta, "bag", bag, 0)
-	if len(meta) > payments.MaxMetadataKeys {
-		return syncedIntent{}, nil, errBagTooLarge
+	parts, err := putBag(meta, bag, 0)
+	if err != nil {
+		return syncedIntent{}, nil, err
 	}
 	// Two tabs opening the checkout of the same bag at once get the same
 	// PaymentIntent back from Stripe.
@@ -216,22 +215,38 @@ var (
 	errBagChanged = errors.New("the bag changed")
 )
 
-// sendBag puts the bag, with meta's other keys, in a PaymentIntent's
-// metadata (clearing the pieces of a longer bag sent before) and its total
-// as the amount, in one request, so that Stripe never holds an amount of
-// one bag with another; then it records what the checkout holds now.
-func (app *App) sendBag(ctx context.Context, pid string, prevParts int64, rows []store.ListBagLinesRow, total int64, meta map[string]string) (payments.Intent, error) {
-	bag := cart.EncodeBag(cartLines(rows))
-	parts := payments.PutSplit(meta, "bag", bag, int(prevParts))
+// holdsBag says whether a checkout, as recorded, holds the bag at a
+// version, with the lines and prices EncodeBag gives.
+func holdsBag(recordedVersion sql.NullInt64, recordedBag sql.NullString, version int64, bag string) bool {
+	return recordedVersion.Valid && recordedVersion.Int64 == version && recordedBag.String == bag
+}
+
+// putBag splits a bag over a PaymentIntent's metadata keys (clearing the
+// pieces of a longer bag sent before), or says it does not fit.
+func putBag(meta map[string]string, bag string, prevParts int) (int, error) {
+	parts := payments.PutSplit(meta, "bag", bag, prevParts)
 	if len(meta) > payments.MaxMetadataKeys {
-		return payments.Intent{}, errBagTooLarge
+		return 0, errBagTooLarge
+	}
+	return parts, nil
+}
+
+// sendBag puts the bag (EncodeBag's form, at a version) in a
+// PaymentIntent's metadata and its total as the amount, in one request,
+// so that Stripe never holds an amount of one bag with another; then it
+// records what the checkout holds now.
+func (app *App) sendBag(ctx context.Context, pid string, prevParts int64, bag string, version, total int64) (payments.Intent, error) {
+	meta := map[string]string{}
+	parts, err := putBag(meta, bag, int(prevParts))
+	if err != nil {
+		return payments.Intent{}, err
 	}
 	in, err := app.pay.Update(ctx, pid, total, meta)
 	if err != nil {
 		return in, fmt.Errorf("%w: %w", errStripeUpdate, err)
 	}
 	return in, app.st.RecordCheckoutChange(ctx, store.UpdateCheckoutParams{Amount: total, BagParts: int64(parts),
-		Bag: store.Nullable(bag), BagVersion: sql.NullInt64{Int64: rows[0].BagVersion, Valid: true}, PaymentIntentID: pid})
+		Bag: store.Nullable(bag), BagVersion: sql.NullInt64{Int64: version, Valid: true}, PaymentIntentID: pid})
 }
 
 // renderCheckout draws the checkout page with the form as typed (nil for
@@ -348,8 +363,8 @@ func (app *App) cacheCheckoutData(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !ck.BagVersion.Valid || ck.BagVersion.Int64 != shown || rows[0].BagVersion != shown ||
-		ck.Bag.String != cart.EncodeBag(lines) || ck.Amount != app.cfg.Delivery.Price(lines).GrandTotal {
+	if rows[0].BagVersion != shown || !holdsBag(ck.BagVersion, ck.Bag, shown, cart.EncodeBag(lines)) ||
+		ck.Amount != app.cfg.Delivery.Price(lines).GrandTotal {
 		app.log.Info("cache_checkout_data: the bag is not the one the page showed", "payment_intent", ck.PaymentIntentID,
 			"page_version", shown, "bag_version", rows[0].BagVersion)
 		refuse(msgBagChanged)
