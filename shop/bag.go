@@ -176,31 +176,31 @@ func (app *App) bagAdd(w http.ResponseWriter, r *http.Request) {
 // form post uses the quantity, which its freshly loaded page showed.
 func (app *App) bagAdjust(w http.ResponseWriter, r *http.Request) {
 	if step := r.PostFormValue("step"); isHTMX(r) && (step == "1" || step == "-1") {
-		app.stepLine(w, r, map[string]int64{"1": 1, "-1": -1}[step])
+		app.changeLine(w, r, map[string]int64{"1": 1, "-1": -1}[step], nil)
 		return
 	}
-	app.changeLine(w, r, func(name, size string) (int64, string, error) {
-		qty, err := cart.ParseQuantity(r.PostFormValue("quantity"), 0)
-		if err != nil {
-			return 0, "", err
-		}
-		if qty == 0 {
-			return 0, fmt.Sprintf("Removed %s from your bag", describe(name, size)), nil
-		}
-		return qty, fmt.Sprintf("Updated %s to a quantity of %d", describe(name, size), qty), nil
+	app.changeLine(w, r, 0, func(name, size string) (int64, error) {
+		return cart.ParseQuantity(r.PostFormValue("quantity"), 0)
 	})
 }
 
 // bagRemove is POST /bag/remove/{id}/: product_size.
 func (app *App) bagRemove(w http.ResponseWriter, r *http.Request) {
-	app.changeLine(w, r, func(name, size string) (int64, string, error) {
-		return 0, fmt.Sprintf("Removed %s from your bag", describe(name, size)), nil
-	})
+	app.changeLine(w, r, 0, func(name, size string) (int64, error) { return 0, nil })
 }
 
-// changeLine sets one line of the session's bag to the quantity decide
-// gives (0 removes it) and answers with the new line, totals and badge.
-func (app *App) changeLine(w http.ResponseWriter, r *http.Request, decide func(name, size string) (int64, string, error)) {
+// lineMessage says what a change left a line at.
+func lineMessage(name, size string, qty int64) string {
+	if qty == 0 {
+		return fmt.Sprintf("Removed %s from your bag", describe(name, size))
+	}
+	return fmt.Sprintf("Updated %s to a quantity of %d", describe(name, size), qty)
+}
+
+// changeLine changes one line of the session's bag: by step from what it
+// holds when the write runs, or, when step is 0, to the quantity decide
+// gives (0 removes it). It answers with the new line, totals and badge.
+func (app *App) changeLine(w http.ResponseWriter, r *http.Request, step int64, decide func(name, size string) (int64, error)) {
 	ctx := r.Context()
 	// A product taken out of the shop since it was added can only leave.
 	product, archived, ok := app.bagProduct(w, r, true)
@@ -219,63 +219,37 @@ func (app *App) changeLine(w http.ResponseWriter, r *http.Request, decide func(n
 		refuse(err.Error())
 		return
 	}
-	qty, msg, err := decide(product.Name, size)
-	if err != nil {
-		refuse(err.Error())
-		return
+	var qty int64
+	if step == 0 {
+		if qty, err = decide(product.Name, size); err != nil {
+			refuse(err.Error())
+			return
+		}
 	}
-	if archived && qty > 0 {
+	if archived && (qty > 0 || step > 0) {
 		refuse("That product isn't available any more; you can only remove it.")
 		return
 	}
 	bagID := app.bagID(ctx)
-	changed, err := app.st.SetBagLine(ctx, bagID, product.ID, size, qty)
-	if err != nil {
-		app.serverError(w, r, err)
-		return
+	var found bool
+	if step != 0 {
+		qty, found, err = app.st.StepBagLine(ctx, bagID, product.ID, size, step)
+	} else {
+		found, err = app.st.SetBagLine(ctx, bagID, product.ID, size, qty)
 	}
-	if !changed {
-		refuse("That item isn't in your bag any more.")
-		return
-	}
-
-	if !isHTMX(r) {
-		app.flash(ctx, "success", msg)
-		http.Redirect(w, r, views.BagURL, http.StatusSeeOther)
-		return
-	}
-	app.lineChanged(w, r, bagID, product.ID, size, msg)
-}
-
-// stepLine moves a line by one, with htmx.
-func (app *App) stepLine(w http.ResponseWriter, r *http.Request, step int64) {
-	ctx := r.Context()
-	product, archived, ok := app.bagProduct(w, r, true)
-	if !ok {
-		return
-	}
-	size, err := cart.ParseSize(r.PostFormValue("product_size"), product.HasSizes == 1)
-	if err != nil {
-		app.toastError(w, r, http.StatusUnprocessableEntity, err.Error())
-		return
-	}
-	if archived && step > 0 {
-		app.toastError(w, r, http.StatusUnprocessableEntity, "That product isn't available any more; you can only remove it.")
-		return
-	}
-	bagID := app.bagID(ctx)
-	qty, found, err := app.st.StepBagLine(ctx, bagID, product.ID, size, step)
 	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
 	if !found {
-		app.toastError(w, r, http.StatusUnprocessableEntity, "That item isn't in your bag any more.")
+		refuse("That item isn't in your bag any more.")
 		return
 	}
-	msg := fmt.Sprintf("Updated %s to a quantity of %d", describe(product.Name, size), qty)
-	if qty == 0 {
-		msg = fmt.Sprintf("Removed %s from your bag", describe(product.Name, size))
+	msg := lineMessage(product.Name, size, qty)
+	if !isHTMX(r) {
+		app.flash(ctx, "success", msg)
+		http.Redirect(w, r, views.BagURL, http.StatusSeeOther)
+		return
 	}
 	app.lineChanged(w, r, bagID, product.ID, size, msg)
 }
