@@ -395,7 +395,12 @@ func (app *App) passwordReset(w http.ResponseWriter, r *http.Request) {
 			Text: "Too many password resets have been asked for from your network in the last hour. Please try again later."})
 		return
 	}
-	if u, err := app.q.GetUserByLogin(ctx, email); err == nil && strings.EqualFold(u.Email, email) {
+	u, found, err := app.accountByEmail(ctx, email)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	if found {
 		token := newLinkToken()
 		link := base + "/accounts/password/reset/" + token + "/"
 		sent := false
@@ -431,12 +436,20 @@ func (app *App) passwordReset(w http.ResponseWriter, r *http.Request) {
 			// addresses have accounts.
 			app.log.Warn("password reset refused: too many for the account this hour", "user", u.ID)
 		}
-	} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		app.serverError(w, r, err)
-		return
 	}
 	app.flash(ctx, "info", "If an account has that email address, we have sent it a link to choose a new password. The link works for an hour.")
 	http.Redirect(w, r, "/accounts/login/", http.StatusSeeOther)
+}
+
+// accountByEmail is the account with an email address, whatever its
+// case; found is false when there is none. (GetUserByLogin also matches
+// usernames, which cannot hold an @, but the address is checked anyway.)
+func (app *App) accountByEmail(ctx context.Context, email string) (u store.GetUserByLoginRow, found bool, err error) {
+	u, err = app.q.GetUserByLogin(ctx, email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, false, nil
+	}
+	return u, err == nil && strings.EqualFold(u.Email, email), err
 }
 
 // baseURL is the shop's address for links in emails: BOUTIQUE_BASE_URL (or

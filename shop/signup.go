@@ -89,12 +89,11 @@ func (app *App) signup(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
-	owner, err := app.q.GetUserByLogin(ctx, email)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	owner, hasAccount, err := app.accountByEmail(ctx, email)
+	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
-	hasAccount := err == nil && strings.EqualFold(owner.Email, email)
 	token := newLinkToken()
 	allowed, sent := false, false
 	err = app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
