@@ -134,15 +134,17 @@ func (app *App) renderProductWith(w http.ResponseWriter, r *http.Request, status
 		app.serverError(w, r, err)
 		return
 	}
-	rv, err := app.productReviews(r, row.ID, review)
+	extras, err := app.st.Extras(r.Context(), row.ID)
 	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
-	if p.Pictures, err = app.productPictures(r.Context(), row.ID); err != nil {
+	rv, err := app.productReviews(r, row.ID, extras.Reviews, review)
+	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
+	p.Pictures = pictureViews(extras.Pictures)
 	// ?picture= shows another of the product's pictures large.
 	if chosen := r.URL.Query().Get("picture"); chosen != "" {
 		for _, pic := range p.Pictures {

@@ -91,10 +91,12 @@ func (app *App) ownerProductEdit(w http.ResponseWriter, r *http.Request) {
 	if p.CategoryID.Valid {
 		f.CategoryID = strconv.FormatInt(p.CategoryID.Int64, 10)
 	}
-	if f.Pictures, err = app.productPictures(r.Context(), p.ID); err != nil {
+	extras, err := app.st.Extras(r.Context(), p.ID)
+	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
+	f.Pictures = pictureViews(extras.Pictures)
 	app.renderProductForm(w, r, http.StatusOK, f)
 }
 

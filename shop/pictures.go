@@ -164,12 +164,11 @@ func (app *App) ownerPicture(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/owner/products/%d/edit/", productID), http.StatusSeeOther)
 }
 
-// productPictures are the URLs of a product's pictures, in order.
-func (app *App) productPictures(ctx context.Context, productID int64) ([]views.Picture, error) {
-	e, err := app.st.Extras(ctx, productID)
+// pictureViews are a product's pictures, by id in order, for a page.
+func pictureViews(ids []int64) []views.Picture {
 	var pics []views.Picture
-	for _, id := range e.Pictures {
+	for _, id := range ids {
 		pics = append(pics, views.Picture{ID: id, URL: imageURL(sql.NullInt64{Int64: id, Valid: true})})
 	}
-	return pics, err
+	return pics
 }

@@ -19,23 +19,19 @@ import (
 // staff may hide a review and show it again.
 
 // productReviews are a product page's reviews and what its visitor may
-// do there.
-func (app *App) productReviews(r *http.Request, productID int64, form views.ReviewForm) (views.Reviews, error) {
+// do there; visible are the reviews everyone sees (from the store's
+// Extras).
+func (app *App) productReviews(r *http.Request, productID int64, visible []store.ListProductReviewsRow, form views.ReviewForm) (views.Reviews, error) {
 	ctx := r.Context()
 	u, signedIn := app.currentUser(r)
 	rv := views.Reviews{Staff: signedIn && u.IsStaff == 1, Form: form}
-	var rows []store.ListProductReviewsRow
-	var err error
+	rows := visible
 	if rv.Staff {
 		// Staff see the hidden ones too, to show them again.
-		rows, err = app.q.ListProductReviews(ctx, store.ListProductReviewsParams{ProductID: productID, WithHidden: 1})
-	} else {
-		var e store.ProductExtras
-		e, err = app.st.Extras(ctx, productID)
-		rows = e.Reviews
-	}
-	if err != nil {
-		return rv, err
+		var err error
+		if rows, err = app.q.ListProductReviews(ctx, store.ListProductReviewsParams{ProductID: productID, WithHidden: 1}); err != nil {
+			return rv, err
+		}
 	}
 	for _, row := range rows {
 		rv.List = append(rv.List, views.Review{ID: row.ID, Stars: row.Stars, Body: row.Body, Username: row.Username,
