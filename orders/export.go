@@ -39,29 +39,35 @@ func ParseExportRange(since, until string, loc *time.Location) (ExportRange, err
 // amounts in the currency's units (12.34), times in the shop's zone. It
 // streams: one order is in memory at a time.
 func WriteOrdersCSV(ctx context.Context, st *store.Store, w io.Writer, rg ExportRange, loc *time.Location) error {
-	c := csv.NewWriter(w)
-	c.Write([]string{"order_number", "date", "status", "email", "full_name", "country", "items",
-		"order_total", "delivery", "grand_total", "amount_paid", "currency", "review"})
-	err := st.EachOrder(ctx, store.Time(rg.Since), store.Time(rg.Until), func(o store.ExportOrder) error {
-		return c.Write([]string{o.OrderNumber, OrderDate(o.CreatedAt, loc), o.Status, o.Email, o.FullName, o.Country,
-			strconv.FormatInt(o.Items, 10), cart.Plain(o.OrderTotal, o.Currency), cart.Plain(o.Delivery, o.Currency),
-			cart.Plain(o.GrandTotal, o.Currency), cart.Plain(o.AmountPaid, o.Currency), o.Currency, o.Review})
+	return writeCSV(w, []string{"order_number", "date", "status", "email", "full_name", "country", "items",
+		"order_total", "delivery", "grand_total", "amount_paid", "currency", "review"}, func(c *csv.Writer) error {
+		return st.EachOrder(ctx, store.Time(rg.Since), store.Time(rg.Until), func(o store.ExportOrder) error {
+			return c.Write([]string{o.OrderNumber, OrderDate(o.CreatedAt, loc), o.Status, o.Email, o.FullName, o.Country,
+				strconv.FormatInt(o.Items, 10), cart.Plain(o.OrderTotal, o.Currency), cart.Plain(o.Delivery, o.Currency),
+				cart.Plain(o.GrandTotal, o.Currency), cart.Plain(o.AmountPaid, o.Currency), o.Currency, o.Review})
+		})
 	})
-	c.Flush()
-	if err != nil {
-		return err
-	}
-	return c.Error()
 }
 
 // WriteLinesCSV is WriteOrdersCSV for the orders' lines, one row a line.
 func WriteLinesCSV(ctx context.Context, st *store.Store, w io.Writer, rg ExportRange, loc *time.Location) error {
+	return writeCSV(w, []string{"order_number", "date", "sku", "product", "size", "quantity", "unit_price", "line_total", "currency"},
+		func(c *csv.Writer) error {
+			return st.EachOrderLine(ctx, store.Time(rg.Since), store.Time(rg.Until), func(l store.ExportLine) error {
+				return c.Write([]string{l.OrderNumber, OrderDate(l.CreatedAt, loc), l.SKU, l.Name, l.Size,
+					strconv.FormatInt(l.Quantity, 10), cart.Plain(l.UnitPrice, l.Currency), cart.Plain(l.Total, l.Currency), l.Currency})
+			})
+		})
+}
+
+// writeCSV writes a header, then the rows rows writes, flushing as it
+// goes; the first error, the rows' or the writer's, is the answer.
+func writeCSV(w io.Writer, header []string, rows func(*csv.Writer) error) error {
 	c := csv.NewWriter(w)
-	c.Write([]string{"order_number", "date", "sku", "product", "size", "quantity", "unit_price", "line_total", "currency"})
-	err := st.EachOrderLine(ctx, store.Time(rg.Since), store.Time(rg.Until), func(l store.ExportLine) error {
-		return c.Write([]string{l.OrderNumber, OrderDate(l.CreatedAt, loc), l.SKU, l.Name, l.Size,
-			strconv.FormatInt(l.Quantity, 10), cart.Plain(l.UnitPrice, l.Currency), cart.Plain(l.Total, l.Currency), l.Currency})
-	})
+	if err := c.Write(header); err != nil {
+		return err
+	}
+	err := rows(c)
 	c.Flush()
 	if err != nil {
 		return err
