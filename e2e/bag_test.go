@@ -172,16 +172,23 @@ func clickTwice(t *testing.T, ctx context.Context, selector string, gap time.Dur
 	do(t, ctx, chromedp.MouseClickXY(x, y, chromedp.ClickCount(2)))
 }
 
+// openMugAt opens the mug's page in a new browser of a width, htmx ready.
+func openMugAt(t *testing.T, width int64) (bagFlow, context.Context) {
+	t.Helper()
+	f := newBagFlow(t)
+	ctx := newBrowser(t, 60*time.Second)
+	do(t, ctx, chromedp.EmulateViewport(width, 844), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", f.base, f.mug)))
+	waitTrue(t, ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
+	return f, ctx
+}
+
 // A shopper's double click on "Add to bag" (two clicks 80 ms apart, the
 // shop answering the first in between) adds once, on a phone and a
 // desktop.
 func TestDoubleClickAddsOnce(t *testing.T) {
 	for _, width := range phoneAndDesktop {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
-			f := newBagFlow(t)
-			ctx := newBrowser(t, 60*time.Second)
-			do(t, ctx, chromedp.EmulateViewport(width, 844), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", f.base, f.mug)))
-			waitTrue(t, ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
+			f, ctx := openMugAt(t, width)
 			clickTwice(t, ctx, `#add-to-bag button[type="submit"]`, 80*time.Millisecond)
 			waitTrue(t, ctx, "the mini bag", `document.querySelector("#toasts .bag-toast") !== null`)
 			// The toast leaves the page's buttons free.
@@ -203,10 +210,7 @@ func TestDoubleClickAddsOnce(t *testing.T) {
 func TestBagStepsTwiceQuickly(t *testing.T) {
 	for _, width := range phoneAndDesktop {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
-			f := newBagFlow(t)
-			ctx := newBrowser(t, 60*time.Second)
-			do(t, ctx, chromedp.EmulateViewport(width, 844), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", f.base, f.mug)))
-			waitTrue(t, ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
+			f, ctx := openMugAt(t, width)
 			addToBag(t, ctx, "", "1")
 			waitTrue(t, ctx, "the mini bag", `document.querySelector("#toasts .bag-toast") !== null`)
 			do(t, ctx, chromedp.Navigate(f.base+"/bag/"))

@@ -24,6 +24,14 @@ type checkoutRun struct {
 	ctx  context.Context
 }
 
+// startCheckoutAt is startCheckout in a browser of a width.
+func startCheckoutAt(t *testing.T, width int64) checkoutRun {
+	t.Helper()
+	run := startCheckout(t)
+	do(t, run.ctx, chromedp.EmulateViewport(width, 844))
+	return run
+}
+
 func startCheckout(t *testing.T) checkoutRun {
 	base, pool, fake := startStripeShop(t)
 	run := checkoutRun{base: base, fake: fake, ctx: newBrowser(t, 120*time.Second)}
@@ -132,9 +140,7 @@ func TestCheckoutInTheBrowser(t *testing.T) {
 func TestBackAfterPayingShowsTheOrder(t *testing.T) {
 	for _, width := range phoneAndDesktop {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
-			run := startCheckout(t)
-			ctx := run.ctx
-			do(t, ctx, chromedp.EmulateViewport(width, 844))
+			ctx := startCheckoutAt(t, width).ctx
 			fillOrderForm(t, ctx)
 			typeCard(t, ctx, "4242 4242 4242 4242")
 			waitTrue(t, ctx, "the pay button", `!document.getElementById("submit-button").disabled`)
@@ -159,9 +165,7 @@ func TestBackAfterPayingShowsTheOrder(t *testing.T) {
 func TestCountryByKeyboardInTheBrowser(t *testing.T) {
 	for _, width := range phoneAndDesktop {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
-			run := startCheckout(t)
-			ctx := run.ctx
-			do(t, ctx, chromedp.EmulateViewport(width, 844))
+			ctx := startCheckoutAt(t, width).ctx
 			do(t, ctx, chromedp.Focus(chromedp.CSS("#id_country")))
 			do(t, ctx, chromedp.KeyEvent("united"))
 			moveFocus(t, ctx, "id_full_name")

@@ -91,8 +91,7 @@ func TestGuestCheckoutTouchesNoProfile(t *testing.T) {
 	s := newWebhookShop(t)
 	s.signUp("bystander", "b@example.com", "correct horse")
 	s.logOut()
-	pid, secret, tok := s.checkoutPaid(shopper, &shopper)
-	s.post("/checkout/", orderForm(tok, secret), false)
+	pid := s.placeOrder()
 	s.deliver(s.fake.IntentEvent("payment_intent.succeeded", pid))
 	if s.orderOwner(pid) != "" {
 		t.Fatal("a guest's order is linked to an account")

@@ -23,8 +23,7 @@ func TestMetricsCountCheckoutsAndWebhooks(t *testing.T) {
 	if strings.Contains(before, `boutique_orders_created_total{source="form"}`) {
 		t.Fatal("orders counted before any")
 	}
-	pid, secret, tok := s.checkoutPaid(shopper, &shopper)
-	s.post("/checkout/", orderForm(tok, secret), false)
+	pid := s.placeOrder()
 	s.deliver(s.fake.IntentEvent("payment_intent.succeeded", pid))
 	other := s.another()
 	pid2, _, _ := other.checkoutPaid(shopper, &shopper)

@@ -218,8 +218,7 @@ func TestOwnerRefusesBadPictures(t *testing.T) {
 func TestOwnerArchivesOrderedProducts(t *testing.T) {
 	s := staffShop(t)
 	buyer := s.another()
-	pid, secret, tok := buyer.checkoutPaid(shopper, &shopper)
-	buyer.post("/checkout/", orderForm(tok, secret), false)
+	pid := buyer.placeOrder()
 	before := s.count(`SELECT COUNT(*) FROM order_line_items WHERE product_id = 2 AND product_name = 'Zebra Mug' AND unit_price = 1200 AND quantity = 2`)
 	if before != 1 {
 		t.Fatalf("setup: %d lines", before)
@@ -290,8 +289,7 @@ func TestOwnerCategories(t *testing.T) {
 func TestOwnerOrdersShippingAndPaymentsHealth(t *testing.T) {
 	s := staffShop(t)
 	buyer := s.another()
-	pid, secret, tok := buyer.checkoutPaid(shopper, &shopper)
-	buyer.post("/checkout/", orderForm(tok, secret), false)
+	pid := buyer.placeOrder()
 	number := s.order(pid).number
 
 	// A failed payment and a flagged order, for the health page.
@@ -513,8 +511,7 @@ func TestProductsHaveSeveralPictures(t *testing.T) {
 func TestOwnerExportsOrders(t *testing.T) {
 	s := staffShop(t)
 	buyer := s.another()
-	pid, secret, tok := buyer.checkoutPaid(shopper, &shopper)
-	buyer.post("/checkout/", orderForm(tok, secret), false)
+	pid := buyer.placeOrder()
 	number := s.order(pid).number
 	today := time.Now().UTC().Format(time.DateOnly)
 	res := s.get("/owner/export/orders/?since=" + today + "&until=" + today)

@@ -82,6 +82,15 @@ func (s *checkoutShop) checkoutPaid(billing payments.Party, shipping *payments.P
 	return pid, secret, tok
 }
 
+// placeOrder pays as checkoutPaid does and posts the order form, as the
+// shopper's browser does next; it returns the PaymentIntent's id.
+func (s *checkoutShop) placeOrder() string {
+	s.t.Helper()
+	pid, secret, tok := s.checkoutPaid(shopper, &shopper)
+	s.post("/checkout/", orderForm(tok, secret), false)
+	return pid
+}
+
 func TestWebhookSignatures(t *testing.T) {
 	s := newWebhookShop(t)
 	ev := stripefake.NewEvent("customer.created", map[string]any{"id": "cus_1", "object": "customer"}, "")
