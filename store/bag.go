@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+
+	"boutique/cart"
 )
 
 // ErrLineFull is an add that would take a bag line past its limit.
@@ -53,7 +55,7 @@ func (s *Store) StepBagLine(ctx context.Context, bagID string, productID int64, 
 		} else if err != nil {
 			return err
 		}
-		found, qty = true, min(max(cur+step, 0), maxLineQuantity)
+		found, qty = true, min(max(cur+step, 0), cart.MaxQuantity)
 		if qty == 0 {
 			_, err = tx.DeleteBagLine(ctx, DeleteBagLineParams{BagID: bagID, ProductID: productID, Size: size})
 		} else if qty != cur {
@@ -63,6 +65,3 @@ func (s *Store) StepBagLine(ctx context.Context, bagID string, productID int64, 
 	})
 	return qty, found, err
 }
-
-// maxLineQuantity is the bag_lines CHECK's bound (cart.MaxQuantity).
-const maxLineQuantity = 99
