@@ -52,6 +52,25 @@ func (o *Orders) confirmationEmail(ord store.Order, lines []Line) (string, strin
 	return "Boutique order confirmation " + ord.OrderNumber, b.String()
 }
 
+// soldOutEmail tells the shopper of a payment that came after the last
+// units went that nothing will be sent and the payment comes back.
+func (o *Orders) soldOutEmail(ord store.Order, lines []Line) (string, string) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello %s,\n\n", cmp.Or(ord.FullName.String, "there"))
+	fmt.Fprintf(&b, "We are sorry: by the time your payment reached us, the last of these had been sold to another shopper.\n\n")
+	for _, l := range lines {
+		size := ""
+		if l.Size != "" {
+			size = " (size " + l.Size + ")"
+		}
+		fmt.Fprintf(&b, "  %d × %s%s\n", l.Quantity, l.Name, size)
+	}
+	fmt.Fprintf(&b, "\nWe are refunding the whole %s to the card you paid with, and nothing will be sent. "+
+		"Your bank may take a few days to show the refund.\n\nOrder number: %s\n", cart.Format(ord.AmountPaid, ord.Currency), ord.OrderNumber)
+	fmt.Fprintf(&b, "\nQuestions? Write to us at %s and quote your order number.\n\nBoutique\n", o.cfg.ContactEmail)
+	return "Boutique order " + ord.OrderNumber + ": sold out, refunded in full", b.String()
+}
+
 // OrderDate shows a time the database recorded (in UTC) in the shop's
 // time zone, naming the zone.
 func OrderDate(at string, loc *time.Location) string {

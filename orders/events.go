@@ -30,12 +30,15 @@ func (o *Orders) HandleEvent(ctx context.Context, ev payments.Event) (string, er
 		outcome, err = o.paymentSucceeded(ctx, ev)
 	case "payment_intent.payment_failed":
 		outcome, err = o.paymentFailed(ctx, ev)
+	case "payment_intent.canceled":
+		outcome, err = o.eventWrite(ctx, ev, func(ctx context.Context, tx *store.Tx) (string, error) {
+			if _, err := tx.ReleaseStock(ctx, ev.Intent.ID); err != nil {
+				return "", err
+			}
+			return "stock let go", recordEvent(ctx, tx, &Event{ev.ID, ev.Type}, ev.Intent.ID, "stock let go")
+		})
 	case "charge.refunded":
-		status := "partially_refunded"
-		if ev.Charge.Refunded || ev.Charge.AmountRefunded >= ev.Charge.Amount {
-			status = "refunded"
-		}
-		outcome, err = o.setOrderStatus(ctx, ev, ev.Charge.PaymentIntentID, status)
+		outcome, err = o.chargeRefunded(ctx, ev)
 	case "charge.dispute.created":
 		outcome, err = o.setOrderStatus(ctx, ev, ev.Dispute.PaymentIntentID, "disputed")
 	default:
@@ -129,6 +132,11 @@ func (o *Orders) paymentFailed(ctx context.Context, ev payments.Event) (string, 
 		return o.recordOnly(ctx, ev, in.ID, "not ours")
 	}
 	return o.eventWrite(ctx, ev, func(ctx context.Context, tx *store.Tx) (string, error) {
+		// The stock its checkout held goes back on sale; a new try
+		// holds it again.
+		if _, err := tx.ReleaseStock(ctx, in.ID); err != nil {
+			return "", err
+		}
 		if err := tx.RecordPaymentFailure(ctx, store.RecordPaymentFailureParams{
 			PaymentIntentID: in.ID, EventID: ev.ID, Reason: cmp.Or(in.LastError, "the payment failed"),
 			Code: store.Nullable(in.LastErrorCode), Amount: in.Amount, Currency: in.Currency,
@@ -161,6 +169,33 @@ func (o *Orders) setOrderStatus(ctx context.Context, ev payments.Event, paymentI
 			}
 		}
 		return outcome, recordEvent(ctx, tx, &Event{ev.ID, ev.Type}, paymentIntentID, outcome)
+	})
+}
+
+// chargeRefunded records what Stripe says a charge has had back in all.
+// A refund the shop asked for and heard of here too is counted once
+// (setRefunded keeps the larger total); one made in Stripe's Dashboard
+// moves the order all the same.
+func (o *Orders) chargeRefunded(ctx context.Context, ev payments.Event) (string, error) {
+	c := ev.Charge
+	return o.eventWrite(ctx, ev, func(ctx context.Context, tx *store.Tx) (string, error) {
+		ord, err := tx.GetOrderByPID(ctx, c.PaymentIntentID)
+		outcome := "no order for " + cmp.Or(c.PaymentIntentID, "this charge")
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return "", err
+		default:
+			amount := c.AmountRefunded
+			if c.Refunded {
+				amount = max(amount, ord.AmountPaid)
+			}
+			if err := o.setRefunded(ctx, tx, ord, amount, ev.Type+" "+ev.ID, "Stripe"); err != nil {
+				return "", err
+			}
+			outcome = fmt.Sprintf("refunded %d in all", max(amount, ord.AmountRefunded))
+		}
+		return outcome, recordEvent(ctx, tx, &Event{ev.ID, ev.Type}, c.PaymentIntentID, outcome)
 	})
 }
 

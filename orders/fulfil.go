@@ -51,8 +51,9 @@ func (o *Orders) fulfil(ctx context.Context, in payments.Intent, d Details, sour
 	var order store.Order
 	var plan Plan
 	var created bool
+	var refund int64 // a refund of the whole payment, when its stock was gone
 	err := o.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
-		created = false
+		created, refund = false, 0
 		if len(missing) > 0 {
 			ids, _ := json.Marshal(missing)
 			rows, err := tx.GetProductsByIDs(ctx, string(ids))
@@ -68,7 +69,7 @@ func (o *Orders) fulfil(ctx context.Context, in payments.Intent, d Details, sour
 			return err
 		}
 		plan = PlanOrder(in, bag, ck, o.cfg.Rules, products)
-		order, created, err = o.record(ctx, tx, in, d, source, ck, plan)
+		order, created, refund, err = o.record(ctx, tx, in, d, source, ck, plan)
 		if err != nil {
 			return err
 		}
@@ -88,7 +89,14 @@ func (o *Orders) fulfil(ctx context.Context, in payments.Intent, d Details, sour
 	}
 	o.Recorded(source)
 	o.log.Info("order recorded", "order", order.OrderNumber, "payment_intent", in.ID, "source", source,
-		"grand_total", order.GrandTotal, "review", plan.Review())
+		"grand_total", order.GrandTotal, "review", order.ReviewReason.String)
+	if refund != 0 {
+		// Asked at once; a refund Stripe could not take now stays
+		// pending, and RetryRefunds asks again.
+		if _, err := o.SendRefund(ctx, refund); err != nil {
+			o.log.Error("sold out: the refund is pending", "order", order.OrderNumber, "err", err)
+		}
+	}
 	return order, true, nil
 }
 
@@ -122,7 +130,17 @@ func recordedCheckout(ctx context.Context, tx *store.Tx, pid string) (Checkout, 
 // saved details, the checkout done and the paid lines out of its bag, the
 // confirmation email; or the order recorded before for the same
 // PaymentIntent.
-func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d Details, source string, ck Checkout, plan Plan) (order store.Order, created bool, err error) {
+func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d Details, source string, ck Checkout, plan Plan) (order store.Order, created bool, refund int64, err error) {
+	// A payment that came after the last units of a line went is recorded
+	// (it was paid) and refunded in full: nothing is taken from stock, and
+	// the shopper is told rather than thanked.
+	soldOut, err := shortOfStock(ctx, tx, plan.Lines)
+	if err != nil {
+		return order, false, 0, err
+	}
+	if soldOut {
+		plan.Reasons = append(plan.Reasons, msgSoldOutWhenPaid)
+	}
 	userID := sql.NullInt64{Int64: plan.UserID, Valid: plan.UserID != 0}
 	saveInfo := int64(0)
 	if plan.SaveInfo {
@@ -156,18 +174,18 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 	}
 	res, err := tx.CreateOrder(ctx, params)
 	if err != nil {
-		return order, false, err
+		return order, false, 0, err
 	}
 	if n, err := res.RowsAffected(); err != nil {
-		return order, false, err
+		return order, false, 0, err
 	} else if n == 0 {
 		// Recorded before, by this path or another.
 		order, err = tx.GetOrderByPID(ctx, in.ID)
-		return order, false, err
+		return order, false, 0, err
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return order, false, err
+		return order, false, 0, err
 	}
 	order = newOrder(id, params)
 	for _, l := range plan.Lines {
@@ -176,7 +194,7 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 			ProductSize: store.Nullable(l.Size), Quantity: l.Quantity, UnitPrice: l.UnitPrice,
 			LineitemTotal: l.Total, ProductName: l.Name, Sku: l.SKU,
 		}); err != nil {
-			return order, false, err
+			return order, false, 0, err
 		}
 	}
 	// When the shopper ticked the box at the moment of paying, the order's
@@ -184,14 +202,26 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 	// path records the order first.
 	if userID.Valid && plan.SaveInfo {
 		if err := SaveProfile(ctx, tx, userID.Int64, d); err != nil {
-			return order, false, err
+			return order, false, 0, err
 		}
 	}
 	// The checkout is done and what it paid for has left its bag,
 	// whichever path got here first and whether or not the shopper comes
 	// back. Lines added since (in another tab) stay.
 	if err := tx.CompleteCheckout(ctx, in.ID); err != nil {
-		return order, false, err
+		return order, false, 0, err
+	}
+	if soldOut && in.Amount > 0 {
+		r, err := createRefund(ctx, tx, order.ID, RefundRequest{Key: "sold-out:" + in.ID, Reason: "sold out when paid", By: "the shop"},
+			RefundPlan{Amount: in.Amount, Delivery: min(plan.Totals.Delivery, in.Amount)})
+		if err != nil {
+			return order, false, 0, err
+		}
+		refund = r.ID
+	} else if !soldOut {
+		if err := takeStock(ctx, tx, in.ID, order.ID, order.OrderNumber, plan.Lines); err != nil {
+			return order, false, 0, err
+		}
 	}
 	if ck.Found {
 		for _, l := range plan.Lines {
@@ -200,20 +230,26 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 			}
 			p := store.TakePaidLineParams{Quantity: l.Quantity, BagID: ck.BagID, ProductID: l.ProductID, Size: l.Size}
 			if err := tx.TakePaidLine(ctx, p); err != nil {
-				return order, false, err
+				return order, false, 0, err
 			}
 			if err := tx.DeletePaidLine(ctx, store.DeletePaidLineParams{BagID: p.BagID, ProductID: p.ProductID, Size: p.Size, Quantity: p.Quantity}); err != nil {
-				return order, false, err
+				return order, false, 0, err
 			}
 		}
 	}
 	if order.Email.Valid {
-		subject, body := o.confirmationEmail(order, plan.Lines)
-		if err := Enqueue(ctx, tx, "order-confirmation:"+order.OrderNumber, order.Email.String, subject, body, order.CreatedAt); err != nil {
-			return order, false, err
+		key, subject, body := "order-confirmation:"+order.OrderNumber, "", ""
+		if soldOut {
+			key = "order-sold-out:" + order.OrderNumber
+			subject, body = o.soldOutEmail(order, plan.Lines)
+		} else {
+			subject, body = o.confirmationEmail(order, plan.Lines)
+		}
+		if err := Enqueue(ctx, tx, key, order.Email.String, subject, body, order.CreatedAt); err != nil {
+			return order, false, 0, err
 		}
 	}
-	return order, true, nil
+	return order, true, refund, nil
 }
 
 // SaveProfile makes delivery details a user's defaults.

@@ -150,6 +150,14 @@ func TestRequestsAgainstStripeMock(t *testing.T) {
 	if len(list) == 0 || list[0].ID == "" {
 		t.Fatalf("list returned %+v", list)
 	}
+
+	ref, err := c.Refund(ctx, in.ID, 1200, "boutique-refund-test-1", map[string]string{"boutique_refund": "test-1", "order_number": "ABC"})
+	if err != nil {
+		t.Fatalf("refund: %v", err)
+	}
+	if !strings.HasPrefix(ref.ID, "re_") || ref.Status == "" {
+		t.Fatalf("refund returned %+v", ref)
+	}
 }
 
 func TestSplitMetadataRoundTrips(t *testing.T) {

@@ -36,3 +36,6 @@ SELECT * FROM order_line_items WHERE order_id = ? ORDER BY id;
 -- JSON array of ids.
 SELECT id, sku, name, has_sizes, CAST(archived_at IS NOT NULL AS INTEGER) AS archived FROM products
 WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(CAST(@ids AS TEXT)));
+
+-- name: GetOrder :one
+SELECT * FROM orders WHERE id = ?;

@@ -136,7 +136,8 @@ func (app *App) Drain() { app.draining.Store(true) }
 
 // cleanSessions deletes, every interval until stop is closed, expired
 // sessions, the bags that no live session can point to any more, expired
-// links and request counts older than any limit looks back.
+// links, request counts older than any limit looks back and stock holds
+// run out; and asks Stripe again for refunds still pending.
 func (app *App) cleanSessions(interval time.Duration, stop <-chan struct{}) {
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
@@ -154,7 +155,13 @@ func (app *App) cleanSessions(interval time.Duration, stop <-chan struct{}) {
 		}
 		if d != (store.Swept{}) {
 			app.log.Info("expired rows deleted", "sessions", d.Sessions, "bags", d.Bags, "signups", d.Signups,
-				"resets", d.Resets, "throttle_events", d.ThrottleEvents, "login_failures", d.LoginFailures)
+				"resets", d.Resets, "throttle_events", d.ThrottleEvents, "login_failures", d.LoginFailures, "stock_holds", d.StockHolds)
+		}
+		// Refunds Stripe could not be asked for when they were made.
+		if app.pay != nil {
+			if err := app.orders.RetryRefunds(context.Background()); err != nil {
+				app.log.Warn("refunds still pending", "err", err)
+			}
 		}
 	}
 }

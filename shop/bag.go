@@ -100,6 +100,16 @@ func (app *App) renderBag(w http.ResponseWriter, r *http.Request, status int, ms
 		return
 	}
 	c.Messages = append(c.Messages, msgs...)
+	// Lines beyond what is left: said here, and the checkout refuses them.
+	if rows, err := app.st.BagLines(r.Context(), app.bagID(r.Context())); err != nil {
+		app.serverError(w, r, err)
+		return
+	} else if _, msg, err := app.bagShortages(r.Context(), app.bagID(r.Context()), rows); err != nil {
+		app.serverError(w, r, err)
+		return
+	} else if msg != "" {
+		c.Messages = append(c.Messages, views.Message{Level: "error", Text: msg})
+	}
 	app.render(w, r, status, views.BagPage(c, bag))
 }
 
@@ -139,6 +149,21 @@ func (app *App) bagAdd(w http.ResponseWriter, r *http.Request) {
 	}
 
 	bagID := app.ensureBagID(r)
+	have, err := app.q.GetBagLineQuantity(ctx, store.GetBagLineQuantityParams{BagID: bagID, ProductID: product.ID, Size: size})
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		app.serverError(w, r, err)
+		return
+	}
+	if msg, err := app.checkStock(ctx, bagID, product.ID, product.Name, size, have+qty); err != nil {
+		app.serverError(w, r, err)
+		return
+	} else if msg != "" {
+		if have > 0 {
+			msg += fmt.Sprintf(" You have %d in your bag already.", have)
+		}
+		refuse(msg + " Nothing was added.")
+		return
+	}
 	switch err := app.st.AddToBag(ctx, bagID, product.ID, size, qty); {
 	case errors.Is(err, store.ErrLineFull):
 		have, _ := app.q.GetBagLineQuantity(ctx, store.GetBagLineQuantityParams{BagID: bagID, ProductID: product.ID, Size: size})
@@ -231,6 +256,24 @@ func (app *App) changeLine(w http.ResponseWriter, r *http.Request, step int64, d
 		return
 	}
 	bagID := app.bagID(ctx)
+	if step > 0 || qty > 0 {
+		want := qty
+		if step > 0 {
+			have, err := app.q.GetBagLineQuantity(ctx, store.GetBagLineQuantityParams{BagID: bagID, ProductID: product.ID, Size: size})
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				app.serverError(w, r, err)
+				return
+			}
+			want = have + step
+		}
+		if msg, err := app.checkStock(ctx, bagID, product.ID, product.Name, size, want); err != nil {
+			app.serverError(w, r, err)
+			return
+		} else if msg != "" {
+			refuse(msg)
+			return
+		}
+	}
 	var found bool
 	if step != 0 {
 		qty, found, err = app.st.StepBagLine(ctx, bagID, product.ID, size, step)

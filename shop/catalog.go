@@ -145,6 +145,11 @@ func (app *App) renderProductWith(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	p.Pictures = pictureViews(extras.Pictures)
+	if p.Stock, err = app.stockLeft(r.Context(), app.bagID(r.Context()), row.ID); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	p.LowStock = app.cfg.LowStock
 	// ?picture= shows another of the product's pictures large.
 	if chosen := r.URL.Query().Get("picture"); chosen != "" {
 		for _, pic := range p.Pictures {

@@ -69,6 +69,14 @@ func (app *App) checkoutPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/bag/", http.StatusSeeOther)
 		return
 	}
+	if _, msg, err := app.bagShortages(ctx, bagID, rows); err != nil {
+		app.serverError(w, r, err)
+		return
+	} else if msg != "" {
+		app.flash(ctx, "error", msg)
+		http.Redirect(w, r, "/bag/", http.StatusSeeOther)
+		return
+	}
 	addr := app.clientAddr(r)
 	var userID int64
 	if u, ok := app.currentUser(r); ok {
@@ -370,6 +378,13 @@ func (app *App) cacheCheckoutData(w http.ResponseWriter, r *http.Request) {
 		refuse(msgBagChanged)
 		return
 	}
+	if _, msg, err := app.bagShortages(ctx, ck.BagID, rows); err != nil {
+		app.serverError(w, r, err)
+		return
+	} else if msg != "" {
+		refuse(msg)
+		return
+	}
 	var userID int64
 	username := ""
 	if u, ok := app.currentUser(r); ok {
@@ -384,10 +399,23 @@ func (app *App) cacheCheckoutData(w http.ResponseWriter, r *http.Request) {
 		refuse(msgStripeFailed)
 		return
 	}
-	if err := app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
-		return tx.ConfirmingCheckout(ctx, store.ConfirmingCheckoutParams{Now: store.Nullable(store.Time(time.Now())),
+	// The stock the bag asks for is held for this payment in the same
+	// write that marks it confirming: of checkouts that get here together
+	// for the last units, the writer lets only as many through as there
+	// are units, and the others are never confirmed, so never charged.
+	err = app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
+		now := time.Now()
+		if err := orders.HoldForPayment(ctx, tx, ck.PaymentIntentID, lines, now); err != nil {
+			return err
+		}
+		return tx.ConfirmingCheckout(ctx, store.ConfirmingCheckoutParams{Now: store.Nullable(store.Time(now)),
 			UserID: sql.NullInt64{Int64: userID, Valid: userID != 0}, PaymentIntentID: ck.PaymentIntentID})
-	}); err != nil {
+	})
+	if short, ok := orders.IsSoldOut(err); ok {
+		app.log.Info("cache_checkout_data: sold out", "payment_intent", ck.PaymentIntentID, "lines", len(short))
+		refuse(shortageText(rows, short))
+		return
+	} else if err != nil {
 		app.serverError(w, r, err)
 		return
 	}

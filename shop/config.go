@@ -60,6 +60,9 @@ type Config struct {
 	// a bag and a client address may have made in the last hour; 0 is no
 	// bound.
 	NewPaymentsPerBag, NewPaymentsPerAddress int64
+	// LowStock is the count at or below which a tracked size is low: the
+	// product page says how many are left, and the dashboard lists it.
+	LowStock int64
 	// BcryptCost is the work factor of password hashes (tests lower it).
 	BcryptCost int
 	// TrustedProxies are the reverse proxies whose X-Forwarded-Proto and
@@ -149,6 +152,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	if c.NewPaymentsPerAddress, err = countSetting(getenv, "BOUTIQUE_NEW_PAYMENTS_PER_ADDRESS", 30); err != nil {
+		return c, err
+	}
+	if c.LowStock, err = countSetting(getenv, "BOUTIQUE_LOW_STOCK", 3); err != nil {
 		return c, err
 	}
 	c.Delivery = cart.DefaultRules

@@ -91,6 +91,7 @@ type Order struct {
 	Username       sql.NullString
 	CreatedAt      string
 	UserID         sql.NullInt64
+	AmountRefunded int64
 }
 
 type OrderLineItem struct {
@@ -184,6 +185,29 @@ type Profile struct {
 	DefaultCountry        sql.NullString
 }
 
+type Refund struct {
+	ID             int64
+	OrderID        int64
+	Key            string
+	Amount         int64
+	Delivery       int64
+	Reason         string
+	Restock        int64
+	Status         string
+	StripeRefundID sql.NullString
+	Failure        sql.NullString
+	Attempts       int64
+	RequestedBy    sql.NullString
+	CreatedAt      string
+	DoneAt         sql.NullString
+}
+
+type RefundLine struct {
+	RefundID int64
+	LineID   int64
+	Quantity int64
+}
+
 type Review struct {
 	ID        int64
 	ProductID int64
@@ -211,6 +235,32 @@ type Signup struct {
 	Email        string
 	PasswordHash string
 	ExpiresAt    string
+}
+
+type Stock struct {
+	ProductID int64
+	Size      string
+	OnHand    int64
+}
+
+type StockHistory struct {
+	ID        int64
+	ProductID int64
+	Size      string
+	Change    int64
+	OnHand    sql.NullInt64
+	Reason    string
+	OrderID   sql.NullInt64
+	ChangedBy sql.NullString
+	ChangedAt string
+}
+
+type StockHold struct {
+	PaymentIntentID string
+	ProductID       int64
+	Size            string
+	Quantity        int64
+	ExpiresAt       string
 }
 
 type StripeEvent struct {

@@ -115,8 +115,46 @@ func (q *Queries) CreateOrderLine(ctx context.Context, arg CreateOrderLineParams
 	return err
 }
 
+const getOrder = `-- name: GetOrder :one
+SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at, user_id, amount_refunded FROM orders WHERE id = ?
+`
+
+func (q *Queries) GetOrder(ctx context.Context, id int64) (Order, error) {
+	row := q.queryRow(ctx, q.getOrderStmt, getOrder, id)
+	var i Order
+	err := row.Scan(
+		&i.ID,
+		&i.OrderNumber,
+		&i.StripePid,
+		&i.Status,
+		&i.Source,
+		&i.FullName,
+		&i.Email,
+		&i.PhoneNumber,
+		&i.Country,
+		&i.Postcode,
+		&i.TownOrCity,
+		&i.StreetAddress1,
+		&i.StreetAddress2,
+		&i.County,
+		&i.OriginalBag,
+		&i.OrderTotal,
+		&i.DeliveryCost,
+		&i.GrandTotal,
+		&i.AmountPaid,
+		&i.Currency,
+		&i.ReviewReason,
+		&i.SaveInfo,
+		&i.Username,
+		&i.CreatedAt,
+		&i.UserID,
+		&i.AmountRefunded,
+	)
+	return i, err
+}
+
 const getOrderByNumber = `-- name: GetOrderByNumber :one
-SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at, user_id FROM orders WHERE order_number = ?
+SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at, user_id, amount_refunded FROM orders WHERE order_number = ?
 `
 
 func (q *Queries) GetOrderByNumber(ctx context.Context, orderNumber string) (Order, error) {
@@ -148,12 +186,13 @@ func (q *Queries) GetOrderByNumber(ctx context.Context, orderNumber string) (Ord
 		&i.Username,
 		&i.CreatedAt,
 		&i.UserID,
+		&i.AmountRefunded,
 	)
 	return i, err
 }
 
 const getOrderByPID = `-- name: GetOrderByPID :one
-SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at, user_id FROM orders WHERE stripe_pid = ?
+SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at, user_id, amount_refunded FROM orders WHERE stripe_pid = ?
 `
 
 func (q *Queries) GetOrderByPID(ctx context.Context, stripePid string) (Order, error) {
@@ -185,6 +224,7 @@ func (q *Queries) GetOrderByPID(ctx context.Context, stripePid string) (Order, e
 		&i.Username,
 		&i.CreatedAt,
 		&i.UserID,
+		&i.AmountRefunded,
 	)
 	return i, err
 }

@@ -27,14 +27,23 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addProductImageStmt, err = db.PrepareContext(ctx, addProductImage); err != nil {
 		return nil, fmt.Errorf("error preparing query AddProductImage: %w", err)
 	}
+	if q.addRefundLineStmt, err = db.PrepareContext(ctx, addRefundLine); err != nil {
+		return nil, fmt.Errorf("error preparing query AddRefundLine: %w", err)
+	}
 	if q.addStatusHistoryStmt, err = db.PrepareContext(ctx, addStatusHistory); err != nil {
 		return nil, fmt.Errorf("error preparing query AddStatusHistory: %w", err)
+	}
+	if q.addStockHistoryStmt, err = db.PrepareContext(ctx, addStockHistory); err != nil {
+		return nil, fmt.Errorf("error preparing query AddStockHistory: %w", err)
 	}
 	if q.addToBagLineStmt, err = db.PrepareContext(ctx, addToBagLine); err != nil {
 		return nil, fmt.Errorf("error preparing query AddToBagLine: %w", err)
 	}
 	if q.archiveProductStmt, err = db.PrepareContext(ctx, archiveProduct); err != nil {
 		return nil, fmt.Errorf("error preparing query ArchiveProduct: %w", err)
+	}
+	if q.bagStockStmt, err = db.PrepareContext(ctx, bagStock); err != nil {
+		return nil, fmt.Errorf("error preparing query BagStock: %w", err)
 	}
 	if q.bestSellersStmt, err = db.PrepareContext(ctx, bestSellers); err != nil {
 		return nil, fmt.Errorf("error preparing query BestSellers: %w", err)
@@ -99,6 +108,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createProductStmt, err = db.PrepareContext(ctx, createProduct); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateProduct: %w", err)
 	}
+	if q.createRefundStmt, err = db.PrepareContext(ctx, createRefund); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateRefund: %w", err)
+	}
 	if q.createReviewStmt, err = db.PrepareContext(ctx, createReview); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateReview: %w", err)
 	}
@@ -125,6 +137,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteExpiredSignupsStmt, err = db.PrepareContext(ctx, deleteExpiredSignups); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExpiredSignups: %w", err)
+	}
+	if q.deleteExpiredStockHoldsStmt, err = db.PrepareContext(ctx, deleteExpiredStockHolds); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteExpiredStockHolds: %w", err)
 	}
 	if q.deleteLoginFailuresBeforeStmt, err = db.PrepareContext(ctx, deleteLoginFailuresBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteLoginFailuresBefore: %w", err)
@@ -168,6 +183,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getImageVariantStmt, err = db.PrepareContext(ctx, getImageVariant); err != nil {
 		return nil, fmt.Errorf("error preparing query GetImageVariant: %w", err)
 	}
+	if q.getOrderStmt, err = db.PrepareContext(ctx, getOrder); err != nil {
+		return nil, fmt.Errorf("error preparing query GetOrder: %w", err)
+	}
 	if q.getOrderByNumberStmt, err = db.PrepareContext(ctx, getOrderByNumber); err != nil {
 		return nil, fmt.Errorf("error preparing query GetOrderByNumber: %w", err)
 	}
@@ -186,8 +204,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getProfileStmt, err = db.PrepareContext(ctx, getProfile); err != nil {
 		return nil, fmt.Errorf("error preparing query GetProfile: %w", err)
 	}
+	if q.getRefundStmt, err = db.PrepareContext(ctx, getRefund); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRefund: %w", err)
+	}
+	if q.getRefundByKeyStmt, err = db.PrepareContext(ctx, getRefundByKey); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRefundByKey: %w", err)
+	}
 	if q.getSettingStmt, err = db.PrepareContext(ctx, getSetting); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSetting: %w", err)
+	}
+	if q.getStockStmt, err = db.PrepareContext(ctx, getStock); err != nil {
+		return nil, fmt.Errorf("error preparing query GetStock: %w", err)
 	}
 	if q.getUserStmt, err = db.PrepareContext(ctx, getUser); err != nil {
 		return nil, fmt.Errorf("error preparing query GetUser: %w", err)
@@ -206,6 +233,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.hasReviewedStmt, err = db.PrepareContext(ctx, hasReviewed); err != nil {
 		return nil, fmt.Errorf("error preparing query HasReviewed: %w", err)
+	}
+	if q.holdStockStmt, err = db.PrepareContext(ctx, holdStock); err != nil {
+		return nil, fmt.Errorf("error preparing query HoldStock: %w", err)
 	}
 	if q.lastEventAtStmt, err = db.PrepareContext(ctx, lastEventAt); err != nil {
 		return nil, fmt.Errorf("error preparing query LastEventAt: %w", err)
@@ -234,11 +264,20 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listProductReviewsStmt, err = db.PrepareContext(ctx, listProductReviews); err != nil {
 		return nil, fmt.Errorf("error preparing query ListProductReviews: %w", err)
 	}
+	if q.listRefundsStmt, err = db.PrepareContext(ctx, listRefunds); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRefunds: %w", err)
+	}
 	if q.listStatusHistoryStmt, err = db.PrepareContext(ctx, listStatusHistory); err != nil {
 		return nil, fmt.Errorf("error preparing query ListStatusHistory: %w", err)
 	}
+	if q.listStockHistoryStmt, err = db.PrepareContext(ctx, listStockHistory); err != nil {
+		return nil, fmt.Errorf("error preparing query ListStockHistory: %w", err)
+	}
 	if q.listUserOrdersStmt, err = db.PrepareContext(ctx, listUserOrders); err != nil {
 		return nil, fmt.Errorf("error preparing query ListUserOrders: %w", err)
+	}
+	if q.lowStockStmt, err = db.PrepareContext(ctx, lowStock); err != nil {
+		return nil, fmt.Errorf("error preparing query LowStock: %w", err)
 	}
 	if q.makeStaffStmt, err = db.PrepareContext(ctx, makeStaff); err != nil {
 		return nil, fmt.Errorf("error preparing query MakeStaff: %w", err)
@@ -248,6 +287,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.markEmailSentStmt, err = db.PrepareContext(ctx, markEmailSent); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkEmailSent: %w", err)
+	}
+	if q.markRefundFailedStmt, err = db.PrepareContext(ctx, markRefundFailed); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkRefundFailed: %w", err)
+	}
+	if q.markRefundSucceededStmt, err = db.PrepareContext(ctx, markRefundSucceeded); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkRefundSucceeded: %w", err)
 	}
 	if q.moveOrderStatusStmt, err = db.PrepareContext(ctx, moveOrderStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query MoveOrderStatus: %w", err)
@@ -273,8 +318,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.ownerListProductsStmt, err = db.PrepareContext(ctx, ownerListProducts); err != nil {
 		return nil, fmt.Errorf("error preparing query OwnerListProducts: %w", err)
 	}
+	if q.pendingRefundsStmt, err = db.PrepareContext(ctx, pendingRefunds); err != nil {
+		return nil, fmt.Errorf("error preparing query PendingRefunds: %w", err)
+	}
 	if q.productOrderLinesStmt, err = db.PrepareContext(ctx, productOrderLines); err != nil {
 		return nil, fmt.Errorf("error preparing query ProductOrderLines: %w", err)
+	}
+	if q.productStockStmt, err = db.PrepareContext(ctx, productStock); err != nil {
+		return nil, fmt.Errorf("error preparing query ProductStock: %w", err)
+	}
+	if q.putBackStockStmt, err = db.PrepareContext(ctx, putBackStock); err != nil {
+		return nil, fmt.Errorf("error preparing query PutBackStock: %w", err)
 	}
 	if q.putSettingStmt, err = db.PrepareContext(ctx, putSetting); err != nil {
 		return nil, fmt.Errorf("error preparing query PutSetting: %w", err)
@@ -303,8 +357,23 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.refreshProductRatingStmt, err = db.PrepareContext(ctx, refreshProductRating); err != nil {
 		return nil, fmt.Errorf("error preparing query RefreshProductRating: %w", err)
 	}
+	if q.refundAttemptedStmt, err = db.PrepareContext(ctx, refundAttempted); err != nil {
+		return nil, fmt.Errorf("error preparing query RefundAttempted: %w", err)
+	}
+	if q.refundLinesStmt, err = db.PrepareContext(ctx, refundLines); err != nil {
+		return nil, fmt.Errorf("error preparing query RefundLines: %w", err)
+	}
+	if q.refundedQuantitiesStmt, err = db.PrepareContext(ctx, refundedQuantities); err != nil {
+		return nil, fmt.Errorf("error preparing query RefundedQuantities: %w", err)
+	}
+	if q.refundsTotalStmt, err = db.PrepareContext(ctx, refundsTotal); err != nil {
+		return nil, fmt.Errorf("error preparing query RefundsTotal: %w", err)
+	}
 	if q.releaseEmailsStmt, err = db.PrepareContext(ctx, releaseEmails); err != nil {
 		return nil, fmt.Errorf("error preparing query ReleaseEmails: %w", err)
+	}
+	if q.releaseStockStmt, err = db.PrepareContext(ctx, releaseStock); err != nil {
+		return nil, fmt.Errorf("error preparing query ReleaseStock: %w", err)
 	}
 	if q.removeProductImageStmt, err = db.PrepareContext(ctx, removeProductImage); err != nil {
 		return nil, fmt.Errorf("error preparing query RemoveProductImage: %w", err)
@@ -321,6 +390,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.searchProductsStmt, err = db.PrepareContext(ctx, searchProducts); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchProducts: %w", err)
 	}
+	if q.setAmountRefundedStmt, err = db.PrepareContext(ctx, setAmountRefunded); err != nil {
+		return nil, fmt.Errorf("error preparing query SetAmountRefunded: %w", err)
+	}
 	if q.setBagLineQuantityStmt, err = db.PrepareContext(ctx, setBagLineQuantity); err != nil {
 		return nil, fmt.Errorf("error preparing query SetBagLineQuantity: %w", err)
 	}
@@ -336,11 +408,26 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setReviewHiddenStmt, err = db.PrepareContext(ctx, setReviewHidden); err != nil {
 		return nil, fmt.Errorf("error preparing query SetReviewHidden: %w", err)
 	}
+	if q.setStockStmt, err = db.PrepareContext(ctx, setStock); err != nil {
+		return nil, fmt.Errorf("error preparing query SetStock: %w", err)
+	}
+	if q.stockForStmt, err = db.PrepareContext(ctx, stockFor); err != nil {
+		return nil, fmt.Errorf("error preparing query StockFor: %w", err)
+	}
+	if q.succeededRefundsTotalStmt, err = db.PrepareContext(ctx, succeededRefundsTotal); err != nil {
+		return nil, fmt.Errorf("error preparing query SucceededRefundsTotal: %w", err)
+	}
 	if q.takePaidLineStmt, err = db.PrepareContext(ctx, takePaidLine); err != nil {
 		return nil, fmt.Errorf("error preparing query TakePaidLine: %w", err)
 	}
+	if q.takeStockStmt, err = db.PrepareContext(ctx, takeStock); err != nil {
+		return nil, fmt.Errorf("error preparing query TakeStock: %w", err)
+	}
 	if q.touchBagStmt, err = db.PrepareContext(ctx, touchBag); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchBag: %w", err)
+	}
+	if q.untrackStockStmt, err = db.PrepareContext(ctx, untrackStock); err != nil {
+		return nil, fmt.Errorf("error preparing query UntrackStock: %w", err)
 	}
 	if q.updateCheckoutStmt, err = db.PrepareContext(ctx, updateCheckout); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCheckout: %w", err)
@@ -376,9 +463,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing addProductImageStmt: %w", cerr)
 		}
 	}
+	if q.addRefundLineStmt != nil {
+		if cerr := q.addRefundLineStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addRefundLineStmt: %w", cerr)
+		}
+	}
 	if q.addStatusHistoryStmt != nil {
 		if cerr := q.addStatusHistoryStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing addStatusHistoryStmt: %w", cerr)
+		}
+	}
+	if q.addStockHistoryStmt != nil {
+		if cerr := q.addStockHistoryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addStockHistoryStmt: %w", cerr)
 		}
 	}
 	if q.addToBagLineStmt != nil {
@@ -389,6 +486,11 @@ func (q *Queries) Close() error {
 	if q.archiveProductStmt != nil {
 		if cerr := q.archiveProductStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing archiveProductStmt: %w", cerr)
+		}
+	}
+	if q.bagStockStmt != nil {
+		if cerr := q.bagStockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing bagStockStmt: %w", cerr)
 		}
 	}
 	if q.bestSellersStmt != nil {
@@ -496,6 +598,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createProductStmt: %w", cerr)
 		}
 	}
+	if q.createRefundStmt != nil {
+		if cerr := q.createRefundStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createRefundStmt: %w", cerr)
+		}
+	}
 	if q.createReviewStmt != nil {
 		if cerr := q.createReviewStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createReviewStmt: %w", cerr)
@@ -539,6 +646,11 @@ func (q *Queries) Close() error {
 	if q.deleteExpiredSignupsStmt != nil {
 		if cerr := q.deleteExpiredSignupsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteExpiredSignupsStmt: %w", cerr)
+		}
+	}
+	if q.deleteExpiredStockHoldsStmt != nil {
+		if cerr := q.deleteExpiredStockHoldsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteExpiredStockHoldsStmt: %w", cerr)
 		}
 	}
 	if q.deleteLoginFailuresBeforeStmt != nil {
@@ -611,6 +723,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getImageVariantStmt: %w", cerr)
 		}
 	}
+	if q.getOrderStmt != nil {
+		if cerr := q.getOrderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getOrderStmt: %w", cerr)
+		}
+	}
 	if q.getOrderByNumberStmt != nil {
 		if cerr := q.getOrderByNumberStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getOrderByNumberStmt: %w", cerr)
@@ -641,9 +758,24 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getProfileStmt: %w", cerr)
 		}
 	}
+	if q.getRefundStmt != nil {
+		if cerr := q.getRefundStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRefundStmt: %w", cerr)
+		}
+	}
+	if q.getRefundByKeyStmt != nil {
+		if cerr := q.getRefundByKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRefundByKeyStmt: %w", cerr)
+		}
+	}
 	if q.getSettingStmt != nil {
 		if cerr := q.getSettingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getSettingStmt: %w", cerr)
+		}
+	}
+	if q.getStockStmt != nil {
+		if cerr := q.getStockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getStockStmt: %w", cerr)
 		}
 	}
 	if q.getUserStmt != nil {
@@ -674,6 +806,11 @@ func (q *Queries) Close() error {
 	if q.hasReviewedStmt != nil {
 		if cerr := q.hasReviewedStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing hasReviewedStmt: %w", cerr)
+		}
+	}
+	if q.holdStockStmt != nil {
+		if cerr := q.holdStockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing holdStockStmt: %w", cerr)
 		}
 	}
 	if q.lastEventAtStmt != nil {
@@ -721,14 +858,29 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listProductReviewsStmt: %w", cerr)
 		}
 	}
+	if q.listRefundsStmt != nil {
+		if cerr := q.listRefundsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRefundsStmt: %w", cerr)
+		}
+	}
 	if q.listStatusHistoryStmt != nil {
 		if cerr := q.listStatusHistoryStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listStatusHistoryStmt: %w", cerr)
 		}
 	}
+	if q.listStockHistoryStmt != nil {
+		if cerr := q.listStockHistoryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listStockHistoryStmt: %w", cerr)
+		}
+	}
 	if q.listUserOrdersStmt != nil {
 		if cerr := q.listUserOrdersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listUserOrdersStmt: %w", cerr)
+		}
+	}
+	if q.lowStockStmt != nil {
+		if cerr := q.lowStockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing lowStockStmt: %w", cerr)
 		}
 	}
 	if q.makeStaffStmt != nil {
@@ -744,6 +896,16 @@ func (q *Queries) Close() error {
 	if q.markEmailSentStmt != nil {
 		if cerr := q.markEmailSentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing markEmailSentStmt: %w", cerr)
+		}
+	}
+	if q.markRefundFailedStmt != nil {
+		if cerr := q.markRefundFailedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markRefundFailedStmt: %w", cerr)
+		}
+	}
+	if q.markRefundSucceededStmt != nil {
+		if cerr := q.markRefundSucceededStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markRefundSucceededStmt: %w", cerr)
 		}
 	}
 	if q.moveOrderStatusStmt != nil {
@@ -786,9 +948,24 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing ownerListProductsStmt: %w", cerr)
 		}
 	}
+	if q.pendingRefundsStmt != nil {
+		if cerr := q.pendingRefundsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing pendingRefundsStmt: %w", cerr)
+		}
+	}
 	if q.productOrderLinesStmt != nil {
 		if cerr := q.productOrderLinesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing productOrderLinesStmt: %w", cerr)
+		}
+	}
+	if q.productStockStmt != nil {
+		if cerr := q.productStockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing productStockStmt: %w", cerr)
+		}
+	}
+	if q.putBackStockStmt != nil {
+		if cerr := q.putBackStockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing putBackStockStmt: %w", cerr)
 		}
 	}
 	if q.putSettingStmt != nil {
@@ -836,9 +1013,34 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing refreshProductRatingStmt: %w", cerr)
 		}
 	}
+	if q.refundAttemptedStmt != nil {
+		if cerr := q.refundAttemptedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing refundAttemptedStmt: %w", cerr)
+		}
+	}
+	if q.refundLinesStmt != nil {
+		if cerr := q.refundLinesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing refundLinesStmt: %w", cerr)
+		}
+	}
+	if q.refundedQuantitiesStmt != nil {
+		if cerr := q.refundedQuantitiesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing refundedQuantitiesStmt: %w", cerr)
+		}
+	}
+	if q.refundsTotalStmt != nil {
+		if cerr := q.refundsTotalStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing refundsTotalStmt: %w", cerr)
+		}
+	}
 	if q.releaseEmailsStmt != nil {
 		if cerr := q.releaseEmailsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing releaseEmailsStmt: %w", cerr)
+		}
+	}
+	if q.releaseStockStmt != nil {
+		if cerr := q.releaseStockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing releaseStockStmt: %w", cerr)
 		}
 	}
 	if q.removeProductImageStmt != nil {
@@ -866,6 +1068,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing searchProductsStmt: %w", cerr)
 		}
 	}
+	if q.setAmountRefundedStmt != nil {
+		if cerr := q.setAmountRefundedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setAmountRefundedStmt: %w", cerr)
+		}
+	}
 	if q.setBagLineQuantityStmt != nil {
 		if cerr := q.setBagLineQuantityStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setBagLineQuantityStmt: %w", cerr)
@@ -891,14 +1098,39 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setReviewHiddenStmt: %w", cerr)
 		}
 	}
+	if q.setStockStmt != nil {
+		if cerr := q.setStockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setStockStmt: %w", cerr)
+		}
+	}
+	if q.stockForStmt != nil {
+		if cerr := q.stockForStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing stockForStmt: %w", cerr)
+		}
+	}
+	if q.succeededRefundsTotalStmt != nil {
+		if cerr := q.succeededRefundsTotalStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing succeededRefundsTotalStmt: %w", cerr)
+		}
+	}
 	if q.takePaidLineStmt != nil {
 		if cerr := q.takePaidLineStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing takePaidLineStmt: %w", cerr)
 		}
 	}
+	if q.takeStockStmt != nil {
+		if cerr := q.takeStockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing takeStockStmt: %w", cerr)
+		}
+	}
 	if q.touchBagStmt != nil {
 		if cerr := q.touchBagStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing touchBagStmt: %w", cerr)
+		}
+	}
+	if q.untrackStockStmt != nil {
+		if cerr := q.untrackStockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing untrackStockStmt: %w", cerr)
 		}
 	}
 	if q.updateCheckoutStmt != nil {
@@ -981,9 +1213,12 @@ type Queries struct {
 	db                              DBTX
 	tx                              *sql.Tx
 	addProductImageStmt             *sql.Stmt
+	addRefundLineStmt               *sql.Stmt
 	addStatusHistoryStmt            *sql.Stmt
+	addStockHistoryStmt             *sql.Stmt
 	addToBagLineStmt                *sql.Stmt
 	archiveProductStmt              *sql.Stmt
+	bagStockStmt                    *sql.Stmt
 	bestSellersStmt                 *sql.Stmt
 	checkoutsSinceStmt              *sql.Stmt
 	claimEmailsStmt                 *sql.Stmt
@@ -1005,6 +1240,7 @@ type Queries struct {
 	createOrderLineStmt             *sql.Stmt
 	createPasswordResetStmt         *sql.Stmt
 	createProductStmt               *sql.Stmt
+	createRefundStmt                *sql.Stmt
 	createReviewStmt                *sql.Stmt
 	createSignupStmt                *sql.Stmt
 	createUserStmt                  *sql.Stmt
@@ -1014,6 +1250,7 @@ type Queries struct {
 	deleteExpiredPasswordResetsStmt *sql.Stmt
 	deleteExpiredSessionsStmt       *sql.Stmt
 	deleteExpiredSignupsStmt        *sql.Stmt
+	deleteExpiredStockHoldsStmt     *sql.Stmt
 	deleteLoginFailuresBeforeStmt   *sql.Stmt
 	deletePaidLineStmt              *sql.Stmt
 	deleteProductStmt               *sql.Stmt
@@ -1028,19 +1265,24 @@ type Queries struct {
 	getCheckoutStmt                 *sql.Stmt
 	getImageStmt                    *sql.Stmt
 	getImageVariantStmt             *sql.Stmt
+	getOrderStmt                    *sql.Stmt
 	getOrderByNumberStmt            *sql.Stmt
 	getOrderByPIDStmt               *sql.Stmt
 	getPageStmt                     *sql.Stmt
 	getProductStmt                  *sql.Stmt
 	getProductsByIDsStmt            *sql.Stmt
 	getProfileStmt                  *sql.Stmt
+	getRefundStmt                   *sql.Stmt
+	getRefundByKeyStmt              *sql.Stmt
 	getSettingStmt                  *sql.Stmt
+	getStockStmt                    *sql.Stmt
 	getUserStmt                     *sql.Stmt
 	getUserByIDStmt                 *sql.Stmt
 	getUserByLoginStmt              *sql.Stmt
 	getUserByUsernameStmt           *sql.Stmt
 	hasBoughtStmt                   *sql.Stmt
 	hasReviewedStmt                 *sql.Stmt
+	holdStockStmt                   *sql.Stmt
 	lastEventAtStmt                 *sql.Stmt
 	latestCheckoutStmt              *sql.Stmt
 	listAllCategoriesStmt           *sql.Stmt
@@ -1050,11 +1292,16 @@ type Queries struct {
 	listPagesStmt                   *sql.Stmt
 	listProductImagesStmt           *sql.Stmt
 	listProductReviewsStmt          *sql.Stmt
+	listRefundsStmt                 *sql.Stmt
 	listStatusHistoryStmt           *sql.Stmt
+	listStockHistoryStmt            *sql.Stmt
 	listUserOrdersStmt              *sql.Stmt
+	lowStockStmt                    *sql.Stmt
 	makeStaffStmt                   *sql.Stmt
 	markEmailFailedStmt             *sql.Stmt
 	markEmailSentStmt               *sql.Stmt
+	markRefundFailedStmt            *sql.Stmt
+	markRefundSucceededStmt         *sql.Stmt
 	moveOrderStatusStmt             *sql.Stmt
 	orderCountsByStatusStmt         *sql.Stmt
 	ordersToShipStmt                *sql.Stmt
@@ -1063,7 +1310,10 @@ type Queries struct {
 	ownerGetProductStmt             *sql.Stmt
 	ownerListOrdersStmt             *sql.Stmt
 	ownerListProductsStmt           *sql.Stmt
+	pendingRefundsStmt              *sql.Stmt
 	productOrderLinesStmt           *sql.Stmt
+	productStockStmt                *sql.Stmt
+	putBackStockStmt                *sql.Stmt
 	putSettingStmt                  *sql.Stmt
 	recentCheckoutsStmt             *sql.Stmt
 	recentPaidCheckoutStmt          *sql.Stmt
@@ -1073,19 +1323,30 @@ type Queries struct {
 	recordPaymentFailureStmt        *sql.Stmt
 	recordThrottleEventStmt         *sql.Stmt
 	refreshProductRatingStmt        *sql.Stmt
+	refundAttemptedStmt             *sql.Stmt
+	refundLinesStmt                 *sql.Stmt
+	refundedQuantitiesStmt          *sql.Stmt
+	refundsTotalStmt                *sql.Stmt
 	releaseEmailsStmt               *sql.Stmt
+	releaseStockStmt                *sql.Stmt
 	removeProductImageStmt          *sql.Stmt
 	renameCategoryStmt              *sql.Stmt
 	resetLinkUsableStmt             *sql.Stmt
 	revokePasswordResetsStmt        *sql.Stmt
 	searchProductsStmt              *sql.Stmt
+	setAmountRefundedStmt           *sql.Stmt
 	setBagLineQuantityStmt          *sql.Stmt
 	setMainImageStmt                *sql.Stmt
 	setPasswordStmt                 *sql.Stmt
 	setProductImagePositionStmt     *sql.Stmt
 	setReviewHiddenStmt             *sql.Stmt
+	setStockStmt                    *sql.Stmt
+	stockForStmt                    *sql.Stmt
+	succeededRefundsTotalStmt       *sql.Stmt
 	takePaidLineStmt                *sql.Stmt
+	takeStockStmt                   *sql.Stmt
 	touchBagStmt                    *sql.Stmt
+	untrackStockStmt                *sql.Stmt
 	updateCheckoutStmt              *sql.Stmt
 	updatePageStmt                  *sql.Stmt
 	updateProductStmt               *sql.Stmt
@@ -1101,9 +1362,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		db:                              tx,
 		tx:                              tx,
 		addProductImageStmt:             q.addProductImageStmt,
+		addRefundLineStmt:               q.addRefundLineStmt,
 		addStatusHistoryStmt:            q.addStatusHistoryStmt,
+		addStockHistoryStmt:             q.addStockHistoryStmt,
 		addToBagLineStmt:                q.addToBagLineStmt,
 		archiveProductStmt:              q.archiveProductStmt,
+		bagStockStmt:                    q.bagStockStmt,
 		bestSellersStmt:                 q.bestSellersStmt,
 		checkoutsSinceStmt:              q.checkoutsSinceStmt,
 		claimEmailsStmt:                 q.claimEmailsStmt,
@@ -1125,6 +1389,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createOrderLineStmt:             q.createOrderLineStmt,
 		createPasswordResetStmt:         q.createPasswordResetStmt,
 		createProductStmt:               q.createProductStmt,
+		createRefundStmt:                q.createRefundStmt,
 		createReviewStmt:                q.createReviewStmt,
 		createSignupStmt:                q.createSignupStmt,
 		createUserStmt:                  q.createUserStmt,
@@ -1134,6 +1399,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteExpiredPasswordResetsStmt: q.deleteExpiredPasswordResetsStmt,
 		deleteExpiredSessionsStmt:       q.deleteExpiredSessionsStmt,
 		deleteExpiredSignupsStmt:        q.deleteExpiredSignupsStmt,
+		deleteExpiredStockHoldsStmt:     q.deleteExpiredStockHoldsStmt,
 		deleteLoginFailuresBeforeStmt:   q.deleteLoginFailuresBeforeStmt,
 		deletePaidLineStmt:              q.deletePaidLineStmt,
 		deleteProductStmt:               q.deleteProductStmt,
@@ -1148,19 +1414,24 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getCheckoutStmt:                 q.getCheckoutStmt,
 		getImageStmt:                    q.getImageStmt,
 		getImageVariantStmt:             q.getImageVariantStmt,
+		getOrderStmt:                    q.getOrderStmt,
 		getOrderByNumberStmt:            q.getOrderByNumberStmt,
 		getOrderByPIDStmt:               q.getOrderByPIDStmt,
 		getPageStmt:                     q.getPageStmt,
 		getProductStmt:                  q.getProductStmt,
 		getProductsByIDsStmt:            q.getProductsByIDsStmt,
 		getProfileStmt:                  q.getProfileStmt,
+		getRefundStmt:                   q.getRefundStmt,
+		getRefundByKeyStmt:              q.getRefundByKeyStmt,
 		getSettingStmt:                  q.getSettingStmt,
+		getStockStmt:                    q.getStockStmt,
 		getUserStmt:                     q.getUserStmt,
 		getUserByIDStmt:                 q.getUserByIDStmt,
 		getUserByLoginStmt:              q.getUserByLoginStmt,
 		getUserByUsernameStmt:           q.getUserByUsernameStmt,
 		hasBoughtStmt:                   q.hasBoughtStmt,
 		hasReviewedStmt:                 q.hasReviewedStmt,
+		holdStockStmt:                   q.holdStockStmt,
 		lastEventAtStmt:                 q.lastEventAtStmt,
 		latestCheckoutStmt:              q.latestCheckoutStmt,
 		listAllCategoriesStmt:           q.listAllCategoriesStmt,
@@ -1170,11 +1441,16 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listPagesStmt:                   q.listPagesStmt,
 		listProductImagesStmt:           q.listProductImagesStmt,
 		listProductReviewsStmt:          q.listProductReviewsStmt,
+		listRefundsStmt:                 q.listRefundsStmt,
 		listStatusHistoryStmt:           q.listStatusHistoryStmt,
+		listStockHistoryStmt:            q.listStockHistoryStmt,
 		listUserOrdersStmt:              q.listUserOrdersStmt,
+		lowStockStmt:                    q.lowStockStmt,
 		makeStaffStmt:                   q.makeStaffStmt,
 		markEmailFailedStmt:             q.markEmailFailedStmt,
 		markEmailSentStmt:               q.markEmailSentStmt,
+		markRefundFailedStmt:            q.markRefundFailedStmt,
+		markRefundSucceededStmt:         q.markRefundSucceededStmt,
 		moveOrderStatusStmt:             q.moveOrderStatusStmt,
 		orderCountsByStatusStmt:         q.orderCountsByStatusStmt,
 		ordersToShipStmt:                q.ordersToShipStmt,
@@ -1183,7 +1459,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		ownerGetProductStmt:             q.ownerGetProductStmt,
 		ownerListOrdersStmt:             q.ownerListOrdersStmt,
 		ownerListProductsStmt:           q.ownerListProductsStmt,
+		pendingRefundsStmt:              q.pendingRefundsStmt,
 		productOrderLinesStmt:           q.productOrderLinesStmt,
+		productStockStmt:                q.productStockStmt,
+		putBackStockStmt:                q.putBackStockStmt,
 		putSettingStmt:                  q.putSettingStmt,
 		recentCheckoutsStmt:             q.recentCheckoutsStmt,
 		recentPaidCheckoutStmt:          q.recentPaidCheckoutStmt,
@@ -1193,19 +1472,30 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		recordPaymentFailureStmt:        q.recordPaymentFailureStmt,
 		recordThrottleEventStmt:         q.recordThrottleEventStmt,
 		refreshProductRatingStmt:        q.refreshProductRatingStmt,
+		refundAttemptedStmt:             q.refundAttemptedStmt,
+		refundLinesStmt:                 q.refundLinesStmt,
+		refundedQuantitiesStmt:          q.refundedQuantitiesStmt,
+		refundsTotalStmt:                q.refundsTotalStmt,
 		releaseEmailsStmt:               q.releaseEmailsStmt,
+		releaseStockStmt:                q.releaseStockStmt,
 		removeProductImageStmt:          q.removeProductImageStmt,
 		renameCategoryStmt:              q.renameCategoryStmt,
 		resetLinkUsableStmt:             q.resetLinkUsableStmt,
 		revokePasswordResetsStmt:        q.revokePasswordResetsStmt,
 		searchProductsStmt:              q.searchProductsStmt,
+		setAmountRefundedStmt:           q.setAmountRefundedStmt,
 		setBagLineQuantityStmt:          q.setBagLineQuantityStmt,
 		setMainImageStmt:                q.setMainImageStmt,
 		setPasswordStmt:                 q.setPasswordStmt,
 		setProductImagePositionStmt:     q.setProductImagePositionStmt,
 		setReviewHiddenStmt:             q.setReviewHiddenStmt,
+		setStockStmt:                    q.setStockStmt,
+		stockForStmt:                    q.stockForStmt,
+		succeededRefundsTotalStmt:       q.succeededRefundsTotalStmt,
 		takePaidLineStmt:                q.takePaidLineStmt,
+		takeStockStmt:                   q.takeStockStmt,
 		touchBagStmt:                    q.touchBagStmt,
+		untrackStockStmt:                q.untrackStockStmt,
 		updateCheckoutStmt:              q.updateCheckoutStmt,
 		updatePageStmt:                  q.updatePageStmt,
 		updateProductStmt:               q.updateProductStmt,

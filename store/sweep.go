@@ -7,12 +7,12 @@ import (
 
 // Swept is what one Sweep deleted.
 type Swept struct {
-	Sessions, Bags, Signups, Resets, ThrottleEvents, LoginFailures int64
+	Sessions, Bags, Signups, Resets, ThrottleEvents, LoginFailures, StockHolds int64
 }
 
 // Sweep deletes what has expired: sessions; bags not touched since
 // bagsBefore (no live session can point to them any more); confirmation
-// and reset links past their time; and request counts older than
+// and reset links past their time; stock holds run out; and request counts older than
 // countsBefore, which no limit looks back to.
 func (s *Store) Sweep(ctx context.Context, now, bagsBefore, countsBefore time.Time) (Swept, error) {
 	var d Swept
@@ -28,6 +28,7 @@ func (s *Store) Sweep(ctx context.Context, now, bagsBefore, countsBefore time.Ti
 			{&d.Resets, func() (int64, error) { return tx.DeleteExpiredPasswordResets(ctx, Time(now)) }},
 			{&d.ThrottleEvents, func() (int64, error) { return tx.DeleteThrottleEventsBefore(ctx, Time(countsBefore)) }},
 			{&d.LoginFailures, func() (int64, error) { return tx.DeleteLoginFailuresBefore(ctx, Time(countsBefore)) }},
+			{&d.StockHolds, func() (int64, error) { return tx.DeleteExpiredStockHolds(ctx, Time(now)) }},
 		}
 		for _, st := range steps {
 			if *st.n, err = st.del(); err != nil {

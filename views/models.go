@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"boutique/cart"
 )
 
 // Chrome is what every page's layout needs: the title, the navigation and
@@ -61,6 +63,58 @@ type Product struct {
 	Pictures     []Picture // all of them, the main one first
 	Category     string    // slug, "" when none
 	CategoryName string
+	// Stock is what is left of each tracked size ("" for a product
+	// without sizes); a size not in it is not tracked. LowStock is the
+	// count at or below which the page says how many are left.
+	Stock    map[string]int64
+	LowStock int64
+}
+
+// Left is what is left of a size, and whether its stock is tracked.
+func (p Product) Left(size string) (int64, bool) {
+	n, ok := p.Stock[size]
+	return n, ok
+}
+
+// SoldOut says whether nothing of the product can be added: every size
+// it comes in is tracked and none is left.
+func (p Product) SoldOut() bool {
+	sizes := []string{""}
+	if p.HasSizes {
+		sizes = cart.Sizes
+	}
+	for _, s := range sizes {
+		if n, ok := p.Left(s); !ok || n > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// SizeLabel is a size as its option says it: with "sold out", or how many
+// are left when they are few.
+func (p Product) SizeLabel(size string) string {
+	n, ok := p.Left(size)
+	switch {
+	case !ok || n > p.LowStock:
+		return size
+	case n == 0:
+		return size + " — sold out"
+	}
+	return fmt.Sprintf("%s — only %d left", size, n)
+}
+
+// StockNote is what the page says of an unsized product's stock: "" when
+// it is not tracked or there are plenty.
+func (p Product) StockNote() string {
+	n, ok := p.Left("")
+	switch {
+	case p.HasSizes || !ok || n > p.LowStock:
+		return ""
+	case n == 0:
+		return "Sold out"
+	}
+	return fmt.Sprintf("Only %d left", n)
 }
 
 // A Picture of a product.

@@ -43,6 +43,16 @@ type Fake struct {
 	calls   map[string]int    // "POST /v1/payment_intents" -> count
 	// beforeUpdate, when set, runs at the start of each update.
 	beforeUpdate func(id string) error
+	// refunds, in the order they were made; refundIdem maps an
+	// idempotency key to its refund.
+	refunds    []*refund
+	refundIdem map[string]*refund
+}
+
+type refund struct {
+	ID, Intent, Currency string
+	Amount               int64
+	Metadata             map[string]string
 }
 
 type intent struct {
@@ -61,12 +71,13 @@ type intent struct {
 
 // New starts a fake Stripe on a loopback port.
 func New() *Fake {
-	f := &Fake{intents: map[string]*intent{}, idem: map[string]string{}, calls: map[string]int{}}
+	f := &Fake{intents: map[string]*intent{}, idem: map[string]string{}, calls: map[string]int{}, refundIdem: map[string]*refund{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/payment_intents", f.create)
 	mux.HandleFunc("POST /v1/payment_intents/{id}", f.update)
 	mux.HandleFunc("GET /v1/payment_intents/{id}", f.retrieve)
 	mux.HandleFunc("GET /v1/payment_intents", f.list)
+	mux.HandleFunc("POST /v1/refunds", f.createRefund)
 	mux.HandleFunc("GET /v3/", f.stripeJS)
 	mux.HandleFunc("POST /test/confirm", f.browserConfirm)
 	mux.HandleFunc("OPTIONS /test/confirm", f.browserConfirm)
@@ -558,11 +569,15 @@ func (f *Fake) IntentEvent(typ, id string) Event {
 	return NewEvent(typ, f.intents[id].json(false), "")
 }
 
-// RefundEvent is charge.refunded for a PaymentIntent's charge.
+// RefundEvent is charge.refunded for a PaymentIntent's charge, saying
+// amountRefunded in all; -1 for what the fake's refunds come to.
 func (f *Fake) RefundEvent(id string, amountRefunded int64) Event {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	in := f.intents[id]
+	if amountRefunded < 0 {
+		amountRefunded = f.refunded(id)
+	}
 	return NewEvent("charge.refunded", map[string]any{
 		"id": in.ChargeID, "object": "charge", "amount": in.Amount, "amount_refunded": amountRefunded,
 		"refunded": amountRefunded >= in.Amount, "payment_intent": in.ID, "currency": in.Currency,
@@ -620,4 +635,88 @@ func (f *Fake) AddPaid(amount int64, currency string, metadata map[string]string
 		Created: time.Now().Unix()}
 	f.order = append(f.order, id)
 	return id
+}
+
+// --- refunds ---
+
+// A Refund is a snapshot of one refund the fake made.
+type Refund struct {
+	ID, PaymentIntent string
+	Amount            int64
+	Metadata          map[string]string
+}
+
+// Refunds are the refunds of a PaymentIntent, oldest first.
+func (f *Fake) Refunds(pid string) []Refund {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Refund
+	for _, r := range f.refunds {
+		if r.Intent == pid {
+			out = append(out, Refund{ID: r.ID, PaymentIntent: r.Intent, Amount: r.Amount, Metadata: r.Metadata})
+		}
+	}
+	return out
+}
+
+// refunded is what a PaymentIntent's refunds come to; the caller holds
+// f.mu.
+func (f *Fake) refunded(pid string) int64 {
+	var n int64
+	for _, r := range f.refunds {
+		if r.Intent == pid {
+			n += r.Amount
+		}
+	}
+	return n
+}
+
+// createRefund is POST /v1/refunds for a PaymentIntent, as Stripe makes
+// them: at most what is left of the payment, once per idempotency key.
+func (f *Fake) createRefund(w http.ResponseWriter, r *http.Request) {
+	f.count(r, "/v1/refunds")
+	if !checkAuth(w, r) || !parseForm(w, r) {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	key := r.Header.Get("Idempotency-Key")
+	if old, ok := f.refundIdem[key]; ok && key != "" {
+		writeJSON(w, old.json())
+		return
+	}
+	in, ok := f.intents[r.PostForm.Get("payment_intent")]
+	if !ok {
+		stripeError(w, http.StatusNotFound, "invalid_request_error", "resource_missing", "No such payment_intent: '"+r.PostForm.Get("payment_intent")+"'")
+		return
+	}
+	if in.Status != "succeeded" {
+		stripeError(w, http.StatusBadRequest, "invalid_request_error", "charge_not_refundable", "This PaymentIntent has no successful charge to refund.")
+		return
+	}
+	amount := in.Amount - f.refunded(in.ID)
+	if s := r.PostForm.Get("amount"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			stripeError(w, http.StatusBadRequest, "invalid_request_error", "parameter_invalid_integer", "Invalid amount.")
+			return
+		}
+		amount = n
+	}
+	if amount > in.Amount-f.refunded(in.ID) || amount < 1 {
+		stripeError(w, http.StatusBadRequest, "invalid_request_error", "amount_too_large",
+			fmt.Sprintf("Refund amount (%d) is greater than unrefunded amount on charge (%d)", amount, in.Amount-f.refunded(in.ID)))
+		return
+	}
+	ref := &refund{ID: "re_" + randomHex(12), Intent: in.ID, Currency: in.Currency, Amount: amount, Metadata: metadata(r.PostForm, nil)}
+	f.refunds = append(f.refunds, ref)
+	if key != "" {
+		f.refundIdem[key] = ref
+	}
+	writeJSON(w, ref.json())
+}
+
+func (r *refund) json() map[string]any {
+	return map[string]any{"id": r.ID, "object": "refund", "amount": r.Amount, "payment_intent": r.Intent,
+		"status": "succeeded", "metadata": r.Metadata, "currency": r.Currency}
 }
