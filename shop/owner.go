@@ -38,6 +38,7 @@ func (app *App) ownerRoutes() []route {
 		{"GET /owner/orders/{$}", app.ownerOrders},
 		{"GET /owner/orders/{order_number}/{$}", app.ownerOrder},
 		{"POST /owner/orders/{order_number}/ship/{$}", app.ownerOrderShip},
+		{"POST /owner/orders/{order_number}/refund/{$}", app.ownerOrderRefund},
 		{"GET /owner/payments/{$}", app.ownerPayments},
 		{"GET /owner/export/{what}/{$}", app.ownerExport},
 		{"POST /owner/reviews/{id}/visibility/{$}", app.ownerReviewVisibility},

@@ -73,6 +73,12 @@ func (app *App) ownerOrder(w http.ResponseWriter, r *http.Request) {
 	for _, h := range history {
 		v.History = append(v.History, views.HistoryRow{Status: h.Status, Note: h.Note.String, By: h.ChangedBy.String, At: orders.OrderDate(h.ChangedAt, app.cfg.TimeZone)})
 	}
+	rv, err := app.refundView(ctx, o, lines)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	v.Refunded, v.Refunds, v.Refund = rv.Refunded, rv.Refunds, rv.Refund
 	if o.UserID.Valid {
 		if u, err := app.q.GetUserByID(ctx, o.UserID.Int64); err == nil {
 			v.Account = u.Username + " (" + u.Email + ")"

@@ -74,6 +74,31 @@ type OwnerOrder struct {
 	Account   string
 	Paid      string
 	History   []HistoryRow
+	// Refunded is what Stripe has given back in all ("" for nothing).
+	Refunded string
+	Refunds  []RefundRow
+	// Refund is the form for another refund; nil when nothing is left.
+	Refund *RefundForm
+}
+
+// RefundRow is one refund of an order.
+type RefundRow struct{ At, Amount, Status, Reason, By, Failure string }
+
+// RefundForm refunds lines by quantity, and delivery, of an order. Key
+// is the form's own: posting it twice makes one refund.
+type RefundForm struct {
+	Key          string
+	Lines        []RefundLine
+	DeliveryLeft string // "" when none is left to refund
+	Left         string // of the payment, in all
+}
+
+// RefundLine is a line of an order with what is left to refund of it.
+type RefundLine struct {
+	ID              int64
+	Name, Size      string
+	Left            int64
+	UnitPrice       string
 }
 
 // HistoryRow is one change of an order's status.

@@ -47,6 +47,8 @@ type Fake struct {
 	// idempotency key to its refund.
 	refunds    []*refund
 	refundIdem map[string]*refund
+	// beforeRefund, when set, runs at the start of each refund request.
+	beforeRefund func()
 }
 
 type refund struct {
@@ -659,6 +661,15 @@ func (f *Fake) Refunds(pid string) []Refund {
 	return out
 }
 
+// BeforeRefund runs hook at the start of every refund request, before
+// the fake takes its lock: a test can hold a refund back, as a slow
+// network would, so that a second request for it overlaps the first.
+func (f *Fake) BeforeRefund(hook func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.beforeRefund = hook
+}
+
 // refunded is what a PaymentIntent's refunds come to; the caller holds
 // f.mu.
 func (f *Fake) refunded(pid string) int64 {
@@ -677,6 +688,12 @@ func (f *Fake) createRefund(w http.ResponseWriter, r *http.Request) {
 	f.count(r, "/v1/refunds")
 	if !checkAuth(w, r) || !parseForm(w, r) {
 		return
+	}
+	f.mu.Lock()
+	hook := f.beforeRefund
+	f.mu.Unlock()
+	if hook != nil {
+		hook()
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
