@@ -95,10 +95,10 @@ type RefundForm struct {
 
 // RefundLine is a line of an order with what is left to refund of it.
 type RefundLine struct {
-	ID              int64
-	Name, Size      string
-	Left            int64
-	UnitPrice       string
+	ID         int64
+	Name, Size string
+	Left       int64
+	UnitPrice  string
 }
 
 // HistoryRow is one change of an order's status.
