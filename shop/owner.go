@@ -30,6 +30,8 @@ func (app *App) ownerRoutes() []route {
 		{"GET /owner/products/{id}/edit/{$}", app.ownerProductEdit},
 		{"POST /owner/products/{id}/edit/{$}", app.ownerProductUpdate},
 		{"POST /owner/products/{id}/pictures/{image}/{action}/{$}", app.ownerPicture},
+		{"GET /owner/products/{id}/stock/{$}", app.ownerStock},
+		{"POST /owner/products/{id}/stock/{$}", app.ownerStockSave},
 		{"GET /owner/products/{id}/delete/{$}", app.ownerProductDeletePage},
 		{"POST /owner/products/{id}/delete/{$}", app.ownerProductDelete},
 		{"GET /owner/categories/{$}", app.ownerCategories},
@@ -110,6 +112,14 @@ func (app *App) ownerDashboard(w http.ResponseWriter, r *http.Request) {
 	for _, o := range toShip {
 		d.ToShip = append(d.ToShip, views.OwnerOrderRow{Number: o.OrderNumber, Date: orders.OrderDate(o.CreatedAt, app.cfg.TimeZone),
 			Name: o.FullName.String, GrandTotal: cart.Format(o.GrandTotal, o.Currency)})
+	}
+	low, err := app.q.LowStock(ctx, app.cfg.LowStock)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	for _, l := range low {
+		d.LowStock = append(d.LowStock, views.LowStockRow{ProductID: l.ProductID, Name: l.Name, Size: l.Size, OnHand: l.OnHand})
 	}
 	// 30 bars across 590 units, up to 176 units tall above the axis at 200.
 	const left, width, top, height = 40.0, 590.0, 24.0, 176.0

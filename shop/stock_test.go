@@ -188,3 +188,47 @@ func TestPaymentAfterItsHoldRanOutIsRefundedInFull(t *testing.T) {
 		t.Fatalf("%d sold-out emails and %d confirmations, want 1 each", soldOut, confirmations)
 	}
 }
+
+// The owner counts a product's sizes on its stock page: a bad count sends
+// the form back with nothing saved; a good one is kept with its reason in
+// the history; an empty one stops tracking; the dashboard lists what is
+// low; the shop's pages say how many are left.
+func TestOwnerCountsStock(t *testing.T) {
+	s := staffShop(t)
+	page := "/owner/products/1/stock/"
+	tok := s.csrfToken(page)
+	res := s.post(page, form("csrf_token", tok, "stock_M", "-2", "stock_L", "4"), false)
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Enter a whole number") || !strings.Contains(res.body, `value="-2"`) {
+		t.Fatalf("a negative count: %d\n%s", res.status, res.body)
+	}
+	if n := s.count(`SELECT COUNT(*) FROM stock`); n != 0 {
+		t.Fatalf("%d sizes saved from a bad form", n)
+	}
+	if res := s.post(page, form("csrf_token", tok, "stock_M", "2", "stock_L", "10", "reason", "delivery from the maker"), false); res.status != http.StatusSeeOther {
+		t.Fatalf("saving stock: %d %s", res.status, res.body)
+	}
+	if s.onHand(1, "M") != 2 || s.onHand(1, "L") != 10 || s.count(`SELECT COUNT(*) FROM stock`) != 2 {
+		t.Fatal("the counts were not saved as typed")
+	}
+	body := s.get(page).body
+	for _, want := range []string{"delivery from the maker", "+10", "owner"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the stock page lacks %q", want)
+		}
+	}
+	if dash := s.get("/owner/").body; !strings.Contains(dash, `id="low-stock"`) || !strings.Contains(dash, "2 left") {
+		t.Fatalf("the dashboard does not list size M as low")
+	}
+	shopper := s.another()
+	if p := shopper.get("/products/1/").body; !strings.Contains(p, "M — only 2 left") || strings.Contains(p, "L — only") {
+		t.Fatal("the product page does not say how many are left of M, or says it of L")
+	}
+	// Emptied: not tracked any more, and the history says so.
+	s.post(page, form("csrf_token", tok, "stock_M", "", "stock_L", "10"), false)
+	if n := s.count(`SELECT COUNT(*) FROM stock WHERE size = 'M'`); n != 0 {
+		t.Fatal("size M is still tracked")
+	}
+	if body := s.get(page).body; !strings.Contains(body, "not tracked") {
+		t.Fatal("the history does not say M stopped being tracked")
+	}
+}

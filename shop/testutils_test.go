@@ -36,7 +36,7 @@ type testShop struct {
 
 func defaultConfig() shop.Config {
 	return shop.Config{Currency: "usd", Delivery: cart.DefaultRules, StripeJSURL: shop.DefaultStripeJSURL, BcryptCost: bcrypt.MinCost,
-		BaseURL: "https://shop.example", HSTS: true}
+		BaseURL: "https://shop.example", HSTS: true, LowStock: 3}
 }
 
 func newTestShop(t *testing.T, cfg shop.Config) *testShop {

@@ -114,6 +114,37 @@ type Dashboard struct {
 	Counts      []StatusCount
 	// ToShip are paid orders not yet shipped, oldest first.
 	ToShip []OwnerOrderRow
+	// LowStock are tracked sizes at or below the shop's low level.
+	LowStock []LowStockRow
+}
+
+// LowStockRow is a tracked size that is running out.
+type LowStockRow struct {
+	ProductID  int64
+	Name, Size string
+	OnHand     int64
+}
+
+// StockPage is a product's stock: each size's count (Value, as typed; ""
+// for not tracked), what checkouts hold, and the history of changes.
+type StockPage struct {
+	ProductID int64
+	Name      string
+	Sizes     []StockSize
+	History   []StockChange
+	Error     string
+}
+
+// StockSize is one size's row of the stock form ("" for a product
+// without sizes).
+type StockSize struct {
+	Size, Value, Error string
+	Held               int64
+}
+
+// StockChange is one change to a size's stock.
+type StockChange struct {
+	At, Size, Change, OnHand, Reason, By string
 }
 
 // DayBar is one day of the chart, laid out in SVG units.
