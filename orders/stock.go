@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"boutique/cart"
@@ -98,6 +99,12 @@ func HoldForPayment(ctx context.Context, tx *store.Tx, pid string, lines []cart.
 // msgSoldOutWhenPaid is the review reason of an order paid for after its
 // stock was gone.
 const msgSoldOutWhenPaid = "sold out when paid: the payment is refunded in full and nothing is to be sent"
+
+// SoldOutWhenPaid says whether an order was paid for after its stock was
+// gone (and so refunded in full).
+func SoldOutWhenPaid(o store.Order) bool {
+	return strings.Contains(o.ReviewReason.String, msgSoldOutWhenPaid)
+}
 
 // shortOfStock says whether a line of an order asks for more than is on
 // hand, in the write that records the order. A payment that held its

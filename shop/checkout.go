@@ -572,6 +572,7 @@ func (app *App) shopperOrder(ctx context.Context, o store.Order) (views.Order, e
 	}
 	v := app.orderView(o, lines)
 	v.Status = orders.StatusLabel(o.Status)
+	v.SoldOut = orders.SoldOutWhenPaid(o)
 	v.Progress = []views.OrderStep{{What: orders.StatusLabel("paid"), At: v.Date}}
 	for _, h := range history {
 		if strings.Contains(h.Note.String, "not applied") {

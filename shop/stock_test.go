@@ -162,8 +162,12 @@ func TestPaymentAfterItsHoldRanOutIsRefundedInFull(t *testing.T) {
 	if err := s.fake.Pay(pidOf(lateSecret), shopper, &shopper); err != nil {
 		t.Fatal(err)
 	}
-	if res := late.post("/checkout/", orderForm(lateTok, lateSecret), false); res.status != http.StatusSeeOther {
+	res := late.post("/checkout/", orderForm(lateTok, lateSecret), false)
+	if res.status != http.StatusSeeOther {
 		t.Fatalf("the late payment's form: %d %s", res.status, res.body)
+	}
+	if page := late.get(res.header.Get("Location")).body; !strings.Contains(page, "Sorry, it sold out") || !strings.Contains(page, "Refunded") {
+		t.Fatalf("the late shopper's confirmation does not say it sold out and was refunded:\n%s", page)
 	}
 	s.deliver(s.fake.IntentEvent("payment_intent.succeeded", pidOf(lateSecret)))
 

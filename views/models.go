@@ -386,6 +386,9 @@ func (c Checkout) FieldByName(name string) Field {
 
 // Order is an order as its confirmation shows it.
 type Order struct {
+	// SoldOut is an order paid for after its stock was gone: refunded in
+	// full, nothing to send.
+	SoldOut    bool
 	Number     string
 	Date       string
 	Lines      []OrderLine
