@@ -69,9 +69,11 @@ func addCapped(a, b int64) int64 { return min(a, maxAmount-min(b, maxAmount)) + 
 
 // Totals are a priced bag, all in cents.
 type Totals struct {
-	Count      int64 // items, counting quantities
-	Total      int64 // the lines' subtotals added up
-	Delivery   int64
+	Count    int64 // items, counting quantities
+	Total    int64 // the lines' subtotals added up
+	Delivery int64
+	// Discount is what a discount code took off (PriceWith); 0 without.
+	Discount   int64
 	GrandTotal int64
 	// FreeDeliveryDelta is how much more would make delivery free; 0
 	// when it is free already or the bag is empty.

@@ -34,7 +34,11 @@ func (o *Orders) confirmationEmail(ord store.Order, lines []Line) (string, strin
 		}
 		fmt.Fprintf(&b, "  %d × %s%s at %s: %s\n", l.Quantity, l.Name, size, cart.Format(l.UnitPrice, cur), cart.Format(l.Total, cur))
 	}
-	fmt.Fprintf(&b, "\nOrder total: %s\nDelivery: %s\nGrand total: %s\n", cart.Format(ord.OrderTotal, cur), cart.Format(ord.DeliveryCost, cur), cart.Format(ord.GrandTotal, cur))
+	fmt.Fprintf(&b, "\nOrder total: %s\nDelivery: %s\n", cart.Format(ord.OrderTotal, cur), cart.Format(ord.DeliveryCost, cur))
+	if ord.Discount > 0 {
+		fmt.Fprintf(&b, "Discount (%s): -%s\n", ord.DiscountCode.String, cart.Format(ord.Discount, cur))
+	}
+	fmt.Fprintf(&b, "Grand total: %s\n", cart.Format(ord.GrandTotal, cur))
 	if ord.AmountPaid != ord.GrandTotal {
 		fmt.Fprintf(&b, "Charged to your card: %s\n", cart.Format(ord.AmountPaid, cur))
 	}

@@ -35,6 +35,9 @@ func (o *Orders) HandleEvent(ctx context.Context, ev payments.Event) (string, er
 			if _, err := tx.ReleaseStock(ctx, ev.Intent.ID); err != nil {
 				return "", err
 			}
+			if err := tx.ReleaseDiscount(ctx, ev.Intent.ID); err != nil {
+				return "", err
+			}
 			return "stock let go", recordEvent(ctx, tx, &Event{ev.ID, ev.Type}, ev.Intent.ID, "stock let go")
 		})
 	case "charge.refunded":
@@ -132,9 +135,12 @@ func (o *Orders) paymentFailed(ctx context.Context, ev payments.Event) (string, 
 		return o.recordOnly(ctx, ev, in.ID, "not ours")
 	}
 	return o.eventWrite(ctx, ev, func(ctx context.Context, tx *store.Tx) (string, error) {
-		// The stock its checkout held goes back on sale; a new try
-		// holds it again.
+		// The stock and code use its checkout held go back; a new try
+		// holds them again.
 		if _, err := tx.ReleaseStock(ctx, in.ID); err != nil {
+			return "", err
+		}
+		if err := tx.ReleaseDiscount(ctx, in.ID); err != nil {
 			return "", err
 		}
 		if err := tx.RecordPaymentFailure(ctx, store.RecordPaymentFailureParams{

@@ -40,11 +40,12 @@ func ParseExportRange(since, until string, loc *time.Location) (ExportRange, err
 // streams: one order is in memory at a time.
 func WriteOrdersCSV(ctx context.Context, st *store.Store, w io.Writer, rg ExportRange, loc *time.Location) error {
 	return writeCSV(w, []string{"order_number", "date", "status", "email", "full_name", "country", "items",
-		"order_total", "delivery", "grand_total", "amount_paid", "currency", "review"}, func(c *csv.Writer) error {
+		"order_total", "delivery", "discount_code", "discount", "grand_total", "amount_paid", "refunded", "currency", "review"}, func(c *csv.Writer) error {
 		return st.EachOrder(ctx, store.Time(rg.Since), store.Time(rg.Until), func(o store.ExportOrder) error {
 			return c.Write([]string{o.OrderNumber, OrderDate(o.CreatedAt, loc), o.Status, o.Email, o.FullName, o.Country,
 				strconv.FormatInt(o.Items, 10), cart.Plain(o.OrderTotal, o.Currency), cart.Plain(o.Delivery, o.Currency),
-				cart.Plain(o.GrandTotal, o.Currency), cart.Plain(o.AmountPaid, o.Currency), o.Currency, o.Review})
+				o.DiscountCode, cart.Plain(o.Discount, o.Currency),
+				cart.Plain(o.GrandTotal, o.Currency), cart.Plain(o.AmountPaid, o.Currency), cart.Plain(o.Refunded, o.Currency), o.Currency, o.Review})
 		})
 	})
 }

@@ -108,7 +108,7 @@ func recordedCheckout(ctx context.Context, tx *store.Tx, pid string) (Checkout, 
 	} else if err != nil {
 		return Checkout{}, err
 	}
-	ck := Checkout{Found: true, BagID: row.BagID}
+	ck := Checkout{Found: true, BagID: row.BagID, DiscountCode: row.DiscountCode.String, Discount: row.Discount}
 	if row.Bag.Valid {
 		// Written by the shop from its own bag; unreadable only if
 		// something else wrote it, and then every line differs.
@@ -141,6 +141,13 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 	if soldOut {
 		plan.Reasons = append(plan.Reasons, msgSoldOutWhenPaid)
 	}
+	codeID, why, err := discountReason(ctx, tx, in.ID, plan.DiscountCode, d.Email)
+	if err != nil {
+		return order, false, 0, err
+	}
+	if why != "" {
+		plan.Reasons = append(plan.Reasons, why)
+	}
 	userID := sql.NullInt64{Int64: plan.UserID, Valid: plan.UserID != 0}
 	saveInfo := int64(0)
 	if plan.SaveInfo {
@@ -171,6 +178,8 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 		Username:       store.Nullable(plan.Username),
 		UserID:         userID,
 		CreatedAt:      store.Time(time.Now()),
+		DiscountCode:   store.Nullable(plan.DiscountCode),
+		Discount:       plan.Totals.Discount,
 	}
 	res, err := tx.CreateOrder(ctx, params)
 	if err != nil {
@@ -209,6 +218,9 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 	// whichever path got here first and whether or not the shopper comes
 	// back. Lines added since (in another tab) stay.
 	if err := tx.CompleteCheckout(ctx, in.ID); err != nil {
+		return order, false, 0, err
+	}
+	if err := redeemDiscount(ctx, tx, in.ID, codeID, d.Email, order.ID); err != nil {
 		return order, false, 0, err
 	}
 	if soldOut && in.Amount > 0 {
@@ -272,6 +284,7 @@ func newOrder(id int64, p store.CreateOrderParams) store.Order {
 		OrderTotal: p.OrderTotal, DeliveryCost: p.DeliveryCost, GrandTotal: p.GrandTotal,
 		AmountPaid: p.AmountPaid, Currency: p.Currency, ReviewReason: p.ReviewReason,
 		SaveInfo: p.SaveInfo, Username: p.Username, CreatedAt: p.CreatedAt, UserID: p.UserID,
+		DiscountCode: p.DiscountCode, Discount: p.Discount,
 	}
 }
 

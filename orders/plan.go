@@ -90,6 +90,10 @@ type Checkout struct {
 	Lines    []cart.Line // the bag as the shop last sent it
 	UserID   int64       // 0 for a guest
 	Username string
+	// DiscountCode and Discount are the code and what it took off, as
+	// the shop priced the checkout.
+	DiscountCode string
+	Discount     int64
 }
 
 // Line is one line of a planned order.
@@ -113,6 +117,9 @@ type Plan struct {
 	SaveInfo bool
 	UserID   int64
 	Username string
+	// DiscountCode is the code the payment was made with; Totals.Discount
+	// what it took off.
+	DiscountCode string
 }
 
 // Review is the reasons for the owner to look at the order, "" for none.
@@ -130,6 +137,15 @@ func PlanOrder(in payments.Intent, bag Bag, ck Checkout, rules Rules, products m
 		p.Reasons = append(p.Reasons, fmt.Sprintf("the payment carries no readable bag (%v)", bag.Err))
 	}
 	p.Totals = rules.Delivery.Price(bag.Lines)
+	code, off, err := readDiscount(in.Metadata)
+	if err != nil {
+		p.Reasons = append(p.Reasons, err.Error())
+	}
+	if code != "" {
+		p.DiscountCode = code
+		p.Totals.Discount = min(off, p.Totals.GrandTotal)
+		p.Totals.GrandTotal -= p.Totals.Discount
+	}
 	if p.Totals.GrandTotal != in.Amount {
 		p.Reasons = append(p.Reasons, fmt.Sprintf("paid %s but the bag as priced at payment comes to %s",
 			cart.Format(in.Amount, in.Currency), rules.Money(p.Totals.GrandTotal)))
@@ -143,6 +159,10 @@ func PlanOrder(in payments.Intent, bag Bag, ck Checkout, rules Rules, products m
 	} else {
 		if bag.Err == nil {
 			p.Reasons = append(p.Reasons, compareLines(bag.Lines, ck.Lines, rules)...)
+		}
+		if code != ck.DiscountCode || p.Totals.Discount != ck.Discount {
+			p.Reasons = append(p.Reasons, fmt.Sprintf("the payment carries the code %q taking off %s, but the shop priced its checkout with %q taking off %s",
+				code, rules.Money(p.Totals.Discount), ck.DiscountCode, rules.Money(ck.Discount)))
 		}
 		if named := in.Metadata["username"]; named != ck.Username {
 			p.Reasons = append(p.Reasons, fmt.Sprintf("the payment names the account %q, but its checkout was made by %s",

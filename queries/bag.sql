@@ -30,7 +30,8 @@ WHERE bag_id = ? AND product_id = ? AND size = ?;
 -- current ones.
 SELECT l.product_id, l.size, l.quantity,
        p.sku, p.name, p.price, p.has_sizes, p.image_id,
-       CAST(p.archived_at IS NOT NULL AS INTEGER) AS archived, b.version AS bag_version
+       CAST(p.archived_at IS NOT NULL AS INTEGER) AS archived, b.version AS bag_version,
+       COALESCE(b.discount_code, '') AS discount_code
 FROM bag_lines l
 JOIN products p ON p.id = l.product_id
 JOIN bags b ON b.id = l.bag_id

@@ -1,13 +1,13 @@
 -- name: LatestCheckout :one
 -- The bag's open checkout: the newest one whose payment is not an order.
-SELECT payment_intent_id, bag_id, amount, currency, bag_parts, bag_version, confirming_at, bag
+SELECT payment_intent_id, bag_id, amount, currency, bag_parts, bag_version, confirming_at, bag, discount_code, discount
 FROM checkouts
 WHERE bag_id = ? AND completed_at IS NULL
 ORDER BY created_at DESC, rowid DESC
 LIMIT 1;
 
 -- name: GetCheckout :one
-SELECT payment_intent_id, bag_id, amount, currency, bag_parts, bag_version, confirming_at, bag, user_id
+SELECT payment_intent_id, bag_id, amount, currency, bag_parts, bag_version, confirming_at, bag, user_id, discount_code, discount
 FROM checkouts
 WHERE payment_intent_id = ?;
 
@@ -15,8 +15,8 @@ WHERE payment_intent_id = ?;
 SELECT CAST(COUNT(*) AS INTEGER) FROM checkouts WHERE bag_id = ?;
 
 -- name: CreateCheckout :exec
-INSERT INTO checkouts (payment_intent_id, bag_id, amount, currency, bag_parts, client_addr, bag, bag_version, user_id)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO checkouts (payment_intent_id, bag_id, amount, currency, bag_parts, client_addr, bag, bag_version, user_id, discount_code, discount)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (payment_intent_id) DO NOTHING;
 
 -- name: RecentCheckouts :one
@@ -25,9 +25,10 @@ SELECT CAST((SELECT COUNT(*) FROM checkouts c WHERE c.bag_id = @bag_id AND c.cre
        CAST((SELECT COUNT(*) FROM checkouts c WHERE c.client_addr = @client_addr AND c.created_at >= @since) AS INTEGER) AS for_addr;
 
 -- name: UpdateCheckout :exec
--- What the PaymentIntent holds now: its amount and bag, sent together.
+-- What the PaymentIntent holds now: its amount, bag and discount, sent
+-- together.
 UPDATE checkouts
-SET amount = ?, bag_parts = ?, bag = ?, bag_version = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+SET amount = ?, bag_parts = ?, bag = ?, bag_version = ?, discount_code = ?, discount = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 WHERE payment_intent_id = ?;
 
 -- name: ConfirmingCheckout :exec

@@ -13,13 +13,13 @@ INSERT INTO orders (
     full_name, email, phone_number, country, postcode, town_or_city,
     street_address1, street_address2, county,
     original_bag, order_total, delivery_cost, grand_total, amount_paid, currency,
-    review_reason, save_info, username, user_id, created_at
+    review_reason, save_info, username, user_id, created_at, discount_code, discount
 ) VALUES (
     'paid', ?, ?, ?,
     ?, ?, ?, ?, ?, ?,
     ?, ?, ?,
     ?, ?, ?, ?, ?, ?,
-    ?, ?, ?, ?, ?
+    ?, ?, ?, ?, ?, ?, ?
 )
 ON CONFLICT (stripe_pid) DO NOTHING;
 

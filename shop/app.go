@@ -155,7 +155,7 @@ func (app *App) cleanSessions(interval time.Duration, stop <-chan struct{}) {
 		}
 		if d != (store.Swept{}) {
 			app.log.Info("expired rows deleted", "sessions", d.Sessions, "bags", d.Bags, "signups", d.Signups,
-				"resets", d.Resets, "throttle_events", d.ThrottleEvents, "login_failures", d.LoginFailures, "stock_holds", d.StockHolds)
+				"resets", d.Resets, "throttle_events", d.ThrottleEvents, "login_failures", d.LoginFailures, "stock_holds", d.StockHolds, "discount_holds", d.DiscountHolds)
 		}
 		// Refunds Stripe could not be asked for when they were made.
 		if app.pay != nil {

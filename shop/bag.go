@@ -1,31 +1,34 @@
 package shop
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/justinas/nosurf"
 
 	"boutique/cart"
+	"boutique/orders"
 	"boutique/store"
 	"boutique/views"
 )
 
 // loadBag reads a bag's lines with the products' current prices, through
-// the store's bag cache, and prices it. An empty id is an empty bag.
+// the store's bag cache, and prices it with its discount code. An empty id
+// is an empty bag.
 func (app *App) loadBag(ctx context.Context, bagID string) (views.Bag, error) {
 	rows, err := app.st.BagLines(ctx, bagID)
 	if err != nil {
 		return views.Bag{}, err
 	}
-	return app.pricedBag(rows), nil
+	return app.discountedBag(ctx, rows, "")
 }
 
 // bagRows are a bag's lines with their products as they are now, read
@@ -46,23 +49,60 @@ func cartLines(rows []store.ListBagLinesRow) []cart.Line {
 	return lines
 }
 
-// pricedBag prices bag lines under the shop's delivery rules and formats
-// them for the pages.
-func (app *App) pricedBag(rows []store.ListBagLinesRow) views.Bag {
+// forSale are bag rows as the cart prices them, a product taken out of
+// the shop counting for nothing.
+func forSale(rows []store.ListBagLinesRow) []cart.Line {
 	lines := cartLines(rows)
-	// A product taken out of the shop counts for nothing.
-	forSale := slices.Clone(lines)
 	for i, row := range rows {
 		if row.Archived == 1 {
-			forSale[i].Quantity = 0
+			lines[i].Quantity = 0
 		}
 	}
-	t := app.cfg.Delivery.Price(forSale)
+	return lines
+}
+
+// priceRows prices bag rows with the bag's discount code, as it applies
+// for a payment (pid; "" for none yet) by an email ("" when not known).
+func (app *App) priceRows(ctx context.Context, rows []store.ListBagLinesRow, pid, email string) (cart.Totals, orders.Applied, error) {
+	var a orders.Applied
+	if len(rows) > 0 && rows[0].DiscountCode != "" {
+		var err error
+		if a, err = orders.ApplyCode(ctx, app.q, rows[0].DiscountCode, pid, email, time.Now()); err != nil {
+			return cart.Totals{}, a, err
+		}
+	}
+	return app.cfg.Delivery.PriceWith(forSale(rows), a.Discount), a, nil
+}
+
+// discountedBag prices bag rows with the bag's discount code for a
+// payment (pid, "" for none yet) and formats them for the pages.
+func (app *App) discountedBag(ctx context.Context, rows []store.ListBagLinesRow, pid string) (views.Bag, error) {
+	t, a, err := app.priceRows(ctx, rows, pid, "")
+	if err != nil {
+		return views.Bag{}, err
+	}
+	b := app.formatBag(rows, t)
+	b.DiscountCode, b.DiscountNote = a.Code, cmp.Or(a.Note, a.MinSpendNote(t, app.cfg.Currency))
+	return b, nil
+}
+
+// pricedBag prices bag lines under the shop's delivery rules, without a
+// discount, and formats them for the pages.
+func (app *App) pricedBag(rows []store.ListBagLinesRow) views.Bag {
+	return app.formatBag(rows, app.cfg.Delivery.Price(forSale(rows)))
+}
+
+// formatBag formats priced bag rows for the pages.
+func (app *App) formatBag(rows []store.ListBagLinesRow, t cart.Totals) views.Bag {
+	lines := forSale(rows)
 	b := views.Bag{
 		Count:      t.Count,
 		Total:      app.money(t.Total),
 		Delivery:   app.money(t.Delivery),
 		GrandTotal: app.money(t.GrandTotal),
+	}
+	if t.Discount > 0 {
+		b.Discount = app.money(t.Discount)
 	}
 	if t.FreeDeliveryDelta > 0 {
 		b.Nudge = app.money(t.FreeDeliveryDelta)
@@ -76,7 +116,7 @@ func (app *App) pricedBag(rows []store.ListBagLinesRow) views.Bag {
 			SKU:         row.Sku,
 			ImageURL:    imageURL(row.ImageID),
 			UnitPrice:   app.money(row.Price),
-			Subtotal:    app.money(forSale[i].Subtotal()),
+			Subtotal:    app.money(lines[i].Subtotal()),
 			Unavailable: row.Archived == 1,
 		})
 	}

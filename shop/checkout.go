@@ -140,11 +140,21 @@ func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, userID i
 	}
 	lines := cartLines(rows)
 	bag := cart.EncodeBag(lines)
-	total := app.cfg.Delivery.Price(lines).GrandTotal
 	version := rows[0].BagVersion
 	ck, err := app.q.LatestCheckout(ctx, bagID)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return syncedIntent{}, nil, err
+	}
+	// The bag's code as it applies to its open PaymentIntent (whose own
+	// hold on the code does not count against it).
+	t, applied, derr := app.priceRows(ctx, rows, ck.PaymentIntentID, "")
+	if derr != nil {
+		return syncedIntent{}, nil, derr
+	}
+	total := t.GrandTotal
+	disc := paidDiscount{applied.Code, t.Discount}
+	if disc.off == 0 {
+		disc.code = ""
 	}
 	if err == nil {
 		in, err := app.pay.Retrieve(ctx, ck.PaymentIntentID)
@@ -156,11 +166,12 @@ func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, userID i
 			order, _, err := app.orders.Fulfil(ctx, in, orders.DetailsFromIntent(in), "reconcile")
 			return syncedIntent{Intent: in}, &order, err
 		case "requires_payment_method", "requires_confirmation", "requires_action":
-			if holdsBag(ck.BagVersion, ck.Bag, version, bag) && in.Amount == total && strings.EqualFold(in.Currency, app.cfg.Currency) {
+			if holdsBag(ck.BagVersion, ck.Bag, version, bag) && in.Amount == total && strings.EqualFold(in.Currency, app.cfg.Currency) &&
+				ck.DiscountCode.String == disc.code && ck.Discount == disc.off {
 				return syncedIntent{in, rows}, nil, nil
 			}
 			if !confirming(ck.ConfirmingAt) {
-				in, err = app.sendBag(ctx, in.ID, ck.BagParts, bag, version, total)
+				in, err = app.sendBag(ctx, in.ID, ck.BagParts, bag, version, total, disc)
 				return syncedIntent{in, rows}, nil, err
 			}
 			// Another tab may be paying this PaymentIntent for the
@@ -183,14 +194,30 @@ func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, userID i
 	if err != nil {
 		return syncedIntent{}, nil, err
 	}
+	if ck.PaymentIntentID != "" {
+		// Priced for the old PaymentIntent: a new one has no hold of
+		// its own on the code.
+		if t, applied, err = app.priceRows(ctx, rows, "", ""); err != nil {
+			return syncedIntent{}, nil, err
+		}
+		total, disc = t.GrandTotal, paidDiscount{applied.Code, t.Discount}
+		if disc.off == 0 {
+			disc.code = ""
+		}
+	}
 	meta := map[string]string{"save_info": "false", "username": ""}
+	for k, v := range orders.DiscountMeta(disc.code, disc.off) {
+		if v != "" {
+			meta[k] = v
+		}
+	}
 	parts, err := putBag(meta, bag, 0)
 	if err != nil {
 		return syncedIntent{}, nil, err
 	}
 	// Two tabs opening the checkout of the same bag at once get the same
 	// PaymentIntent back from Stripe.
-	key := fmt.Sprintf("boutique-checkout-%s-%d-%d-%d", bagID, n, version, total)
+	key := fmt.Sprintf("boutique-checkout-%s-%d-%d-%d-%s", bagID, n, version, total, disc.code)
 	in, err := app.pay.Create(ctx, total, app.cfg.Currency, key, meta)
 	if err != nil {
 		return syncedIntent{}, nil, err
@@ -198,8 +225,16 @@ func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, userID i
 	err = app.st.RecordCheckout(ctx, store.CreateCheckoutParams{
 		PaymentIntentID: in.ID, BagID: bagID, Amount: total, Currency: app.cfg.Currency, BagParts: int64(parts), ClientAddr: store.Nullable(addr),
 		Bag: store.Nullable(bag), BagVersion: sql.NullInt64{Int64: version, Valid: true}, UserID: sql.NullInt64{Int64: userID, Valid: userID != 0},
+		DiscountCode: store.Nullable(disc.code), Discount: disc.off,
 	})
 	return syncedIntent{in, rows}, nil, err
+}
+
+// paidDiscount is a discount code and what it takes off, as a
+// PaymentIntent carries them ("" and 0 for none).
+type paidDiscount struct {
+	code string
+	off  int64
 }
 
 // confirming says whether a checkout's browser was told to confirm its
@@ -243,8 +278,8 @@ func putBag(meta map[string]string, bag string, prevParts int) (int, error) {
 // PaymentIntent's metadata and its total as the amount, in one request,
 // so that Stripe never holds an amount of one bag with another; then it
 // records what the checkout holds now.
-func (app *App) sendBag(ctx context.Context, pid string, prevParts int64, bag string, version, total int64) (payments.Intent, error) {
-	meta := map[string]string{}
+func (app *App) sendBag(ctx context.Context, pid string, prevParts int64, bag string, version, total int64, disc paidDiscount) (payments.Intent, error) {
+	meta := orders.DiscountMeta(disc.code, disc.off)
 	parts, err := putBag(meta, bag, int(prevParts))
 	if err != nil {
 		return payments.Intent{}, err
@@ -254,13 +289,19 @@ func (app *App) sendBag(ctx context.Context, pid string, prevParts int64, bag st
 		return in, fmt.Errorf("%w: %w", errStripeUpdate, err)
 	}
 	return in, app.st.RecordCheckoutChange(ctx, store.UpdateCheckoutParams{Amount: total, BagParts: int64(parts),
-		Bag: store.Nullable(bag), BagVersion: sql.NullInt64{Int64: version, Valid: true}, PaymentIntentID: pid})
+		Bag: store.Nullable(bag), BagVersion: sql.NullInt64{Int64: version, Valid: true}, PaymentIntentID: pid,
+		DiscountCode: store.Nullable(disc.code), Discount: disc.off})
 }
 
 // renderCheckout draws the checkout page with the form as typed (nil for
 // an empty one) and any messages.
 func (app *App) renderCheckout(w http.ResponseWriter, r *http.Request, status int, rows []store.ListBagLinesRow, form *orderForm, clientSecret string, msgs []views.Message) {
-	bag := app.pricedBag(rows)
+	pid, _ := intentID(clientSecret)
+	bag, err := app.discountedBag(r.Context(), rows, pid)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
 	c, err := app.chromeFor(r, "Checkout", bag)
 	if err != nil {
 		app.serverError(w, r, err)
@@ -371,8 +412,24 @@ func (app *App) cacheCheckoutData(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// The code as it applies now, for this payment and the email typed.
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	if len(email) > 254 {
+		email = ""
+	}
+	t, applied, err := app.priceRows(ctx, rows, ck.PaymentIntentID, email)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	if ck.DiscountCode.Valid && t.Discount != ck.Discount && applied.Note != "" {
+		// The code ran out since the page was drawn: the shopper sees the
+		// new total before paying it.
+		refuse(applied.Note + " Your total has changed: please check it and pay again. Your card has not been charged.")
+		return
+	}
 	if rows[0].BagVersion != shown || !holdsBag(ck.BagVersion, ck.Bag, shown, cart.EncodeBag(lines)) ||
-		ck.Amount != app.cfg.Delivery.Price(lines).GrandTotal {
+		ck.Amount != t.GrandTotal || ck.Discount != t.Discount {
 		app.log.Info("cache_checkout_data: the bag is not the one the page showed", "payment_intent", ck.PaymentIntentID,
 			"page_version", shown, "bag_version", rows[0].BagVersion)
 		refuse(msgBagChanged)
@@ -408,12 +465,20 @@ func (app *App) cacheCheckoutData(w http.ResponseWriter, r *http.Request) {
 		if err := orders.HoldForPayment(ctx, tx, ck.PaymentIntentID, lines, now); err != nil {
 			return err
 		}
+		if err := orders.HoldCode(ctx, tx, ck.PaymentIntentID, ck.DiscountCode.String, email, now); err != nil {
+			return err
+		}
 		return tx.ConfirmingCheckout(ctx, store.ConfirmingCheckoutParams{Now: store.Nullable(store.Time(now)),
 			UserID: sql.NullInt64{Int64: userID, Valid: userID != 0}, PaymentIntentID: ck.PaymentIntentID})
 	})
+	var used *orders.DiscountError
 	if short, ok := orders.IsSoldOut(err); ok {
 		app.log.Info("cache_checkout_data: sold out", "payment_intent", ck.PaymentIntentID, "lines", len(short))
 		refuse(shortageText(rows, short))
+		return
+	} else if errors.As(err, &used) {
+		app.log.Info("cache_checkout_data: discount code used up", "payment_intent", ck.PaymentIntentID, "code", ck.DiscountCode.String)
+		refuse(used.Msg + " Your total has changed: please check it and pay again. Your card has not been charged.")
 		return
 	} else if err != nil {
 		app.serverError(w, r, err)
@@ -595,6 +660,9 @@ func (app *App) orderView(o store.Order, lines []store.OrderLineItem) views.Orde
 		Street1: o.StreetAddress1.String, Street2: o.StreetAddress2.String, Town: o.TownOrCity.String,
 		County: o.County.String, Postcode: o.Postcode.String, Country: cmp.Or(countries.Name(o.Country.String), o.Country.String),
 		Total: cart.Format(o.OrderTotal, cur), Delivery: cart.Format(o.DeliveryCost, cur), GrandTotal: cart.Format(o.GrandTotal, cur),
+	}
+	if o.Discount > 0 {
+		v.DiscountCode, v.Discount = o.DiscountCode.String, cart.Format(o.Discount, cur)
 	}
 	for _, l := range lines {
 		v.Lines = append(v.Lines, views.OrderLine{

@@ -16,6 +16,7 @@ func (app *App) Handler() http.Handler {
 	page("POST /bag/add/{id}/{$}", app.bagAdd)
 	page("POST /bag/adjust/{id}/{$}", app.bagAdjust)
 	page("POST /bag/remove/{id}/{$}", app.bagRemove)
+	page("POST /bag/discount/{$}", app.bagDiscount)
 	page("GET /checkout/{$}", app.checkoutPage)
 	page("POST /checkout/{$}", app.checkoutSubmit)
 	page("POST /checkout/cache_checkout_data/{$}", app.cacheCheckoutData)

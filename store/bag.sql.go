@@ -116,7 +116,8 @@ func (q *Queries) GetBagLineQuantity(ctx context.Context, arg GetBagLineQuantity
 const listBagLines = `-- name: ListBagLines :many
 SELECT l.product_id, l.size, l.quantity,
        p.sku, p.name, p.price, p.has_sizes, p.image_id,
-       CAST(p.archived_at IS NOT NULL AS INTEGER) AS archived, b.version AS bag_version
+       CAST(p.archived_at IS NOT NULL AS INTEGER) AS archived, b.version AS bag_version,
+       COALESCE(b.discount_code, '') AS discount_code
 FROM bag_lines l
 JOIN products p ON p.id = l.product_id
 JOIN bags b ON b.id = l.bag_id
@@ -125,16 +126,17 @@ ORDER BY l.added_at, l.product_id, l.size
 `
 
 type ListBagLinesRow struct {
-	ProductID  int64
-	Size       string
-	Quantity   int64
-	Sku        string
-	Name       string
-	Price      int64
-	HasSizes   int64
-	ImageID    sql.NullInt64
-	Archived   int64
-	BagVersion int64
+	ProductID    int64
+	Size         string
+	Quantity     int64
+	Sku          string
+	Name         string
+	Price        int64
+	HasSizes     int64
+	ImageID      sql.NullInt64
+	Archived     int64
+	BagVersion   int64
+	DiscountCode string
 }
 
 // The bag's lines with each product as it is now: prices are always the
@@ -159,6 +161,7 @@ func (q *Queries) ListBagLines(ctx context.Context, bagID string) ([]ListBagLine
 			&i.ImageID,
 			&i.Archived,
 			&i.BagVersion,
+			&i.DiscountCode,
 		); err != nil {
 			return nil, err
 		}

@@ -50,8 +50,8 @@ func (q *Queries) CountCheckouts(ctx context.Context, bagID string) (int64, erro
 }
 
 const createCheckout = `-- name: CreateCheckout :exec
-INSERT INTO checkouts (payment_intent_id, bag_id, amount, currency, bag_parts, client_addr, bag, bag_version, user_id)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO checkouts (payment_intent_id, bag_id, amount, currency, bag_parts, client_addr, bag, bag_version, user_id, discount_code, discount)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (payment_intent_id) DO NOTHING
 `
 
@@ -65,6 +65,8 @@ type CreateCheckoutParams struct {
 	Bag             sql.NullString
 	BagVersion      sql.NullInt64
 	UserID          sql.NullInt64
+	DiscountCode    sql.NullString
+	Discount        int64
 }
 
 func (q *Queries) CreateCheckout(ctx context.Context, arg CreateCheckoutParams) error {
@@ -78,12 +80,14 @@ func (q *Queries) CreateCheckout(ctx context.Context, arg CreateCheckoutParams) 
 		arg.Bag,
 		arg.BagVersion,
 		arg.UserID,
+		arg.DiscountCode,
+		arg.Discount,
 	)
 	return err
 }
 
 const getCheckout = `-- name: GetCheckout :one
-SELECT payment_intent_id, bag_id, amount, currency, bag_parts, bag_version, confirming_at, bag, user_id
+SELECT payment_intent_id, bag_id, amount, currency, bag_parts, bag_version, confirming_at, bag, user_id, discount_code, discount
 FROM checkouts
 WHERE payment_intent_id = ?
 `
@@ -98,6 +102,8 @@ type GetCheckoutRow struct {
 	ConfirmingAt    sql.NullString
 	Bag             sql.NullString
 	UserID          sql.NullInt64
+	DiscountCode    sql.NullString
+	Discount        int64
 }
 
 func (q *Queries) GetCheckout(ctx context.Context, paymentIntentID string) (GetCheckoutRow, error) {
@@ -113,12 +119,14 @@ func (q *Queries) GetCheckout(ctx context.Context, paymentIntentID string) (GetC
 		&i.ConfirmingAt,
 		&i.Bag,
 		&i.UserID,
+		&i.DiscountCode,
+		&i.Discount,
 	)
 	return i, err
 }
 
 const latestCheckout = `-- name: LatestCheckout :one
-SELECT payment_intent_id, bag_id, amount, currency, bag_parts, bag_version, confirming_at, bag
+SELECT payment_intent_id, bag_id, amount, currency, bag_parts, bag_version, confirming_at, bag, discount_code, discount
 FROM checkouts
 WHERE bag_id = ? AND completed_at IS NULL
 ORDER BY created_at DESC, rowid DESC
@@ -134,6 +142,8 @@ type LatestCheckoutRow struct {
 	BagVersion      sql.NullInt64
 	ConfirmingAt    sql.NullString
 	Bag             sql.NullString
+	DiscountCode    sql.NullString
+	Discount        int64
 }
 
 // The bag's open checkout: the newest one whose payment is not an order.
@@ -149,6 +159,8 @@ func (q *Queries) LatestCheckout(ctx context.Context, bagID string) (LatestCheck
 		&i.BagVersion,
 		&i.ConfirmingAt,
 		&i.Bag,
+		&i.DiscountCode,
+		&i.Discount,
 	)
 	return i, err
 }
@@ -201,7 +213,7 @@ func (q *Queries) RecentPaidCheckout(ctx context.Context, arg RecentPaidCheckout
 
 const updateCheckout = `-- name: UpdateCheckout :exec
 UPDATE checkouts
-SET amount = ?, bag_parts = ?, bag = ?, bag_version = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+SET amount = ?, bag_parts = ?, bag = ?, bag_version = ?, discount_code = ?, discount = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 WHERE payment_intent_id = ?
 `
 
@@ -210,16 +222,21 @@ type UpdateCheckoutParams struct {
 	BagParts        int64
 	Bag             sql.NullString
 	BagVersion      sql.NullInt64
+	DiscountCode    sql.NullString
+	Discount        int64
 	PaymentIntentID string
 }
 
-// What the PaymentIntent holds now: its amount and bag, sent together.
+// What the PaymentIntent holds now: its amount, bag and discount, sent
+// together.
 func (q *Queries) UpdateCheckout(ctx context.Context, arg UpdateCheckoutParams) error {
 	_, err := q.exec(ctx, q.updateCheckoutStmt, updateCheckout,
 		arg.Amount,
 		arg.BagParts,
 		arg.Bag,
 		arg.BagVersion,
+		arg.DiscountCode,
+		arg.Discount,
 		arg.PaymentIntentID,
 	)
 	return err

@@ -10,6 +10,8 @@ type ExportOrder struct {
 	OrderNumber, CreatedAt, Status, Email, FullName, Country string
 	Items, OrderTotal, Delivery, GrandTotal, AmountPaid      int64
 	Currency, Review                                         string
+	DiscountCode                                             string
+	Discount, Refunded                                       int64
 }
 
 // An ExportLine is one order line as the lines export has it.
@@ -26,14 +28,16 @@ func (s *Store) EachOrder(ctx context.Context, since, until string, fn func(Expo
 	rows, err := s.readDB.QueryContext(ctx, `
 		SELECT o.order_number, o.created_at, o.status, COALESCE(o.email, ''), COALESCE(o.full_name, ''), COALESCE(o.country, ''),
 		       COALESCE((SELECT SUM(quantity) FROM order_line_items WHERE order_id = o.id), 0),
-		       o.order_total, o.delivery_cost, o.grand_total, o.amount_paid, o.currency, COALESCE(o.review_reason, '')
+		       o.order_total, o.delivery_cost, o.grand_total, o.amount_paid, o.currency, COALESCE(o.review_reason, ''),
+		       COALESCE(o.discount_code, ''), o.discount, o.amount_refunded
 		FROM orders o
 		WHERE o.created_at >= ? AND o.created_at < ?
 		ORDER BY o.created_at, o.id`, since, until)
 	return each(rows, err, func(r *sql.Rows) error {
 		var o ExportOrder
 		if err := r.Scan(&o.OrderNumber, &o.CreatedAt, &o.Status, &o.Email, &o.FullName, &o.Country, &o.Items,
-			&o.OrderTotal, &o.Delivery, &o.GrandTotal, &o.AmountPaid, &o.Currency, &o.Review); err != nil {
+			&o.OrderTotal, &o.Delivery, &o.GrandTotal, &o.AmountPaid, &o.Currency, &o.Review,
+			&o.DiscountCode, &o.Discount, &o.Refunded); err != nil {
 			return err
 		}
 		return fn(o)

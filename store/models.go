@@ -9,10 +9,11 @@ import (
 )
 
 type Bag struct {
-	ID        string
-	CreatedAt string
-	UpdatedAt string
-	Version   int64
+	ID           string
+	CreatedAt    string
+	UpdatedAt    string
+	Version      int64
+	DiscountCode sql.NullString
 }
 
 type BagLine struct {
@@ -43,6 +44,30 @@ type Checkout struct {
 	BagVersion      sql.NullInt64
 	UserID          sql.NullInt64
 	ConfirmingAt    sql.NullString
+	DiscountCode    sql.NullString
+	Discount        int64
+}
+
+type DiscountCode struct {
+	ID             int64
+	Code           string
+	Percent        sql.NullInt64
+	Amount         sql.NullInt64
+	MinSpend       int64
+	Delivery       int64
+	StartsAt       sql.NullString
+	EndsAt         sql.NullString
+	MaxUses        sql.NullInt64
+	MaxPerCustomer sql.NullInt64
+	CreatedAt      string
+}
+
+type DiscountUse struct {
+	PaymentIntentID string
+	CodeID          int64
+	Email           sql.NullString
+	OrderID         sql.NullInt64
+	ExpiresAt       sql.NullString
 }
 
 type Image struct {
@@ -92,6 +117,8 @@ type Order struct {
 	CreatedAt      string
 	UserID         sql.NullInt64
 	AmountRefunded int64
+	DiscountCode   sql.NullString
+	Discount       int64
 }
 
 type OrderLineItem struct {

@@ -16,13 +16,13 @@ INSERT INTO orders (
     full_name, email, phone_number, country, postcode, town_or_city,
     street_address1, street_address2, county,
     original_bag, order_total, delivery_cost, grand_total, amount_paid, currency,
-    review_reason, save_info, username, user_id, created_at
+    review_reason, save_info, username, user_id, created_at, discount_code, discount
 ) VALUES (
     'paid', ?, ?, ?,
     ?, ?, ?, ?, ?, ?,
     ?, ?, ?,
     ?, ?, ?, ?, ?, ?,
-    ?, ?, ?, ?, ?
+    ?, ?, ?, ?, ?, ?, ?
 )
 ON CONFLICT (stripe_pid) DO NOTHING
 `
@@ -51,6 +51,8 @@ type CreateOrderParams struct {
 	Username       sql.NullString
 	UserID         sql.NullInt64
 	CreatedAt      string
+	DiscountCode   sql.NullString
+	Discount       int64
 }
 
 // Records the order of a PaymentIntent, paid, once: when one is recorded
@@ -81,6 +83,8 @@ func (q *Queries) CreateOrder(ctx context.Context, arg CreateOrderParams) (sql.R
 		arg.Username,
 		arg.UserID,
 		arg.CreatedAt,
+		arg.DiscountCode,
+		arg.Discount,
 	)
 }
 
@@ -116,7 +120,7 @@ func (q *Queries) CreateOrderLine(ctx context.Context, arg CreateOrderLineParams
 }
 
 const getOrder = `-- name: GetOrder :one
-SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at, user_id, amount_refunded FROM orders WHERE id = ?
+SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at, user_id, amount_refunded, discount_code, discount FROM orders WHERE id = ?
 `
 
 func (q *Queries) GetOrder(ctx context.Context, id int64) (Order, error) {
@@ -149,12 +153,14 @@ func (q *Queries) GetOrder(ctx context.Context, id int64) (Order, error) {
 		&i.CreatedAt,
 		&i.UserID,
 		&i.AmountRefunded,
+		&i.DiscountCode,
+		&i.Discount,
 	)
 	return i, err
 }
 
 const getOrderByNumber = `-- name: GetOrderByNumber :one
-SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at, user_id, amount_refunded FROM orders WHERE order_number = ?
+SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at, user_id, amount_refunded, discount_code, discount FROM orders WHERE order_number = ?
 `
 
 func (q *Queries) GetOrderByNumber(ctx context.Context, orderNumber string) (Order, error) {
@@ -187,12 +193,14 @@ func (q *Queries) GetOrderByNumber(ctx context.Context, orderNumber string) (Ord
 		&i.CreatedAt,
 		&i.UserID,
 		&i.AmountRefunded,
+		&i.DiscountCode,
+		&i.Discount,
 	)
 	return i, err
 }
 
 const getOrderByPID = `-- name: GetOrderByPID :one
-SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at, user_id, amount_refunded FROM orders WHERE stripe_pid = ?
+SELECT id, order_number, stripe_pid, status, source, full_name, email, phone_number, country, postcode, town_or_city, street_address1, street_address2, county, original_bag, order_total, delivery_cost, grand_total, amount_paid, currency, review_reason, save_info, username, created_at, user_id, amount_refunded, discount_code, discount FROM orders WHERE stripe_pid = ?
 `
 
 func (q *Queries) GetOrderByPID(ctx context.Context, stripePid string) (Order, error) {
@@ -225,6 +233,8 @@ func (q *Queries) GetOrderByPID(ctx context.Context, stripePid string) (Order, e
 		&i.CreatedAt,
 		&i.UserID,
 		&i.AmountRefunded,
+		&i.DiscountCode,
+		&i.Discount,
 	)
 	return i, err
 }

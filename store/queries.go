@@ -90,6 +90,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createCheckoutStmt, err = db.PrepareContext(ctx, createCheckout); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateCheckout: %w", err)
 	}
+	if q.createDiscountCodeStmt, err = db.PrepareContext(ctx, createDiscountCode); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateDiscountCode: %w", err)
+	}
 	if q.createImageStmt, err = db.PrepareContext(ctx, createImage); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateImage: %w", err)
 	}
@@ -129,6 +132,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteBagsUpdatedBeforeStmt, err = db.PrepareContext(ctx, deleteBagsUpdatedBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteBagsUpdatedBefore: %w", err)
 	}
+	if q.deleteExpiredDiscountHoldsStmt, err = db.PrepareContext(ctx, deleteExpiredDiscountHolds); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteExpiredDiscountHolds: %w", err)
+	}
 	if q.deleteExpiredPasswordResetsStmt, err = db.PrepareContext(ctx, deleteExpiredPasswordResets); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExpiredPasswordResets: %w", err)
 	}
@@ -159,6 +165,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteThrottleEventsBeforeStmt, err = db.PrepareContext(ctx, deleteThrottleEventsBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteThrottleEventsBefore: %w", err)
 	}
+	if q.discountUsesStmt, err = db.PrepareContext(ctx, discountUses); err != nil {
+		return nil, fmt.Errorf("error preparing query DiscountUses: %w", err)
+	}
+	if q.endDiscountCodeStmt, err = db.PrepareContext(ctx, endDiscountCode); err != nil {
+		return nil, fmt.Errorf("error preparing query EndDiscountCode: %w", err)
+	}
 	if q.enqueueEmailStmt, err = db.PrepareContext(ctx, enqueueEmail); err != nil {
 		return nil, fmt.Errorf("error preparing query EnqueueEmail: %w", err)
 	}
@@ -176,6 +188,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getCheckoutStmt, err = db.PrepareContext(ctx, getCheckout); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCheckout: %w", err)
+	}
+	if q.getDiscountCodeStmt, err = db.PrepareContext(ctx, getDiscountCode); err != nil {
+		return nil, fmt.Errorf("error preparing query GetDiscountCode: %w", err)
 	}
 	if q.getImageStmt, err = db.PrepareContext(ctx, getImage); err != nil {
 		return nil, fmt.Errorf("error preparing query GetImage: %w", err)
@@ -234,6 +249,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.hasReviewedStmt, err = db.PrepareContext(ctx, hasReviewed); err != nil {
 		return nil, fmt.Errorf("error preparing query HasReviewed: %w", err)
 	}
+	if q.holdDiscountStmt, err = db.PrepareContext(ctx, holdDiscount); err != nil {
+		return nil, fmt.Errorf("error preparing query HoldDiscount: %w", err)
+	}
 	if q.holdStockStmt, err = db.PrepareContext(ctx, holdStock); err != nil {
 		return nil, fmt.Errorf("error preparing query HoldStock: %w", err)
 	}
@@ -251,6 +269,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listCategoriesStmt, err = db.PrepareContext(ctx, listCategories); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCategories: %w", err)
+	}
+	if q.listDiscountCodesStmt, err = db.PrepareContext(ctx, listDiscountCodes); err != nil {
+		return nil, fmt.Errorf("error preparing query ListDiscountCodes: %w", err)
 	}
 	if q.listOrderLinesStmt, err = db.PrepareContext(ctx, listOrderLines); err != nil {
 		return nil, fmt.Errorf("error preparing query ListOrderLines: %w", err)
@@ -354,6 +375,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.recordThrottleEventStmt, err = db.PrepareContext(ctx, recordThrottleEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query RecordThrottleEvent: %w", err)
 	}
+	if q.redeemDiscountStmt, err = db.PrepareContext(ctx, redeemDiscount); err != nil {
+		return nil, fmt.Errorf("error preparing query RedeemDiscount: %w", err)
+	}
 	if q.refreshProductRatingStmt, err = db.PrepareContext(ctx, refreshProductRating); err != nil {
 		return nil, fmt.Errorf("error preparing query RefreshProductRating: %w", err)
 	}
@@ -368,6 +392,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.refundsTotalStmt, err = db.PrepareContext(ctx, refundsTotal); err != nil {
 		return nil, fmt.Errorf("error preparing query RefundsTotal: %w", err)
+	}
+	if q.releaseDiscountStmt, err = db.PrepareContext(ctx, releaseDiscount); err != nil {
+		return nil, fmt.Errorf("error preparing query ReleaseDiscount: %w", err)
 	}
 	if q.releaseEmailsStmt, err = db.PrepareContext(ctx, releaseEmails); err != nil {
 		return nil, fmt.Errorf("error preparing query ReleaseEmails: %w", err)
@@ -392,6 +419,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setAmountRefundedStmt, err = db.PrepareContext(ctx, setAmountRefunded); err != nil {
 		return nil, fmt.Errorf("error preparing query SetAmountRefunded: %w", err)
+	}
+	if q.setBagDiscountStmt, err = db.PrepareContext(ctx, setBagDiscount); err != nil {
+		return nil, fmt.Errorf("error preparing query SetBagDiscount: %w", err)
 	}
 	if q.setBagLineQuantityStmt, err = db.PrepareContext(ctx, setBagLineQuantity); err != nil {
 		return nil, fmt.Errorf("error preparing query SetBagLineQuantity: %w", err)
@@ -568,6 +598,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createCheckoutStmt: %w", cerr)
 		}
 	}
+	if q.createDiscountCodeStmt != nil {
+		if cerr := q.createDiscountCodeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createDiscountCodeStmt: %w", cerr)
+		}
+	}
 	if q.createImageStmt != nil {
 		if cerr := q.createImageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createImageStmt: %w", cerr)
@@ -633,6 +668,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteBagsUpdatedBeforeStmt: %w", cerr)
 		}
 	}
+	if q.deleteExpiredDiscountHoldsStmt != nil {
+		if cerr := q.deleteExpiredDiscountHoldsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteExpiredDiscountHoldsStmt: %w", cerr)
+		}
+	}
 	if q.deleteExpiredPasswordResetsStmt != nil {
 		if cerr := q.deleteExpiredPasswordResetsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteExpiredPasswordResetsStmt: %w", cerr)
@@ -683,6 +723,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteThrottleEventsBeforeStmt: %w", cerr)
 		}
 	}
+	if q.discountUsesStmt != nil {
+		if cerr := q.discountUsesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing discountUsesStmt: %w", cerr)
+		}
+	}
+	if q.endDiscountCodeStmt != nil {
+		if cerr := q.endDiscountCodeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing endDiscountCodeStmt: %w", cerr)
+		}
+	}
 	if q.enqueueEmailStmt != nil {
 		if cerr := q.enqueueEmailStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing enqueueEmailStmt: %w", cerr)
@@ -711,6 +761,11 @@ func (q *Queries) Close() error {
 	if q.getCheckoutStmt != nil {
 		if cerr := q.getCheckoutStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getCheckoutStmt: %w", cerr)
+		}
+	}
+	if q.getDiscountCodeStmt != nil {
+		if cerr := q.getDiscountCodeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getDiscountCodeStmt: %w", cerr)
 		}
 	}
 	if q.getImageStmt != nil {
@@ -808,6 +863,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing hasReviewedStmt: %w", cerr)
 		}
 	}
+	if q.holdDiscountStmt != nil {
+		if cerr := q.holdDiscountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing holdDiscountStmt: %w", cerr)
+		}
+	}
 	if q.holdStockStmt != nil {
 		if cerr := q.holdStockStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing holdStockStmt: %w", cerr)
@@ -836,6 +896,11 @@ func (q *Queries) Close() error {
 	if q.listCategoriesStmt != nil {
 		if cerr := q.listCategoriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listCategoriesStmt: %w", cerr)
+		}
+	}
+	if q.listDiscountCodesStmt != nil {
+		if cerr := q.listDiscountCodesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listDiscountCodesStmt: %w", cerr)
 		}
 	}
 	if q.listOrderLinesStmt != nil {
@@ -1008,6 +1073,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing recordThrottleEventStmt: %w", cerr)
 		}
 	}
+	if q.redeemDiscountStmt != nil {
+		if cerr := q.redeemDiscountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing redeemDiscountStmt: %w", cerr)
+		}
+	}
 	if q.refreshProductRatingStmt != nil {
 		if cerr := q.refreshProductRatingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing refreshProductRatingStmt: %w", cerr)
@@ -1031,6 +1101,11 @@ func (q *Queries) Close() error {
 	if q.refundsTotalStmt != nil {
 		if cerr := q.refundsTotalStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing refundsTotalStmt: %w", cerr)
+		}
+	}
+	if q.releaseDiscountStmt != nil {
+		if cerr := q.releaseDiscountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing releaseDiscountStmt: %w", cerr)
 		}
 	}
 	if q.releaseEmailsStmt != nil {
@@ -1071,6 +1146,11 @@ func (q *Queries) Close() error {
 	if q.setAmountRefundedStmt != nil {
 		if cerr := q.setAmountRefundedStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setAmountRefundedStmt: %w", cerr)
+		}
+	}
+	if q.setBagDiscountStmt != nil {
+		if cerr := q.setBagDiscountStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setBagDiscountStmt: %w", cerr)
 		}
 	}
 	if q.setBagLineQuantityStmt != nil {
@@ -1234,6 +1314,7 @@ type Queries struct {
 	countThrottleEventsStmt         *sql.Stmt
 	createCategoryStmt              *sql.Stmt
 	createCheckoutStmt              *sql.Stmt
+	createDiscountCodeStmt          *sql.Stmt
 	createImageStmt                 *sql.Stmt
 	createImageVariantStmt          *sql.Stmt
 	createOrderStmt                 *sql.Stmt
@@ -1247,6 +1328,7 @@ type Queries struct {
 	dailySalesStmt                  *sql.Stmt
 	deleteBagLineStmt               *sql.Stmt
 	deleteBagsUpdatedBeforeStmt     *sql.Stmt
+	deleteExpiredDiscountHoldsStmt  *sql.Stmt
 	deleteExpiredPasswordResetsStmt *sql.Stmt
 	deleteExpiredSessionsStmt       *sql.Stmt
 	deleteExpiredSignupsStmt        *sql.Stmt
@@ -1257,12 +1339,15 @@ type Queries struct {
 	deleteSessionStmt               *sql.Stmt
 	deleteSignupsForStmt            *sql.Stmt
 	deleteThrottleEventsBeforeStmt  *sql.Stmt
+	discountUsesStmt                *sql.Stmt
+	endDiscountCodeStmt             *sql.Stmt
 	enqueueEmailStmt                *sql.Stmt
 	eventSeenStmt                   *sql.Stmt
 	findSessionStmt                 *sql.Stmt
 	flaggedOrdersStmt               *sql.Stmt
 	getBagLineQuantityStmt          *sql.Stmt
 	getCheckoutStmt                 *sql.Stmt
+	getDiscountCodeStmt             *sql.Stmt
 	getImageStmt                    *sql.Stmt
 	getImageVariantStmt             *sql.Stmt
 	getOrderStmt                    *sql.Stmt
@@ -1282,12 +1367,14 @@ type Queries struct {
 	getUserByUsernameStmt           *sql.Stmt
 	hasBoughtStmt                   *sql.Stmt
 	hasReviewedStmt                 *sql.Stmt
+	holdDiscountStmt                *sql.Stmt
 	holdStockStmt                   *sql.Stmt
 	lastEventAtStmt                 *sql.Stmt
 	latestCheckoutStmt              *sql.Stmt
 	listAllCategoriesStmt           *sql.Stmt
 	listBagLinesStmt                *sql.Stmt
 	listCategoriesStmt              *sql.Stmt
+	listDiscountCodesStmt           *sql.Stmt
 	listOrderLinesStmt              *sql.Stmt
 	listPagesStmt                   *sql.Stmt
 	listProductImagesStmt           *sql.Stmt
@@ -1322,11 +1409,13 @@ type Queries struct {
 	recordLoginFailureStmt          *sql.Stmt
 	recordPaymentFailureStmt        *sql.Stmt
 	recordThrottleEventStmt         *sql.Stmt
+	redeemDiscountStmt              *sql.Stmt
 	refreshProductRatingStmt        *sql.Stmt
 	refundAttemptedStmt             *sql.Stmt
 	refundLinesStmt                 *sql.Stmt
 	refundedQuantitiesStmt          *sql.Stmt
 	refundsTotalStmt                *sql.Stmt
+	releaseDiscountStmt             *sql.Stmt
 	releaseEmailsStmt               *sql.Stmt
 	releaseStockStmt                *sql.Stmt
 	removeProductImageStmt          *sql.Stmt
@@ -1335,6 +1424,7 @@ type Queries struct {
 	revokePasswordResetsStmt        *sql.Stmt
 	searchProductsStmt              *sql.Stmt
 	setAmountRefundedStmt           *sql.Stmt
+	setBagDiscountStmt              *sql.Stmt
 	setBagLineQuantityStmt          *sql.Stmt
 	setMainImageStmt                *sql.Stmt
 	setPasswordStmt                 *sql.Stmt
@@ -1383,6 +1473,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countThrottleEventsStmt:         q.countThrottleEventsStmt,
 		createCategoryStmt:              q.createCategoryStmt,
 		createCheckoutStmt:              q.createCheckoutStmt,
+		createDiscountCodeStmt:          q.createDiscountCodeStmt,
 		createImageStmt:                 q.createImageStmt,
 		createImageVariantStmt:          q.createImageVariantStmt,
 		createOrderStmt:                 q.createOrderStmt,
@@ -1396,6 +1487,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		dailySalesStmt:                  q.dailySalesStmt,
 		deleteBagLineStmt:               q.deleteBagLineStmt,
 		deleteBagsUpdatedBeforeStmt:     q.deleteBagsUpdatedBeforeStmt,
+		deleteExpiredDiscountHoldsStmt:  q.deleteExpiredDiscountHoldsStmt,
 		deleteExpiredPasswordResetsStmt: q.deleteExpiredPasswordResetsStmt,
 		deleteExpiredSessionsStmt:       q.deleteExpiredSessionsStmt,
 		deleteExpiredSignupsStmt:        q.deleteExpiredSignupsStmt,
@@ -1406,12 +1498,15 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteSessionStmt:               q.deleteSessionStmt,
 		deleteSignupsForStmt:            q.deleteSignupsForStmt,
 		deleteThrottleEventsBeforeStmt:  q.deleteThrottleEventsBeforeStmt,
+		discountUsesStmt:                q.discountUsesStmt,
+		endDiscountCodeStmt:             q.endDiscountCodeStmt,
 		enqueueEmailStmt:                q.enqueueEmailStmt,
 		eventSeenStmt:                   q.eventSeenStmt,
 		findSessionStmt:                 q.findSessionStmt,
 		flaggedOrdersStmt:               q.flaggedOrdersStmt,
 		getBagLineQuantityStmt:          q.getBagLineQuantityStmt,
 		getCheckoutStmt:                 q.getCheckoutStmt,
+		getDiscountCodeStmt:             q.getDiscountCodeStmt,
 		getImageStmt:                    q.getImageStmt,
 		getImageVariantStmt:             q.getImageVariantStmt,
 		getOrderStmt:                    q.getOrderStmt,
@@ -1431,12 +1526,14 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getUserByUsernameStmt:           q.getUserByUsernameStmt,
 		hasBoughtStmt:                   q.hasBoughtStmt,
 		hasReviewedStmt:                 q.hasReviewedStmt,
+		holdDiscountStmt:                q.holdDiscountStmt,
 		holdStockStmt:                   q.holdStockStmt,
 		lastEventAtStmt:                 q.lastEventAtStmt,
 		latestCheckoutStmt:              q.latestCheckoutStmt,
 		listAllCategoriesStmt:           q.listAllCategoriesStmt,
 		listBagLinesStmt:                q.listBagLinesStmt,
 		listCategoriesStmt:              q.listCategoriesStmt,
+		listDiscountCodesStmt:           q.listDiscountCodesStmt,
 		listOrderLinesStmt:              q.listOrderLinesStmt,
 		listPagesStmt:                   q.listPagesStmt,
 		listProductImagesStmt:           q.listProductImagesStmt,
@@ -1471,11 +1568,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		recordLoginFailureStmt:          q.recordLoginFailureStmt,
 		recordPaymentFailureStmt:        q.recordPaymentFailureStmt,
 		recordThrottleEventStmt:         q.recordThrottleEventStmt,
+		redeemDiscountStmt:              q.redeemDiscountStmt,
 		refreshProductRatingStmt:        q.refreshProductRatingStmt,
 		refundAttemptedStmt:             q.refundAttemptedStmt,
 		refundLinesStmt:                 q.refundLinesStmt,
 		refundedQuantitiesStmt:          q.refundedQuantitiesStmt,
 		refundsTotalStmt:                q.refundsTotalStmt,
+		releaseDiscountStmt:             q.releaseDiscountStmt,
 		releaseEmailsStmt:               q.releaseEmailsStmt,
 		releaseStockStmt:                q.releaseStockStmt,
 		removeProductImageStmt:          q.removeProductImageStmt,
@@ -1484,6 +1583,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		revokePasswordResetsStmt:        q.revokePasswordResetsStmt,
 		searchProductsStmt:              q.searchProductsStmt,
 		setAmountRefundedStmt:           q.setAmountRefundedStmt,
+		setBagDiscountStmt:              q.setBagDiscountStmt,
 		setBagLineQuantityStmt:          q.setBagLineQuantityStmt,
 		setMainImageStmt:                q.setMainImageStmt,
 		setPasswordStmt:                 q.setPasswordStmt,

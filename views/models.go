@@ -292,6 +292,10 @@ type Bag struct {
 	// Nudge is how much more would make delivery free, "" when it is free
 	// or the bag is empty.
 	Nudge string
+	// DiscountCode is the code the shopper entered ("" for none),
+	// Discount what it takes off ("" for nothing) and DiscountNote why it
+	// takes nothing off, when it does not.
+	DiscountCode, Discount, DiscountNote string
 }
 
 // Empty says whether the bag has no lines.
@@ -388,22 +392,25 @@ func (c Checkout) FieldByName(name string) Field {
 type Order struct {
 	// SoldOut is an order paid for after its stock was gone: refunded in
 	// full, nothing to send.
-	SoldOut    bool
-	Number     string
-	Date       string
-	Lines      []OrderLine
-	FullName   string
-	Email      string
-	Phone      string
-	Street1    string
-	Street2    string
-	Town       string
-	County     string
-	Postcode   string
-	Country    string
-	Total      string
-	Delivery   string
-	GrandTotal string
+	SoldOut bool
+	Number  string
+	Date    string
+	// DiscountCode and Discount ("" for none) are the code the order was
+	// paid with and what it took off.
+	DiscountCode, Discount string
+	Lines                  []OrderLine
+	FullName               string
+	Email                  string
+	Phone                  string
+	Street1                string
+	Street2                string
+	Town                   string
+	County                 string
+	Postcode               string
+	Country                string
+	Total                  string
+	Delivery               string
+	GrandTotal             string
 	// Status and Progress are what a shopper is told of the order's
 	// fate: its status now, and each step with its time (a shipment
 	// with the owner's tracking note).

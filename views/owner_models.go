@@ -200,3 +200,19 @@ type PageForm struct {
 	Tokens            string // what the page's placeholders show
 	Errors            map[string]string
 }
+
+// DiscountsPage is the owner's discount codes and the form for a new one,
+// as typed, with its errors.
+type DiscountsPage struct {
+	Codes  []DiscountRow
+	Form   map[string]string
+	Errors map[string]string
+	Error  string
+}
+
+// DiscountRow is one code as the owner's list shows it.
+type DiscountRow struct {
+	ID                                 int64
+	Code, Off, Conditions, Used, Dates string
+	Live                               bool
+}

@@ -68,6 +68,7 @@
     body.set("client_secret", clientSecret);
     body.set("bag_version", form.elements["bag_version"].value);
     body.set("save_info", saveBox && saveBox.checked ? "true" : "false");
+    body.set("email", value("email"));
 
     fetch(form.dataset.cacheUrl, {
       method: "POST",
