@@ -9,6 +9,8 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"boutique/store"
 )
 
 // The flow both bag tests walk, in the demo catalog: two Harbour Stripe Tees
@@ -238,4 +240,42 @@ func evalFloat(t *testing.T, ctx context.Context, expr string) float64 {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// A discount code entered on the bag page: htmx swaps the bag in place
+// with the discount and the new totals, and the badge follows; Remove
+// takes it off the same way.
+func TestDiscountCodeWithHTMX(t *testing.T) {
+	base, pool := startShop(t)
+	mug := productID(t, pool, "Speckled Stoneware Mug")
+	if err := pool.Write(context.Background(), func(ctx context.Context, tx *store.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO discount_codes (code, percent, created_at) VALUES ('MUGS25', 25, '2026-01-01T00:00:00.000Z')`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := newBrowser(t, 60*time.Second)
+	htmxReady := `typeof window.htmx === "object" && document.readyState === "complete"`
+	do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", base, mug)))
+	waitTrue(t, ctx, "htmx", htmxReady)
+	addToBag(t, ctx, "", "2") // $32.00 + $3.20 delivery
+	waitTrue(t, ctx, "the badge", `document.querySelector("#bag-badge .bag-total").textContent === "$35.20"`)
+
+	do(t, ctx, chromedp.Navigate(base+"/bag/"))
+	waitTrue(t, ctx, "htmx", htmxReady)
+	markPage(t, ctx, `window.__samePage = true`)
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS("#discount-code"), "mugs25"),
+		chromedp.Click(chromedp.CSS(`#discount-form button[type="submit"]`)),
+	)
+	// 25% of $32.00 off: $27.20.
+	waitTrue(t, ctx, "the discount", `document.querySelector(".discount-amount")?.textContent === "−$8.00"`)
+	wantText(t, ctx, ".grand-total-amount", "$27.20")
+	wantText(t, ctx, "#bag-badge .bag-total", "$27.20")
+	waitTrue(t, ctx, "no page load", `window.__samePage === true`)
+	screenshot(t, ctx, "bag-discount.png")
+
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#discount-form button[name="remove"]`)))
+	waitTrue(t, ctx, "the discount gone", `document.querySelector(".discount-amount") === null && document.querySelector(".grand-total-amount").textContent === "$35.20"`)
+	waitTrue(t, ctx, "no page load", `window.__samePage === true`)
 }

@@ -110,6 +110,7 @@ func TestEveryPageFitsAPhone(t *testing.T) {
 		{"confirmation", confirmation}, {"profile", "/profile/"}, {"owner-dashboard", "/owner/"},
 		{"owner-orders", "/owner/orders/"}, {"owner-order", "/owner/orders/" + number + "/"},
 		{"owner-products", "/owner/products/"}, {"owner-payments", "/owner/payments/"}, {"owner-pages", "/owner/pages/"},
+		{"owner-discounts", "/owner/discounts/"}, {"owner-stock", fmt.Sprintf("/owner/products/%d/stock/", mug)},
 	}
 	for _, width := range []int64{390, 1280} {
 		for _, p := range more {

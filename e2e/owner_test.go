@@ -71,7 +71,7 @@ func TestOwnerInTheBrowser(t *testing.T) {
 	do(t, b, chromedp.Navigate(base+"/owner/orders/AB12CD34EF56AB12CD34EF56AB12CD34/"))
 	do(t, b,
 		chromedp.SendKeys(chromedp.CSS("#id_tracking_note"), "Parcel 998877"),
-		chromedp.Click(chromedp.CSS(`.owner-form button[type="submit"]`)),
+		chromedp.Click(chromedp.CSS(`#ship-form button[type="submit"]`)),
 	)
 	waitTrue(t, b, "shipped", `document.getElementById("order-status")?.textContent === "shipped"`)
 	screenshot(t, b, "owner-order.png")
