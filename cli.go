@@ -353,6 +353,7 @@ func demoCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	dbPath := fs.String("db", "boutique.db", "SQLite database file")
 	products := fs.Int("products", 45, "how many products the catalog should hold")
+	ordersWanted := fs.Int("orders", 0, "how many orders the shop should hold (generated over the last year, for benchmarks)")
 	if stop, err := parseFlags(fs, args, stdout); stop {
 		return err
 	}
@@ -369,6 +370,13 @@ func demoCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "the catalog holds at least %d products (%d synthetic added)\n", *products, added)
+	if *ordersWanted > 0 {
+		made, err := demo.AddOrders(ctx, st, *ordersWanted, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "the shop holds at least %d orders (%d generated)\n", *ordersWanted, made)
+	}
 	return nil
 }
 

@@ -108,6 +108,14 @@ func bench(d time.Duration) error {
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("building: %w", err)
 	}
+	if os.Getenv("BENCH_ONLY") == "owner" {
+		owner, peak, err := benchOwner(bin, dir, d)
+		if err != nil {
+			return err
+		}
+		printTable(owner, peak)
+		return nil
+	}
 	dbPath := filepath.Join(dir, "shop.db")
 	if out, err := exec.Command(bin, "demo", "-products", strconv.Itoa(products), "-db", dbPath).CombinedOutput(); err != nil {
 		return fmt.Errorf("seeding: %v\n%s", err, out)
@@ -342,6 +350,15 @@ func bench(d time.Duration) error {
 	}))
 	close(stopRSS)
 	printTable(results, peakRSS.Load())
+
+	if os.Getenv("BENCH_OWNER") != "0" {
+		owner, peak, err := benchOwner(bin, dir, d)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("\nThe owner's pages, %d signed-in staff clients, on a shop of %d orders and %d products:\n", ownerClients, ownerOrders, ownerProducts)
+		printTable(owner, peak)
+	}
 	return nil
 }
 
@@ -648,7 +665,10 @@ func startBaseline() *baselineServer {
 }
 
 func printTable(rs []result, peakRSS int64) {
-	base := rs[len(rs)-1].rate
+	base := 0.0
+	if last := rs[len(rs)-1]; strings.HasPrefix(last.name, "baseline") {
+		base = last.rate
+	}
 	idle := 0.0
 	for _, r := range rs {
 		if r.name == "GET /products/{id}/" {
@@ -665,8 +685,12 @@ func printTable(rs []result, peakRSS int64) {
 		if r.rate > 0 && r.shopCPU > 0.05 {
 			perRequest = fmt.Sprintf("%.0f µs", 1e6*r.shopCPU/r.rate)
 		}
-		fmt.Printf("| %s | %.0f | %s | %s | %.1f%% | %d | %.2f/%.2f | %s | %s |\n", r.name, r.rate, r.p50.Round(10*time.Microsecond),
-			r.p99.Round(10*time.Microsecond), 100*r.rate/base, r.failures, r.shopCPU, r.benchCPU, perRequest, note)
+		vs := "–"
+		if base > 0 {
+			vs = fmt.Sprintf("%.1f%%", 100*r.rate/base)
+		}
+		fmt.Printf("| %s | %.0f | %s | %s | %s | %d | %.2f/%.2f | %s | %s |\n", r.name, r.rate, r.p50.Round(10*time.Microsecond),
+			r.p99.Round(10*time.Microsecond), vs, r.failures, r.shopCPU, r.benchCPU, perRequest, note)
 	}
 	fmt.Printf("\nPeak RSS of the shop: %.1f MB\n", float64(peakRSS)/(1<<20))
 }

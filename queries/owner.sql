@@ -31,17 +31,56 @@ SELECT id, name, friendly_name FROM categories ORDER BY id;
 UPDATE categories SET friendly_name = ? WHERE id = ?;
 
 -- name: OwnerListOrders :many
+-- A page of every order, newest first, through the created_at index.
 SELECT id, order_number, created_at, email, full_name, grand_total, currency, status, review_reason
 FROM orders
-WHERE (CAST(@status AS TEXT) = '' OR status = @status)
-  AND (CAST(@search AS TEXT) = '' OR order_number LIKE '%' || upper(@search) || '%' OR email LIKE '%' || @search || '%')
+ORDER BY created_at DESC, id DESC
+LIMIT @lim OFFSET @off;
+
+-- name: OwnerListOrdersByStatus :many
+-- A page of the orders of one status, newest first, through the
+-- (status, created_at) index.
+SELECT id, order_number, created_at, email, full_name, grand_total, currency, status, review_reason
+FROM orders
+WHERE status = @status
 ORDER BY created_at DESC, id DESC
 LIMIT @lim OFFSET @off;
 
 -- name: OwnerCountOrders :one
+-- How many orders there are, of a status or ('') of any, as the triggers
+-- keep the count.
+SELECT CAST(COALESCE(SUM(orders), 0) AS INTEGER) FROM order_status_counts
+WHERE CAST(@status AS TEXT) = '' OR status = @status;
+
+-- name: SearchOrdersByNumber :many
+-- Orders whose number begins with a prefix (as the range [lo, hi)), of a
+-- status or ('') of any.
+SELECT id, order_number, created_at, email, full_name, grand_total, currency, status, review_reason
+FROM orders
+WHERE order_number >= @lo AND order_number < @hi AND (CAST(@status AS TEXT) = '' OR status = @status)
+-- +created_at: the matches are few, so the planner must find them by the
+-- search's index and sort them, not walk every order in date order.
+ORDER BY +created_at DESC, id DESC
+LIMIT @lim OFFSET @off;
+
+-- name: CountOrdersByNumber :one
 SELECT CAST(COUNT(*) AS INTEGER) FROM orders
-WHERE (CAST(@status AS TEXT) = '' OR status = @status)
-  AND (CAST(@search AS TEXT) = '' OR order_number LIKE '%' || upper(@search) || '%' OR email LIKE '%' || @search || '%');
+WHERE order_number >= @lo AND order_number < @hi AND (CAST(@status AS TEXT) = '' OR status = @status);
+
+-- name: SearchOrdersByEmail :many
+-- Orders whose email, lower-cased, begins with a prefix (as the range
+-- [lo, hi)), through the lower(email) index.
+SELECT id, order_number, created_at, email, full_name, grand_total, currency, status, review_reason
+FROM orders
+WHERE lower(email) >= @lo AND lower(email) < @hi AND (CAST(@status AS TEXT) = '' OR status = @status)
+-- +created_at: the matches are few, so the planner must find them by the
+-- search's index and sort them, not walk every order in date order.
+ORDER BY +created_at DESC, id DESC
+LIMIT @lim OFFSET @off;
+
+-- name: CountOrdersByEmail :one
+SELECT CAST(COUNT(*) AS INTEGER) FROM orders
+WHERE lower(email) >= @lo AND lower(email) < @hi AND (CAST(@status AS TEXT) = '' OR status = @status);
 
 -- name: AddStatusHistory :exec
 INSERT INTO order_status_history (order_id, status, note, changed_by) VALUES (?, ?, ?, ?);
@@ -53,23 +92,14 @@ SELECT status, note, changed_by, changed_at FROM order_status_history WHERE orde
 SELECT username, email FROM users WHERE id = ?;
 
 -- name: DailySales :many
-SELECT CAST(substr(created_at, 1, 10) AS TEXT) AS day,
-       CAST(COUNT(*) AS INTEGER) AS orders,
-       CAST(COALESCE(SUM(grand_total), 0) AS INTEGER) AS revenue
-FROM orders
-WHERE created_at >= ?
-GROUP BY substr(created_at, 1, 10)
-ORDER BY day;
+-- Orders and revenue a day since a day, as the triggers keep them.
+SELECT day, orders, revenue FROM sales_days WHERE day >= substr(CAST(@since AS TEXT), 1, 10) ORDER BY day;
 
 -- name: BestSellers :many
-SELECT product_name, CAST(SUM(quantity) AS INTEGER) AS units, CAST(SUM(lineitem_total) AS INTEGER) AS revenue
-FROM order_line_items
-GROUP BY product_id, product_name
-ORDER BY units DESC, revenue DESC
-LIMIT ?;
+SELECT product_name, units, revenue FROM product_sales ORDER BY units DESC, revenue DESC LIMIT ?;
 
 -- name: OrderCountsByStatus :many
-SELECT status, CAST(COUNT(*) AS INTEGER) AS orders FROM orders GROUP BY status ORDER BY status;
+SELECT status, orders FROM order_status_counts WHERE orders > 0 ORDER BY status;
 
 -- name: RecentPaymentFailures :many
 SELECT payment_intent_id, reason, COALESCE(code, '') AS code, amount, currency, failed_at

@@ -30,19 +30,14 @@ func (app *App) ownerOrders(w http.ResponseWriter, r *http.Request) {
 	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 {
 		v.Page = p
 	}
-	total, err := app.q.OwnerCountOrders(ctx, store.OwnerCountOrdersParams{Status: v.Status, Search: v.Search})
+	rows, total, err := app.st.SearchOrders(ctx, store.OrderSearch{Search: v.Search, Status: v.Status,
+		Limit: ordersPerPage, Offset: int64(v.Page-1) * ordersPerPage})
 	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
 	v.Total = total
 	v.Pages = int((total + ordersPerPage - 1) / ordersPerPage)
-	rows, err := app.q.OwnerListOrders(ctx, store.OwnerListOrdersParams{Status: v.Status, Search: v.Search,
-		Lim: ordersPerPage, Off: int64(v.Page-1) * ordersPerPage})
-	if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
 	for _, o := range rows {
 		v.Rows = append(v.Rows, views.OwnerOrderRow{Number: o.OrderNumber, Date: orders.OrderDate(o.CreatedAt, app.cfg.TimeZone), Name: o.FullName.String,
 			Email: o.Email.String, GrandTotal: cart.Format(o.GrandTotal, o.Currency), Status: o.Status, Flagged: o.ReviewReason.Valid})

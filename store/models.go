@@ -133,6 +133,11 @@ type OrderLineItem struct {
 	Sku           string
 }
 
+type OrderStatusCount struct {
+	Status string
+	Orders int64
+}
+
 type OrderStatusHistory struct {
 	ID        int64
 	OrderID   int64
@@ -140,6 +145,15 @@ type OrderStatusHistory struct {
 	Note      sql.NullString
 	ChangedBy sql.NullString
 	ChangedAt string
+}
+
+type OrdersSearch struct {
+	FullName       string
+	StreetAddress1 string
+	StreetAddress2 string
+	TownOrCity     string
+	County         string
+	Postcode       string
 }
 
 type Outbox struct {
@@ -201,6 +215,13 @@ type ProductImage struct {
 	Position  int64
 }
 
+type ProductSale struct {
+	ProductKey  int64
+	ProductName string
+	Units       int64
+	Revenue     int64
+}
+
 type Profile struct {
 	UserID                int64
 	DefaultPhoneNumber    sql.NullString
@@ -243,6 +264,12 @@ type Review struct {
 	Body      string
 	CreatedAt string
 	HiddenAt  sql.NullString
+}
+
+type SalesDay struct {
+	Day     string
+	Orders  int64
+	Revenue int64
 }
 
 type Session struct {

@@ -41,11 +41,7 @@ func (q *Queries) ArchiveProduct(ctx context.Context, id int64) error {
 }
 
 const bestSellers = `-- name: BestSellers :many
-SELECT product_name, CAST(SUM(quantity) AS INTEGER) AS units, CAST(SUM(lineitem_total) AS INTEGER) AS revenue
-FROM order_line_items
-GROUP BY product_id, product_name
-ORDER BY units DESC, revenue DESC
-LIMIT ?
+SELECT product_name, units, revenue FROM product_sales ORDER BY units DESC, revenue DESC LIMIT ?
 `
 
 type BestSellersRow struct {
@@ -88,31 +84,56 @@ func (q *Queries) CheckoutsSince(ctx context.Context, createdAt string) (int64, 
 	return column_1, err
 }
 
-const dailySales = `-- name: DailySales :many
-SELECT CAST(substr(created_at, 1, 10) AS TEXT) AS day,
-       CAST(COUNT(*) AS INTEGER) AS orders,
-       CAST(COALESCE(SUM(grand_total), 0) AS INTEGER) AS revenue
-FROM orders
-WHERE created_at >= ?
-GROUP BY substr(created_at, 1, 10)
-ORDER BY day
+const countOrdersByEmail = `-- name: CountOrdersByEmail :one
+SELECT CAST(COUNT(*) AS INTEGER) FROM orders
+WHERE lower(email) >= ?1 AND lower(email) < ?2 AND (CAST(?3 AS TEXT) = '' OR status = ?3)
 `
 
-type DailySalesRow struct {
-	Day     string
-	Orders  int64
-	Revenue int64
+type CountOrdersByEmailParams struct {
+	Lo     sql.NullString
+	Hi     sql.NullString
+	Status string
 }
 
-func (q *Queries) DailySales(ctx context.Context, createdAt string) ([]DailySalesRow, error) {
-	rows, err := q.query(ctx, q.dailySalesStmt, dailySales, createdAt)
+func (q *Queries) CountOrdersByEmail(ctx context.Context, arg CountOrdersByEmailParams) (int64, error) {
+	row := q.queryRow(ctx, q.countOrdersByEmailStmt, countOrdersByEmail, arg.Lo, arg.Hi, arg.Status)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+const countOrdersByNumber = `-- name: CountOrdersByNumber :one
+SELECT CAST(COUNT(*) AS INTEGER) FROM orders
+WHERE order_number >= ?1 AND order_number < ?2 AND (CAST(?3 AS TEXT) = '' OR status = ?3)
+`
+
+type CountOrdersByNumberParams struct {
+	Lo     string
+	Hi     string
+	Status string
+}
+
+func (q *Queries) CountOrdersByNumber(ctx context.Context, arg CountOrdersByNumberParams) (int64, error) {
+	row := q.queryRow(ctx, q.countOrdersByNumberStmt, countOrdersByNumber, arg.Lo, arg.Hi, arg.Status)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+const dailySales = `-- name: DailySales :many
+SELECT day, orders, revenue FROM sales_days WHERE day >= substr(CAST(?1 AS TEXT), 1, 10) ORDER BY day
+`
+
+// Orders and revenue a day since a day, as the triggers keep them.
+func (q *Queries) DailySales(ctx context.Context, since string) ([]SalesDay, error) {
+	rows, err := q.query(ctx, q.dailySalesStmt, dailySales, since)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []DailySalesRow{}
+	items := []SalesDay{}
 	for rows.Next() {
-		var i DailySalesRow
+		var i SalesDay
 		if err := rows.Scan(&i.Day, &i.Orders, &i.Revenue); err != nil {
 			return nil, err
 		}
@@ -284,23 +305,18 @@ func (q *Queries) MakeStaff(ctx context.Context, username string) (int64, error)
 }
 
 const orderCountsByStatus = `-- name: OrderCountsByStatus :many
-SELECT status, CAST(COUNT(*) AS INTEGER) AS orders FROM orders GROUP BY status ORDER BY status
+SELECT status, orders FROM order_status_counts WHERE orders > 0 ORDER BY status
 `
 
-type OrderCountsByStatusRow struct {
-	Status string
-	Orders int64
-}
-
-func (q *Queries) OrderCountsByStatus(ctx context.Context) ([]OrderCountsByStatusRow, error) {
+func (q *Queries) OrderCountsByStatus(ctx context.Context) ([]OrderStatusCount, error) {
 	rows, err := q.query(ctx, q.orderCountsByStatusStmt, orderCountsByStatus)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []OrderCountsByStatusRow{}
+	items := []OrderStatusCount{}
 	for rows.Next() {
-		var i OrderCountsByStatusRow
+		var i OrderStatusCount
 		if err := rows.Scan(&i.Status, &i.Orders); err != nil {
 			return nil, err
 		}
@@ -362,18 +378,14 @@ func (q *Queries) OrdersToShip(ctx context.Context, max int64) ([]OrdersToShipRo
 }
 
 const ownerCountOrders = `-- name: OwnerCountOrders :one
-SELECT CAST(COUNT(*) AS INTEGER) FROM orders
-WHERE (CAST(?1 AS TEXT) = '' OR status = ?1)
-  AND (CAST(?2 AS TEXT) = '' OR order_number LIKE '%' || upper(?2) || '%' OR email LIKE '%' || ?2 || '%')
+SELECT CAST(COALESCE(SUM(orders), 0) AS INTEGER) FROM order_status_counts
+WHERE CAST(?1 AS TEXT) = '' OR status = ?1
 `
 
-type OwnerCountOrdersParams struct {
-	Status string
-	Search string
-}
-
-func (q *Queries) OwnerCountOrders(ctx context.Context, arg OwnerCountOrdersParams) (int64, error) {
-	row := q.queryRow(ctx, q.ownerCountOrdersStmt, ownerCountOrders, arg.Status, arg.Search)
+// How many orders there are, of a status or (”) of any, as the triggers
+// keep the count.
+func (q *Queries) OwnerCountOrders(ctx context.Context, status string) (int64, error) {
+	row := q.queryRow(ctx, q.ownerCountOrdersStmt, ownerCountOrders, status)
 	var column_1 int64
 	err := row.Scan(&column_1)
 	return column_1, err
@@ -405,17 +417,13 @@ func (q *Queries) OwnerGetProduct(ctx context.Context, id int64) (Product, error
 const ownerListOrders = `-- name: OwnerListOrders :many
 SELECT id, order_number, created_at, email, full_name, grand_total, currency, status, review_reason
 FROM orders
-WHERE (CAST(?1 AS TEXT) = '' OR status = ?1)
-  AND (CAST(?2 AS TEXT) = '' OR order_number LIKE '%' || upper(?2) || '%' OR email LIKE '%' || ?2 || '%')
 ORDER BY created_at DESC, id DESC
-LIMIT ?4 OFFSET ?3
+LIMIT ?2 OFFSET ?1
 `
 
 type OwnerListOrdersParams struct {
-	Status string
-	Search string
-	Off    int64
-	Lim    int64
+	Off int64
+	Lim int64
 }
 
 type OwnerListOrdersRow struct {
@@ -430,13 +438,9 @@ type OwnerListOrdersRow struct {
 	ReviewReason sql.NullString
 }
 
+// A page of every order, newest first, through the created_at index.
 func (q *Queries) OwnerListOrders(ctx context.Context, arg OwnerListOrdersParams) ([]OwnerListOrdersRow, error) {
-	rows, err := q.query(ctx, q.ownerListOrdersStmt, ownerListOrders,
-		arg.Status,
-		arg.Search,
-		arg.Off,
-		arg.Lim,
-	)
+	rows, err := q.query(ctx, q.ownerListOrdersStmt, ownerListOrders, arg.Off, arg.Lim)
 	if err != nil {
 		return nil, err
 	}
@@ -444,6 +448,67 @@ func (q *Queries) OwnerListOrders(ctx context.Context, arg OwnerListOrdersParams
 	items := []OwnerListOrdersRow{}
 	for rows.Next() {
 		var i OwnerListOrdersRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.OrderNumber,
+			&i.CreatedAt,
+			&i.Email,
+			&i.FullName,
+			&i.GrandTotal,
+			&i.Currency,
+			&i.Status,
+			&i.ReviewReason,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const ownerListOrdersByStatus = `-- name: OwnerListOrdersByStatus :many
+SELECT id, order_number, created_at, email, full_name, grand_total, currency, status, review_reason
+FROM orders
+WHERE status = ?1
+ORDER BY created_at DESC, id DESC
+LIMIT ?3 OFFSET ?2
+`
+
+type OwnerListOrdersByStatusParams struct {
+	Status string
+	Off    int64
+	Lim    int64
+}
+
+type OwnerListOrdersByStatusRow struct {
+	ID           int64
+	OrderNumber  string
+	CreatedAt    string
+	Email        sql.NullString
+	FullName     sql.NullString
+	GrandTotal   int64
+	Currency     string
+	Status       string
+	ReviewReason sql.NullString
+}
+
+// A page of the orders of one status, newest first, through the
+// (status, created_at) index.
+func (q *Queries) OwnerListOrdersByStatus(ctx context.Context, arg OwnerListOrdersByStatusParams) ([]OwnerListOrdersByStatusRow, error) {
+	rows, err := q.query(ctx, q.ownerListOrdersByStatusStmt, ownerListOrdersByStatus, arg.Status, arg.Off, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []OwnerListOrdersByStatusRow{}
+	for rows.Next() {
+		var i OwnerListOrdersByStatusRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.OrderNumber,
@@ -596,6 +661,148 @@ func (q *Queries) RenameCategory(ctx context.Context, arg RenameCategoryParams) 
 		return 0, err
 	}
 	return result.RowsAffected()
+}
+
+const searchOrdersByEmail = `-- name: SearchOrdersByEmail :many
+SELECT id, order_number, created_at, email, full_name, grand_total, currency, status, review_reason
+FROM orders
+WHERE lower(email) >= ?1 AND lower(email) < ?2 AND (CAST(?3 AS TEXT) = '' OR status = ?3)
+ORDER BY +created_at DESC, id DESC
+LIMIT ?5 OFFSET ?4
+`
+
+type SearchOrdersByEmailParams struct {
+	Lo     sql.NullString
+	Hi     sql.NullString
+	Status string
+	Off    int64
+	Lim    int64
+}
+
+type SearchOrdersByEmailRow struct {
+	ID           int64
+	OrderNumber  string
+	CreatedAt    string
+	Email        sql.NullString
+	FullName     sql.NullString
+	GrandTotal   int64
+	Currency     string
+	Status       string
+	ReviewReason sql.NullString
+}
+
+// Orders whose email, lower-cased, begins with a prefix (as the range
+// [lo, hi)), through the lower(email) index.
+// +created_at: the matches are few, so the planner must find them by the
+// search's index and sort them, not walk every order in date order.
+func (q *Queries) SearchOrdersByEmail(ctx context.Context, arg SearchOrdersByEmailParams) ([]SearchOrdersByEmailRow, error) {
+	rows, err := q.query(ctx, q.searchOrdersByEmailStmt, searchOrdersByEmail,
+		arg.Lo,
+		arg.Hi,
+		arg.Status,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SearchOrdersByEmailRow{}
+	for rows.Next() {
+		var i SearchOrdersByEmailRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.OrderNumber,
+			&i.CreatedAt,
+			&i.Email,
+			&i.FullName,
+			&i.GrandTotal,
+			&i.Currency,
+			&i.Status,
+			&i.ReviewReason,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchOrdersByNumber = `-- name: SearchOrdersByNumber :many
+SELECT id, order_number, created_at, email, full_name, grand_total, currency, status, review_reason
+FROM orders
+WHERE order_number >= ?1 AND order_number < ?2 AND (CAST(?3 AS TEXT) = '' OR status = ?3)
+ORDER BY +created_at DESC, id DESC
+LIMIT ?5 OFFSET ?4
+`
+
+type SearchOrdersByNumberParams struct {
+	Lo     string
+	Hi     string
+	Status string
+	Off    int64
+	Lim    int64
+}
+
+type SearchOrdersByNumberRow struct {
+	ID           int64
+	OrderNumber  string
+	CreatedAt    string
+	Email        sql.NullString
+	FullName     sql.NullString
+	GrandTotal   int64
+	Currency     string
+	Status       string
+	ReviewReason sql.NullString
+}
+
+// Orders whose number begins with a prefix (as the range [lo, hi)), of a
+// status or (”) of any.
+// +created_at: the matches are few, so the planner must find them by the
+// search's index and sort them, not walk every order in date order.
+func (q *Queries) SearchOrdersByNumber(ctx context.Context, arg SearchOrdersByNumberParams) ([]SearchOrdersByNumberRow, error) {
+	rows, err := q.query(ctx, q.searchOrdersByNumberStmt, searchOrdersByNumber,
+		arg.Lo,
+		arg.Hi,
+		arg.Status,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SearchOrdersByNumberRow{}
+	for rows.Next() {
+		var i SearchOrdersByNumberRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.OrderNumber,
+			&i.CreatedAt,
+			&i.Email,
+			&i.FullName,
+			&i.GrandTotal,
+			&i.Currency,
+			&i.Status,
+			&i.ReviewReason,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const updateProduct = `-- name: UpdateProduct :exec

@@ -75,6 +75,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countLoginFailuresStmt, err = db.PrepareContext(ctx, countLoginFailures); err != nil {
 		return nil, fmt.Errorf("error preparing query CountLoginFailures: %w", err)
 	}
+	if q.countOrdersByEmailStmt, err = db.PrepareContext(ctx, countOrdersByEmail); err != nil {
+		return nil, fmt.Errorf("error preparing query CountOrdersByEmail: %w", err)
+	}
+	if q.countOrdersByNumberStmt, err = db.PrepareContext(ctx, countOrdersByNumber); err != nil {
+		return nil, fmt.Errorf("error preparing query CountOrdersByNumber: %w", err)
+	}
 	if q.countProductsStmt, err = db.PrepareContext(ctx, countProducts); err != nil {
 		return nil, fmt.Errorf("error preparing query CountProducts: %w", err)
 	}
@@ -336,6 +342,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.ownerListOrdersStmt, err = db.PrepareContext(ctx, ownerListOrders); err != nil {
 		return nil, fmt.Errorf("error preparing query OwnerListOrders: %w", err)
 	}
+	if q.ownerListOrdersByStatusStmt, err = db.PrepareContext(ctx, ownerListOrdersByStatus); err != nil {
+		return nil, fmt.Errorf("error preparing query OwnerListOrdersByStatus: %w", err)
+	}
 	if q.ownerListProductsStmt, err = db.PrepareContext(ctx, ownerListProducts); err != nil {
 		return nil, fmt.Errorf("error preparing query OwnerListProducts: %w", err)
 	}
@@ -413,6 +422,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.revokePasswordResetsStmt, err = db.PrepareContext(ctx, revokePasswordResets); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokePasswordResets: %w", err)
+	}
+	if q.searchOrdersByEmailStmt, err = db.PrepareContext(ctx, searchOrdersByEmail); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchOrdersByEmail: %w", err)
+	}
+	if q.searchOrdersByNumberStmt, err = db.PrepareContext(ctx, searchOrdersByNumber); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchOrdersByNumber: %w", err)
 	}
 	if q.searchProductsStmt, err = db.PrepareContext(ctx, searchProducts); err != nil {
 		return nil, fmt.Errorf("error preparing query SearchProducts: %w", err)
@@ -571,6 +586,16 @@ func (q *Queries) Close() error {
 	if q.countLoginFailuresStmt != nil {
 		if cerr := q.countLoginFailuresStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countLoginFailuresStmt: %w", cerr)
+		}
+	}
+	if q.countOrdersByEmailStmt != nil {
+		if cerr := q.countOrdersByEmailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countOrdersByEmailStmt: %w", cerr)
+		}
+	}
+	if q.countOrdersByNumberStmt != nil {
+		if cerr := q.countOrdersByNumberStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countOrdersByNumberStmt: %w", cerr)
 		}
 	}
 	if q.countProductsStmt != nil {
@@ -1008,6 +1033,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing ownerListOrdersStmt: %w", cerr)
 		}
 	}
+	if q.ownerListOrdersByStatusStmt != nil {
+		if cerr := q.ownerListOrdersByStatusStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ownerListOrdersByStatusStmt: %w", cerr)
+		}
+	}
 	if q.ownerListProductsStmt != nil {
 		if cerr := q.ownerListProductsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing ownerListProductsStmt: %w", cerr)
@@ -1136,6 +1166,16 @@ func (q *Queries) Close() error {
 	if q.revokePasswordResetsStmt != nil {
 		if cerr := q.revokePasswordResetsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing revokePasswordResetsStmt: %w", cerr)
+		}
+	}
+	if q.searchOrdersByEmailStmt != nil {
+		if cerr := q.searchOrdersByEmailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchOrdersByEmailStmt: %w", cerr)
+		}
+	}
+	if q.searchOrdersByNumberStmt != nil {
+		if cerr := q.searchOrdersByNumberStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchOrdersByNumberStmt: %w", cerr)
 		}
 	}
 	if q.searchProductsStmt != nil {
@@ -1309,6 +1349,8 @@ type Queries struct {
 	countCategoriesStmt             *sql.Stmt
 	countCheckoutsStmt              *sql.Stmt
 	countLoginFailuresStmt          *sql.Stmt
+	countOrdersByEmailStmt          *sql.Stmt
+	countOrdersByNumberStmt         *sql.Stmt
 	countProductsStmt               *sql.Stmt
 	countRecentResetsStmt           *sql.Stmt
 	countThrottleEventsStmt         *sql.Stmt
@@ -1396,6 +1438,7 @@ type Queries struct {
 	ownerCountOrdersStmt            *sql.Stmt
 	ownerGetProductStmt             *sql.Stmt
 	ownerListOrdersStmt             *sql.Stmt
+	ownerListOrdersByStatusStmt     *sql.Stmt
 	ownerListProductsStmt           *sql.Stmt
 	pendingRefundsStmt              *sql.Stmt
 	productOrderLinesStmt           *sql.Stmt
@@ -1422,6 +1465,8 @@ type Queries struct {
 	renameCategoryStmt              *sql.Stmt
 	resetLinkUsableStmt             *sql.Stmt
 	revokePasswordResetsStmt        *sql.Stmt
+	searchOrdersByEmailStmt         *sql.Stmt
+	searchOrdersByNumberStmt        *sql.Stmt
 	searchProductsStmt              *sql.Stmt
 	setAmountRefundedStmt           *sql.Stmt
 	setBagDiscountStmt              *sql.Stmt
@@ -1468,6 +1513,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countCategoriesStmt:             q.countCategoriesStmt,
 		countCheckoutsStmt:              q.countCheckoutsStmt,
 		countLoginFailuresStmt:          q.countLoginFailuresStmt,
+		countOrdersByEmailStmt:          q.countOrdersByEmailStmt,
+		countOrdersByNumberStmt:         q.countOrdersByNumberStmt,
 		countProductsStmt:               q.countProductsStmt,
 		countRecentResetsStmt:           q.countRecentResetsStmt,
 		countThrottleEventsStmt:         q.countThrottleEventsStmt,
@@ -1555,6 +1602,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		ownerCountOrdersStmt:            q.ownerCountOrdersStmt,
 		ownerGetProductStmt:             q.ownerGetProductStmt,
 		ownerListOrdersStmt:             q.ownerListOrdersStmt,
+		ownerListOrdersByStatusStmt:     q.ownerListOrdersByStatusStmt,
 		ownerListProductsStmt:           q.ownerListProductsStmt,
 		pendingRefundsStmt:              q.pendingRefundsStmt,
 		productOrderLinesStmt:           q.productOrderLinesStmt,
@@ -1581,6 +1629,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		renameCategoryStmt:              q.renameCategoryStmt,
 		resetLinkUsableStmt:             q.resetLinkUsableStmt,
 		revokePasswordResetsStmt:        q.revokePasswordResetsStmt,
+		searchOrdersByEmailStmt:         q.searchOrdersByEmailStmt,
+		searchOrdersByNumberStmt:        q.searchOrdersByNumberStmt,
 		searchProductsStmt:              q.searchProductsStmt,
 		setAmountRefundedStmt:           q.setAmountRefundedStmt,
 		setBagDiscountStmt:              q.setBagDiscountStmt,
