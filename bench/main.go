@@ -120,6 +120,12 @@ func bench(d time.Duration) error {
 	if out, err := exec.Command(bin, "demo", "-products", strconv.Itoa(products), "-db", dbPath).CombinedOutput(); err != nil {
 		return fmt.Errorf("seeding: %v\n%s", err, out)
 	}
+	if stockAndCodes {
+		if err := trackStock(dbPath); err != nil {
+			return fmt.Errorf("tracking stock: %w", err)
+		}
+		fmt.Fprintf(os.Stderr, "bench: stock tracked on every product and size, and code %s in the shoppers' bags\n", benchCode)
+	}
 
 	fake := stripefake.New()
 	defer fake.Close()
@@ -193,6 +199,11 @@ func bench(d time.Duration) error {
 		for _, p := range []int{26 + c%7, 34 + c%6, 40 + c%5} {
 			if st, err := post(shoppers[c], fmt.Sprintf("%s/bag/add/%d/", base, p), base, url.Values{"csrf_token": {tok}, "quantity": {"1"}}); err != nil || st != http.StatusSeeOther {
 				return fmt.Errorf("filling a bag: %d %v", st, err)
+			}
+		}
+		if stockAndCodes {
+			if st, err := post(shoppers[c], base+"/bag/discount/", base, url.Values{"csrf_token": {tok}, "code": {benchCode}}); err != nil || st != http.StatusSeeOther {
+				return fmt.Errorf("entering the code: %d %v", st, err)
 			}
 		}
 	}

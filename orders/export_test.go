@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"boutique/cart"
 	"boutique/store/storetest"
 )
 
@@ -69,5 +70,60 @@ func TestExportCSV(t *testing.T) {
 	}
 	if _, err := ParseExportRange("1 July", "2026-07-01", nil); err == nil {
 		t.Fatal("a date in another form")
+	}
+}
+
+// A day of 1,000 orders, some with a code and some refunded: one row an
+// order, and the columns add up to what the orders hold.
+func TestExportCSVOfABusyDay(t *testing.T) {
+	_, st := testOrders(t)
+	ctx := context.Background()
+	var grand, discount, refunded int64
+	for i := range 1000 {
+		id := int64(i + 1)
+		total, off, back := int64(1000+i), int64(0), int64(0)
+		code := any(nil)
+		if i%7 == 0 {
+			off, code = 100, "WINTER"
+		}
+		if i%11 == 0 {
+			back = 250
+		}
+		grand, discount, refunded = grand+total-off, discount+off, refunded+back
+		storetest.Exec(t, st, `INSERT INTO orders (id, order_number, stripe_pid, source, email, full_name, original_bag, order_total,
+			delivery_cost, grand_total, amount_paid, currency, created_at, discount_code, discount, amount_refunded)
+			VALUES (?, ?, ?, 'webhook', 'ada@example.com', 'Ada', '[]', ?, 0, ?, ?, 'usd', ?, ?, ?, ?)`,
+			id, fmt.Sprintf("%032X", id), fmt.Sprintf("pi_%d", id), total, total-off, total-off,
+			fmt.Sprintf("2026-07-01T%02d:%02d:00.000Z", i/60%24, i%60), code, off, back)
+	}
+	rg, err := ParseExportRange("2026-07-01", "2026-07-01", time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteOrdersCSV(ctx, st, &b, rg, time.UTC); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil || len(rows) != 1001 {
+		t.Fatalf("%d rows (%v), want a header and 1,000", len(rows), err)
+	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	sum := func(name string) int64 {
+		var cents int64
+		for _, r := range rows[1:] {
+			n, err := cart.ParseAmount(r[col[name]], "usd")
+			if err != nil {
+				t.Fatalf("%s %q: %v", name, r[col[name]], err)
+			}
+			cents += n
+		}
+		return cents
+	}
+	if g, d, r := sum("grand_total"), sum("discount"), sum("refunded"); g != grand || d != discount || r != refunded {
+		t.Fatalf("the CSV adds up to %d, %d off and %d refunded; the orders to %d, %d and %d", g, d, r, grand, discount, refunded)
 	}
 }

@@ -134,7 +134,7 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 	// A payment that came after the last units of a line went is recorded
 	// (it was paid) and refunded in full: nothing is taken from stock, and
 	// the shopper is told rather than thanked.
-	soldOut, err := shortOfStock(ctx, tx, plan.Lines)
+	tracked, soldOut, err := shortOfStock(ctx, tx, plan.Lines)
 	if err != nil {
 		return order, false, 0, err
 	}
@@ -231,7 +231,7 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 		}
 		refund = r.ID
 	} else if !soldOut {
-		if err := takeStock(ctx, tx, in.ID, order.ID, order.OrderNumber, plan.Lines); err != nil {
+		if err := takeStock(ctx, tx, in.ID, order.ID, order.OrderNumber, tracked); err != nil {
 			return order, false, 0, err
 		}
 	}

@@ -106,13 +106,14 @@ func SoldOutWhenPaid(o store.Order) bool {
 	return strings.Contains(o.ReviewReason.String, msgSoldOutWhenPaid)
 }
 
-// shortOfStock says whether a line of an order asks for more than is on
-// hand, in the write that records the order. A payment that held its
-// stock always finds it there. One whose hold ran out (the shopper took
-// longer than HoldFor, or Stripe told the shop late) may take what is on
-// hand, even units another checkout holds now: that payment succeeded
-// first. Only when a line is no longer on hand at all is the order short.
-func shortOfStock(ctx context.Context, tx *store.Tx, lines []Line) (bool, error) {
+// shortOfStock finds an order's tracked lines, in the write that records
+// it, and says whether one asks for more than is on hand. A payment that
+// held its stock always finds it there. One whose hold ran out (the
+// shopper took longer than HoldFor, or Stripe told the shop late) may take
+// what is on hand, even units another checkout holds now: that payment
+// succeeded first. Only when a line is no longer on hand at all is the
+// order short.
+func shortOfStock(ctx context.Context, tx *store.Tx, lines []Line) (tracked []Line, short bool, err error) {
 	for _, l := range lines {
 		if l.ProductID == 0 {
 			continue
@@ -121,31 +122,27 @@ func shortOfStock(ctx context.Context, tx *store.Tx, lines []Line) (bool, error)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // not tracked
 		} else if err != nil {
-			return false, err
+			return nil, false, err
 		}
 		if onHand < l.Quantity {
-			return true, nil
+			short = true
 		}
+		tracked = append(tracked, l)
 	}
-	return false, nil
+	return tracked, short, nil
 }
 
 // takeStock takes an order's tracked lines off what is on hand, in the
 // write that records it after shortOfStock found them there, and lets go
 // of its checkout's holds.
-func takeStock(ctx context.Context, tx *store.Tx, pid string, orderID int64, number string, lines []Line) error {
+func takeStock(ctx context.Context, tx *store.Tx, pid string, orderID int64, number string, tracked []Line) error {
 	if _, err := tx.ReleaseStock(ctx, pid); err != nil {
 		return err
 	}
 	now := store.Time(time.Now())
-	for _, l := range lines {
-		if l.ProductID == 0 {
-			continue
-		}
-		if n, err := tx.TakeStock(ctx, store.TakeStockParams{Quantity: l.Quantity, ProductID: l.ProductID, Size: l.Size}); err != nil {
+	for _, l := range tracked {
+		if _, err := tx.TakeStock(ctx, store.TakeStockParams{Quantity: l.Quantity, ProductID: l.ProductID, Size: l.Size}); err != nil {
 			return err
-		} else if n == 0 {
-			continue // not tracked
 		}
 		onHand, err := tx.GetStock(ctx, store.GetStockParams{ProductID: l.ProductID, Size: l.Size})
 		if err != nil {

@@ -80,3 +80,6 @@ JOIN products p ON p.id = s.product_id
 WHERE s.on_hand <= @level AND p.archived_at IS NULL
 ORDER BY s.on_hand, p.name, s.size
 LIMIT 20;
+
+-- name: TrackedProducts :many
+SELECT DISTINCT product_id FROM stock;

@@ -189,12 +189,7 @@ func (app *App) bagAdd(w http.ResponseWriter, r *http.Request) {
 	}
 
 	bagID := app.ensureBagID(r)
-	have, err := app.q.GetBagLineQuantity(ctx, store.GetBagLineQuantityParams{BagID: bagID, ProductID: product.ID, Size: size})
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		app.serverError(w, r, err)
-		return
-	}
-	if msg, err := app.checkStock(ctx, bagID, product.ID, product.Name, size, have+qty); err != nil {
+	if msg, have, err := app.checkStock(ctx, bagID, product.ID, product.Name, size, qty); err != nil {
 		app.serverError(w, r, err)
 		return
 	} else if msg != "" {
@@ -297,16 +292,11 @@ func (app *App) changeLine(w http.ResponseWriter, r *http.Request, step int64, d
 	}
 	bagID := app.bagID(ctx)
 	if step > 0 || qty > 0 {
-		want := qty
-		if step > 0 {
-			have, err := app.q.GetBagLineQuantity(ctx, store.GetBagLineQuantityParams{BagID: bagID, ProductID: product.ID, Size: size})
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				app.serverError(w, r, err)
-				return
-			}
-			want = have + step
+		check := app.checkStock
+		if step == 0 {
+			check = app.checkStockFor // the quantity is the line's, not more of it
 		}
-		if msg, err := app.checkStock(ctx, bagID, product.ID, product.Name, size, want); err != nil {
+		if msg, _, err := check(ctx, bagID, product.ID, product.Name, size, max(step, qty)); err != nil {
 			app.serverError(w, r, err)
 			return
 		} else if msg != "" {

@@ -30,6 +30,7 @@ const (
 	maxListBytes    = 2 << 20
 	maxNavBytes     = 1 << 20
 	maxExtrasBytes  = 2 << 20
+	maxTrackedBytes = 4 << 20
 	// bagCacheFor bounds how long a bag stays without being read again.
 	bagCacheFor = time.Hour
 )
@@ -45,6 +46,9 @@ type caches struct {
 	lists    *liveCache[SearchProductsParams, []SearchProductsRow]
 	nav      *liveCache[struct{}, []ListCategoriesRow]
 	extras   *liveCache[int64, ProductExtras]
+	// tracked are the products whose stock is counted (in any size):
+	// most are not, and their pages need not ask what is left.
+	tracked *liveCache[struct{}, map[int64]bool]
 }
 
 func newCaches() caches {
@@ -72,6 +76,7 @@ func newCaches() caches {
 			}
 			return n
 		}),
+		tracked: newLiveCache(maxTrackedBytes, func(_ struct{}, m map[int64]bool) int { return 16 * len(m) }),
 		nav: newLiveCache(maxNavBytes, func(_ struct{}, rows []ListCategoriesRow) int {
 			n := 0
 			for _, c := range rows {
@@ -100,6 +105,7 @@ func (c *caches) forgetCatalog() {
 func (c *caches) forgetAll() {
 	c.forgetCatalog()
 	c.sessions.clear()
+	c.tracked.clear()
 }
 
 // changes are what the writer's statements changed since the last commit,
@@ -109,6 +115,7 @@ type changes struct {
 	sessions []string
 	bags     []string
 	catalog  bool
+	stock    bool // a size started or stopped being tracked, or its count moved
 }
 
 // record is the writer connection's pre-update hook: it notes the key of
@@ -122,6 +129,8 @@ func (c *changes) record(d sqlite.SQLitePreUpdateData) {
 		c.bags = append(c.bags, firstColumn(&d))
 	case "products", "categories", "reviews", "product_images":
 		c.catalog = true
+	case "stock":
+		c.stock = true
 	}
 }
 
@@ -148,6 +157,9 @@ func (s *Store) forgetChanged() {
 	ch := &s.changed
 	if ch.catalog {
 		s.caches.forgetCatalog()
+	}
+	if ch.stock {
+		s.caches.tracked.clear()
 	}
 	if len(ch.sessions) > 0 {
 		s.caches.sessions.forget(ch.sessions...)
@@ -309,6 +321,20 @@ func (s *Store) Categories(ctx context.Context) ([]ListCategoriesRow, error) {
 		rows, err := s.read.ListCategories(ctx)
 		return rows, forever, err
 	})
+}
+
+// TracksStock says whether a product's stock is counted, in any size,
+// from a set of the tracked products kept in memory.
+func (s *Store) TracksStock(ctx context.Context, productID int64) (bool, error) {
+	m, err := through(s.caches.tracked, struct{}{}, func() (map[int64]bool, time.Time, error) {
+		ids, err := s.read.TrackedProducts(ctx)
+		m := make(map[int64]bool, len(ids))
+		for _, id := range ids {
+			m[id] = true
+		}
+		return m, forever, err
+	})
+	return m[productID], err
 }
 
 // BagLines are a bag's lines with their products as they are now, for

@@ -471,6 +471,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.touchBagStmt, err = db.PrepareContext(ctx, touchBag); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchBag: %w", err)
 	}
+	if q.trackedProductsStmt, err = db.PrepareContext(ctx, trackedProducts); err != nil {
+		return nil, fmt.Errorf("error preparing query TrackedProducts: %w", err)
+	}
 	if q.untrackStockStmt, err = db.PrepareContext(ctx, untrackStock); err != nil {
 		return nil, fmt.Errorf("error preparing query UntrackStock: %w", err)
 	}
@@ -1248,6 +1251,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing touchBagStmt: %w", cerr)
 		}
 	}
+	if q.trackedProductsStmt != nil {
+		if cerr := q.trackedProductsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing trackedProductsStmt: %w", cerr)
+		}
+	}
 	if q.untrackStockStmt != nil {
 		if cerr := q.untrackStockStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing untrackStockStmt: %w", cerr)
@@ -1481,6 +1489,7 @@ type Queries struct {
 	takePaidLineStmt                *sql.Stmt
 	takeStockStmt                   *sql.Stmt
 	touchBagStmt                    *sql.Stmt
+	trackedProductsStmt             *sql.Stmt
 	untrackStockStmt                *sql.Stmt
 	updateCheckoutStmt              *sql.Stmt
 	updatePageStmt                  *sql.Stmt
@@ -1645,6 +1654,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		takePaidLineStmt:                q.takePaidLineStmt,
 		takeStockStmt:                   q.takeStockStmt,
 		touchBagStmt:                    q.touchBagStmt,
+		trackedProductsStmt:             q.trackedProductsStmt,
 		untrackStockStmt:                q.untrackStockStmt,
 		updateCheckoutStmt:              q.updateCheckoutStmt,
 		updatePageStmt:                  q.updatePageStmt,

@@ -383,6 +383,33 @@ func (q *Queries) TakeStock(ctx context.Context, arg TakeStockParams) (int64, er
 	return result.RowsAffected()
 }
 
+const trackedProducts = `-- name: TrackedProducts :many
+SELECT DISTINCT product_id FROM stock
+`
+
+func (q *Queries) TrackedProducts(ctx context.Context) ([]int64, error) {
+	rows, err := q.query(ctx, q.trackedProductsStmt, trackedProducts)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var product_id int64
+		if err := rows.Scan(&product_id); err != nil {
+			return nil, err
+		}
+		items = append(items, product_id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const untrackStock = `-- name: UntrackStock :execrows
 DELETE FROM stock WHERE product_id = ? AND size = ?
 `
