@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -184,6 +185,9 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
+// serveMemoryLimit is serve's soft limit on Go's memory (GOMEMLIMIT).
+const serveMemoryLimit = 32 << 20
+
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8000", "address to listen on")
@@ -197,6 +201,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	cfg, err := shop.ConfigFromEnv(getenv)
 	if err != nil {
 		return err
+	}
+	// A soft limit on the memory Go manages, unless GOMEMLIMIT sets
+	// another: near it the collector runs sooner, rather than letting the
+	// heap grow to twice what is live, so a crowd does not take the shop's
+	// memory up with it. SQLite's page caches are outside it.
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(serveMemoryLimit)
 	}
 	if cfg.TrustedProxies, err = parseProxies(net_.trustProxy); err != nil {
 		return err
