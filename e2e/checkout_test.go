@@ -13,6 +13,7 @@ import (
 
 	"boutique/payments"
 	"boutique/payments/stripefake"
+	"boutique/store"
 	"boutique/shop"
 )
 
@@ -20,8 +21,19 @@ import (
 // a browser with two tees in its bag at the checkout page.
 type checkoutRun struct {
 	base string
+	pool *store.Store
 	fake *stripefake.Fake
 	ctx  context.Context
+}
+
+// orders counts the orders recorded.
+func (r checkoutRun) orders(t *testing.T) int {
+	t.Helper()
+	var n int
+	if err := r.pool.DB().QueryRow(`SELECT COUNT(*) FROM orders`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // startCheckoutAt is startCheckout in a browser of a width.
@@ -34,14 +46,14 @@ func startCheckoutAt(t *testing.T, width int64) checkoutRun {
 
 func startCheckout(t *testing.T) checkoutRun {
 	base, pool, fake := startStripeShop(t)
-	run := checkoutRun{base: base, fake: fake, ctx: newBrowser(t, 120*time.Second)}
+	run := checkoutRun{base: base, pool: pool, fake: fake, ctx: newBrowser(t, 120*time.Second)}
 	tee := productID(t, pool, "Harbour Stripe Tee")
 	do(t, run.ctx, chromedp.EmulateViewport(1280, 1000), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", base, tee)))
 	waitTrue(t, run.ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
 	addToBag(t, run.ctx, "L", "2")
 	waitTrue(t, run.ctx, "the mini bag", `document.querySelector("#toasts .bag-toast") !== null`)
 	do(t, run.ctx, chromedp.Click(chromedp.CSS("#toasts .bag-toast a.button")))
-	waitTrue(t, run.ctx, "the checkout page", `location.pathname === "/checkout/" && document.querySelector("#card-element input") !== null`)
+	waitTrue(t, run.ctx, "the checkout page", `location.pathname === "/checkout/" && document.querySelector("#payment-element input") !== null`)
 	return run
 }
 
@@ -71,8 +83,8 @@ func fillOrderForm(t *testing.T, ctx context.Context) {
 
 func typeCard(t *testing.T, ctx context.Context, number string) {
 	t.Helper()
-	markPage(t, ctx, `(document.querySelector("#card-element input").value = "") === ""`)
-	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#card-element input"), number))
+	markPage(t, ctx, `(document.querySelector("#payment-element input").value = "") === ""`)
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#payment-element input"), number))
 }
 
 func TestCheckoutInTheBrowser(t *testing.T) {
@@ -106,8 +118,11 @@ func TestCheckoutInTheBrowser(t *testing.T) {
 	if in.Status != "succeeded" || in.Amount != 5280 {
 		t.Fatalf("PaymentIntent %s for %d", in.Status, in.Amount)
 	}
+	if n := run.orders(t); n != 1 {
+		t.Fatalf("%d orders for one succeeded PaymentIntent", n)
+	}
 	wantBilling := payments.Party{Name: "Grace Hopper", Email: "grace@example.com", Phone: "+1 555 0100",
-		Address: payments.Address{Line1: "1 Navy Yard", Line2: "Building 2", City: "Arlington", State: "Virginia", Country: "US"}}
+		Address: payments.Address{Line1: "1 Navy Yard", Line2: "Building 2", City: "Arlington", State: "Virginia", PostalCode: "22202", Country: "US"}}
 	if in.Billing != wantBilling {
 		t.Errorf("billing details as Stripe got them:\n%+v\nwant\n%+v", in.Billing, wantBilling)
 	}
@@ -145,7 +160,7 @@ func TestBackAfterPayingShowsTheOrder(t *testing.T) {
 			typeCard(t, ctx, "4242 4242 4242 4242")
 			waitTrue(t, ctx, "the pay button", `!document.getElementById("submit-button").disabled`)
 			do(t, ctx, chromedp.Click(chromedp.CSS("#submit-button")))
-			waitTrue(t, ctx, "the confirmation page", `location.pathname.startsWith("/checkout/checkout_success/")`)
+			waitTrue(t, ctx, "the confirmation page", `location.pathname.startsWith("/checkout/checkout_success/") && document.getElementById("order-number")?.textContent.length === 32`)
 			number := text(t, ctx, "#order-number")
 			do(t, ctx, chromedp.NavigateBack())
 			waitTrue(t, ctx, "the order after Back", `location.pathname.startsWith("/checkout/checkout_success/") && document.readyState === "complete"`)
@@ -192,8 +207,8 @@ func TestCheckoutWithoutJavaScript(t *testing.T) {
 	waitTrue(t, ctx, "the add", `(document.querySelector("#toasts")?.textContent ?? "").includes("to your bag")`)
 	do(t, ctx, chromedp.Navigate(base+"/checkout/"))
 	waitTrue(t, ctx, "the checkout", `document.readyState === "complete" && document.getElementById("submit-button") !== null`)
-	if !strings.Contains(text(t, ctx, "main"), "Card payment needs JavaScript") {
-		t.Fatal("the checkout does not say card payment needs JavaScript")
+	if !strings.Contains(text(t, ctx, "main"), "Paying needs JavaScript") {
+		t.Fatal("the checkout does not say paying needs JavaScript")
 	}
 	if !evalBool(t, ctx, `document.getElementById("submit-button").disabled`) {
 		t.Fatal("the pay button can be pressed without JavaScript")
@@ -207,16 +222,19 @@ func TestCheckoutDeclinedInTheBrowser(t *testing.T) {
 	fillOrderForm(t, ctx)
 	typeCard(t, ctx, "4000 0000 0000 0002")
 	do(t, ctx, chromedp.Click(chromedp.CSS("#submit-button")))
-	waitTrue(t, ctx, "the card error", `document.getElementById("card-errors").textContent === "Your card was declined."`)
+	waitTrue(t, ctx, "the card error", `document.getElementById("payment-errors").textContent === "Your card was declined."`)
 	// The form is given back: button and card field usable, no overlay.
 	waitTrue(t, ctx, "the form back", `!document.getElementById("submit-button").disabled && `+
-		`!document.querySelector("#card-element input").disabled && document.getElementById("loading-overlay").hidden`)
+		`!document.querySelector("#payment-element input").disabled && document.getElementById("loading-overlay").hidden`)
 	if p := text(t, ctx, "h1"); p != "Checkout" || !strings.HasSuffix(evalString(t, ctx, "location.pathname"), "/checkout/") {
 		t.Fatalf("left the checkout page: %q", p)
 	}
 	screenshot(t, ctx, "checkout-declined.png")
 	if in := run.fake.All()[0]; in.Status != "requires_payment_method" {
 		t.Fatalf("after the decline the PaymentIntent is %s", in.Status)
+	}
+	if n := run.orders(t); n != 0 {
+		t.Fatalf("%d orders after a decline", n)
 	}
 
 	// Another card on the same form goes through.
@@ -225,6 +243,9 @@ func TestCheckoutDeclinedInTheBrowser(t *testing.T) {
 	waitTrue(t, ctx, "the confirmation page", `location.pathname.startsWith("/checkout/checkout_success/")`)
 	if in := run.fake.All()[0]; in.Status != "succeeded" || len(in.CardsTried) != 2 {
 		t.Fatalf("PaymentIntent %s after %d cards", in.Status, len(in.CardsTried))
+	}
+	if n := run.orders(t); n != 1 {
+		t.Fatalf("%d orders for one succeeded PaymentIntent", n)
 	}
 }
 
@@ -273,7 +294,7 @@ func TestAccountCheckoutInTheBrowser(t *testing.T) {
 	addToBag(t, ctx, "", "4")
 	waitTrue(t, ctx, "the mini bag", `document.querySelector("#toasts .bag-toast") !== null`)
 	do(t, ctx, chromedp.Navigate(base+"/checkout/"))
-	waitTrue(t, ctx, "the card field", `document.querySelector("#card-element input") !== null`)
+	waitTrue(t, ctx, "the card field", `document.querySelector("#payment-element input") !== null`)
 	if v := evalString(t, ctx, `document.getElementById("id_email").value`); v != "grace@example.com" {
 		t.Fatalf("email not prefilled: %q", v)
 	}
@@ -299,7 +320,7 @@ func TestAccountCheckoutInTheBrowser(t *testing.T) {
 	addToBag(t, ctx, "", "1")
 	waitTrue(t, ctx, "the mini bag", `document.querySelector("#toasts .bag-toast") !== null`)
 	do(t, ctx, chromedp.Navigate(base+"/checkout/"))
-	waitTrue(t, ctx, "the card field", `document.querySelector("#card-element input") !== null`)
+	waitTrue(t, ctx, "the card field", `document.querySelector("#payment-element input") !== null`)
 	for id, want := range map[string]string{"id_street_address1": "1 Navy Yard", "id_town_or_city": "Arlington",
 		"id_postcode": "22202", "id_country": "US", "id_phone_number": "+1 555 0100"} {
 		if v := evalString(t, ctx, `document.getElementById("`+id+`").value`); v != want {

@@ -99,7 +99,7 @@ func TestEveryPageFitsAPhone(t *testing.T) {
 
 	// Pay, then the pages an order makes.
 	do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/checkout/"))
-	waitTrue(t, ctx, "the card field", `document.querySelector("#card-element input") !== null && !document.getElementById("submit-button").disabled`)
+	waitTrue(t, ctx, "the card field", `document.querySelector("#payment-element input") !== null && !document.getElementById("submit-button").disabled`)
 	fillOrderForm(t, ctx)
 	typeCard(t, ctx, "4242 4242 4242 4242")
 	do(t, ctx, chromedp.Click(chromedp.CSS("#submit-button")))

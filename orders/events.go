@@ -30,6 +30,12 @@ func (o *Orders) HandleEvent(ctx context.Context, ev payments.Event) (string, er
 		outcome, err = o.paymentSucceeded(ctx, ev)
 	case "payment_intent.payment_failed":
 		outcome, err = o.paymentFailed(ctx, ev)
+	case "payment_intent.processing":
+		if !isOurs(ev.Intent) {
+			outcome, err = o.recordOnly(ctx, ev, ev.Intent.ID, "not ours")
+		} else {
+			outcome, err = o.Processing(ctx, *ev.Intent, &Event{ev.ID, ev.Type})
+		}
 	case "payment_intent.canceled":
 		outcome, err = o.eventWrite(ctx, ev, func(ctx context.Context, tx *store.Tx) (string, error) {
 			if _, err := tx.ReleaseStock(ctx, ev.Intent.ID); err != nil {
@@ -134,7 +140,19 @@ func (o *Orders) paymentFailed(ctx context.Context, ev payments.Event) (string, 
 	if !isOurs(in) {
 		return o.recordOnly(ctx, ev, in.ID, "not ours")
 	}
+	// The shopper's email, should the payment have been processing, is on
+	// its latest charge.
+	full := *in
+	if o.pay != nil {
+		if fresh, err := o.pay.Retrieve(ctx, in.ID); err == nil {
+			full.Billing = fresh.Billing
+		}
+	}
+	defer o.Queued() // the shopper's email, when one was queued
 	return o.eventWrite(ctx, ev, func(ctx context.Context, tx *store.Tx) (string, error) {
+		if err := o.settlementFailed(ctx, tx, full); err != nil {
+			return "", err
+		}
 		// The stock and code use its checkout held go back; a new try
 		// holds them again.
 		if _, err := tx.ReleaseStock(ctx, in.ID); err != nil {

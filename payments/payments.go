@@ -102,13 +102,20 @@ type Intent struct {
 // Succeeded says whether Stripe has taken the payment.
 func (i Intent) Succeeded() bool { return i.Status == string(stripe.PaymentIntentStatusSucceeded) }
 
-// Create makes a card PaymentIntent. The idempotency key makes a repeated
-// request (a retry, two tabs at once) return the same PaymentIntent.
+// Processing says whether the payment was made but settles later (a
+// direct debit): no order yet, and no new payment either.
+func (i Intent) Processing() bool { return i.Status == string(stripe.PaymentIntentStatusProcessing) }
+
+// Create makes a PaymentIntent for the payment methods the Stripe account
+// has turned on (automatic_payment_methods: cards, wallets, Link, and
+// methods that redirect or settle later), which the Payment Element
+// offers. The idempotency key makes a repeated request (a retry, two tabs
+// at once) return the same PaymentIntent.
 func (c *Client) Create(ctx context.Context, amount int64, currency, idempotencyKey string, metadata map[string]string) (Intent, error) {
 	p := &stripe.PaymentIntentParams{
-		Amount:             stripe.Int64(amount),
-		Currency:           stripe.String(currency),
-		PaymentMethodTypes: stripe.StringSlice([]string{"card"}),
+		Amount:                  stripe.Int64(amount),
+		Currency:                stripe.String(currency),
+		AutomaticPaymentMethods: &stripe.PaymentIntentAutomaticPaymentMethodsParams{Enabled: stripe.Bool(true)},
 	}
 	p.Context = ctx
 	p.SetIdempotencyKey(idempotencyKey)

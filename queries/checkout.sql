@@ -49,3 +49,19 @@ JOIN orders o ON o.stripe_pid = c.payment_intent_id
 WHERE c.bag_id = @bag_id AND c.completed_at >= @since
 ORDER BY c.completed_at DESC
 LIMIT 1;
+
+-- name: MarkCheckoutProcessing :execrows
+-- The checkout's payment is processing (the first time it is heard of).
+UPDATE checkouts SET processing_since = @now
+WHERE payment_intent_id = @payment_intent_id AND processing_since IS NULL AND completed_at IS NULL;
+
+-- name: EndCheckoutProcessing :execrows
+-- The processing payment failed: the checkout is no longer awaited.
+UPDATE checkouts SET processing_since = NULL WHERE payment_intent_id = ? AND processing_since IS NOT NULL;
+
+-- name: AwaitedPayments :many
+-- Payments processing with no order yet, oldest first, for the owner.
+SELECT payment_intent_id, amount, currency, processing_since FROM checkouts
+WHERE processing_since IS NOT NULL AND completed_at IS NULL
+ORDER BY processing_since
+LIMIT 50;

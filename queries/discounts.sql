@@ -46,3 +46,6 @@ DELETE FROM discount_uses WHERE order_id IS NULL AND expires_at < ?;
 -- name: SetBagDiscount :execrows
 UPDATE bags SET discount_code = ?, version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 WHERE id = ?;
+
+-- name: ExtendDiscountHold :exec
+UPDATE discount_uses SET expires_at = @expires_at WHERE payment_intent_id = @payment_intent_id AND order_id IS NULL;

@@ -83,3 +83,6 @@ LIMIT 20;
 
 -- name: TrackedProducts :many
 SELECT DISTINCT product_id FROM stock;
+
+-- name: ExtendStockHolds :exec
+UPDATE stock_holds SET expires_at = @expires_at WHERE payment_intent_id = @payment_intent_id;

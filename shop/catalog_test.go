@@ -173,8 +173,8 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 		csp := res.header.Get("Content-Security-Policy")
 		for _, want := range []string{
 			"default-src 'self'",
-			"script-src 'self' https://js.stripe.com;",
-			"frame-src https://js.stripe.com https://hooks.stripe.com;",
+			"script-src 'self' https://js.stripe.com https://*.js.stripe.com;",
+			"frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com;",
 			"connect-src 'self' https://api.stripe.com;",
 			"frame-ancestors 'none'",
 		} {

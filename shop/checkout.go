@@ -93,6 +93,8 @@ func (app *App) checkoutPage(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, errBagTooLarge):
 		app.renderCheckout(w, r, http.StatusUnprocessableEntity, rows, nil, "",
 			[]views.Message{{Level: "error", Text: msgBagTooLarge}})
+	case isProcessing(err):
+		app.showProcessing(w, r, in.Intent)
 	case errors.Is(err, errBagChanged):
 		// Emptied meanwhile: paid for in another tab.
 		app.flash(ctx, "error", msgEmptyBag)
@@ -165,6 +167,10 @@ func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, userID i
 		case "succeeded":
 			order, _, err := app.orders.Fulfil(ctx, in, orders.DetailsFromIntent(in), "reconcile")
 			return syncedIntent{Intent: in}, &order, err
+		case "processing":
+			// Paid by a method that settles later: not another payment
+			// for the same bag meanwhile.
+			return syncedIntent{Intent: in}, nil, errPaymentProcessing
 		case "requires_payment_method", "requires_confirmation", "requires_action":
 			if holdsBag(ck.BagVersion, ck.Bag, version, bag) && in.Amount == total && strings.EqualFold(in.Currency, app.cfg.Currency) &&
 				ck.DiscountCode.String == disc.code && ck.Discount == disc.off {
@@ -322,6 +328,7 @@ func (app *App) renderCheckout(w http.ResponseWriter, r *http.Request, status in
 		BagVersion:      bagVersion(rows),
 		StripePublicKey: app.cfg.StripePublicKey,
 		StripeJSURL:     app.cfg.StripeJSURL,
+		ReturnURL:       app.returnURL(),
 	}
 	app.render(w, r, status, views.CheckoutPage(c, co))
 }
@@ -563,34 +570,12 @@ func (app *App) checkoutSubmit(w http.ResponseWriter, r *http.Request) {
 			"If your card was charged, your order will still be recorded and confirmed by email; please don't pay twice.")
 		return
 	}
-	if !in.Succeeded() {
-		msg := "Your payment has not gone through, so no order was placed."
-		if in.LastError != "" {
-			msg += " " + in.LastError
-		}
-		if !form.valid() {
-			msg = "Please check your details below. " + msg
-		}
-		again(http.StatusUnprocessableEntity, msg)
-		return
-	}
-
-	d := form.details()
-	if !form.valid() {
-		// The card was charged with the details the browser gave Stripe;
-		// record the order with those rather than turn a paid order away.
+	if in.Succeeded() && !form.valid() {
+		// The payment was made with the details the browser gave Stripe;
+		// the order is recorded with those rather than turned away.
 		app.log.Warn("checkout: paid, but the posted form is invalid; using Stripe's details", "payment_intent", in.ID, "errors", form.errors)
-		d = orders.DetailsFromIntent(in)
 	}
-	order, _, err := app.orders.Fulfil(ctx, in, d, "form")
-	if err != nil {
-		app.log.Error("checkout: recording a paid order failed", "payment_intent", in.ID, "err", err)
-		app.errorPage(w, r, http.StatusInternalServerError, "Your payment went through",
-			"but we couldn't record your order just now. Please don't pay again: the order will be recorded from your payment and confirmed by email.")
-		return
-	}
-	app.rememberOrder(ctx, order.OrderNumber)
-	http.Redirect(w, r, views.SuccessURL(order.OrderNumber), http.StatusSeeOther)
+	app.afterPayment(w, r, in, secret, &form)
 }
 
 var orderNumberPattern = regexp.MustCompile(`^[0-9A-F]{32}$`)

@@ -186,10 +186,10 @@ func TestCheckoutPageReusesThePaymentIntent(t *testing.T) {
 	s := newCheckoutShop(t)
 	s.add(2, "", 2) // 2 × $12.00 + $2.40 delivery
 	page := s.get("/checkout/").body
-	for _, want := range []string{"Your card will be charged", "$26.40", "Adjust bag", "Pay $26.40", `id="card-element"`,
+	for _, want := range []string{"You will be charged", "$26.40", "Adjust bag", "Pay $26.40", `id="payment-element"`, `data-return-url="https://shop.example/checkout/return/"`,
 		`name="full_name"`, `name="email"`, `name="phone_number"`, `name="country"`, `name="postcode"`, `name="town_or_city"`,
 		`name="street_address1"`, `name="street_address2"`, `name="county"`, `<option value="IE">Ireland</option>`,
-		`src="` + s.fake.JSURL() + `"`, "Secure checkout", `<a class="back-to-bag" href="/bag/">Back to bag</a>`, "Mastercard"} {
+		`src="` + s.fake.JSURL() + `"`, "Secure checkout", `<a class="back-to-bag" href="/bag/">Back to bag</a>`, "Pay by card, wallet or bank"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("checkout page lacks %s", want)
 		}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/netip"
+	"os"
 	"strconv"
 	"time"
 
@@ -60,6 +61,11 @@ type Config struct {
 	// a bag and a client address may have made in the last hour; 0 is no
 	// bound.
 	NewPaymentsPerBag, NewPaymentsPerAddress int64
+	// ApplePayDomainFile is the domain association file Stripe gives for
+	// Apple Pay (Dashboard, Payment method domains), served at
+	// /.well-known/apple-developer-merchantid-domain-association; nil
+	// when not set.
+	ApplePayDomainFile []byte
 	// LowStock is the count at or below which a tracked size is low: the
 	// product page says how many are left, and the dashboard lists it.
 	LowStock int64
@@ -156,6 +162,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if c.LowStock, err = countSetting(getenv, "BOUTIQUE_LOW_STOCK", 3); err != nil {
 		return c, err
+	}
+	if path := strings.TrimSpace(getenv("BOUTIQUE_APPLE_PAY_DOMAIN_FILE")); path != "" {
+		if c.ApplePayDomainFile, err = os.ReadFile(path); err != nil {
+			return c, fmt.Errorf("BOUTIQUE_APPLE_PAY_DOMAIN_FILE: %w", err)
+		}
 	}
 	c.Delivery = cart.DefaultRules
 	c.Delivery.Step = cur.Step

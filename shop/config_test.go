@@ -1,6 +1,8 @@
 package shop_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -48,5 +50,18 @@ func TestConfigTimeZone(t *testing.T) {
 	}
 	if _, err := shop.ConfigFromEnv(env("BOUTIQUE_TIME_ZONE", "Mars/Olympus")); err == nil || !strings.Contains(err.Error(), "not a time zone") {
 		t.Fatalf("an unknown zone: %v", err)
+	}
+}
+
+func TestConfigApplePayDomainFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "apple-developer-merchantid-domain-association")
+	if err := os.WriteFile(path, []byte("association"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := shop.ConfigFromEnv(env("BOUTIQUE_APPLE_PAY_DOMAIN_FILE", path)); err != nil || string(c.ApplePayDomainFile) != "association" {
+		t.Fatalf("%q, %v", c.ApplePayDomainFile, err)
+	}
+	if _, err := shop.ConfigFromEnv(env("BOUTIQUE_APPLE_PAY_DOMAIN_FILE", path+".missing")); err == nil {
+		t.Fatal("a file that is not there was taken")
 	}
 }

@@ -12,11 +12,13 @@ import (
 )
 
 // contentSecurityPolicy allows the shop's own files and exactly what Stripe
-// documents for Stripe.js: scripts and frames from its origin, frames from
-// hooks.stripe.com, connections to api.stripe.com. No inline script or
-// style anywhere, and no framing of the shop. A Stripe.js served from
-// elsewhere (STRIPE_JS_URL, for a test stand-in) may also be connected to,
-// as Stripe's own talks to api.stripe.com.
+// documents for Stripe.js and its Payment Element: scripts and frames from
+// js.stripe.com and its subdomains, frames from hooks.stripe.com (3-D
+// Secure and redirect pages), connections to api.stripe.com. No inline
+// script or style anywhere, and no framing of the shop. A Stripe.js served
+// from elsewhere (STRIPE_JS_URL, for a test stand-in) takes js.stripe.com's
+// place and may also be connected to, as Stripe's own talks to
+// api.stripe.com.
 func contentSecurityPolicy(stripeJSURL string) (string, error) {
 	js, err := origin(stripeJSURL)
 	if err != nil {
@@ -25,6 +27,8 @@ func contentSecurityPolicy(stripeJSURL string) (string, error) {
 	connect := "connect-src 'self' https://api.stripe.com"
 	if def, _ := origin(DefaultStripeJSURL); js != def {
 		connect += " " + js
+	} else {
+		js += " https://*.js.stripe.com"
 	}
 	return strings.Join([]string{
 		"default-src 'self'",

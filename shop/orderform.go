@@ -93,6 +93,16 @@ func readOrderForm(r *http.Request) orderForm {
 
 func (f orderForm) valid() bool { return len(f.errors) == 0 }
 
+// formFromDetails is the order form holding details the shopper gave
+// before (to Stripe, on a page they have left), unchecked.
+func formFromDetails(d orders.Details) *orderForm {
+	return &orderForm{errors: map[string]string{}, values: map[string]string{
+		"full_name": d.FullName, "email": d.Email, "phone_number": d.Phone,
+		"street_address1": d.Street1, "street_address2": d.Street2, "town_or_city": d.Town,
+		"county": d.County, "postcode": d.Postcode, "country": d.Country,
+	}}
+}
+
 // details is the form as an order's contact and delivery details.
 func (f orderForm) details() orders.Details {
 	v := f.values

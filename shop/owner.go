@@ -182,6 +182,15 @@ func (app *App) ownerPayments(w http.ResponseWriter, r *http.Request) {
 		p.Failures = append(p.Failures, views.FailureRow{PID: f.PaymentIntentID, Reason: f.Reason, Code: f.Code,
 			Amount: cart.Format(f.Amount, f.Currency), At: orders.OrderDate(f.FailedAt, app.cfg.TimeZone)})
 	}
+	awaited, err := app.q.AwaitedPayments(ctx)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	for _, a := range awaited {
+		p.Awaited = append(p.Awaited, views.AwaitedRow{PID: a.PaymentIntentID, Amount: cart.Format(a.Amount, a.Currency),
+			Since: orders.OrderDate(a.ProcessingSince.String, app.cfg.TimeZone)})
+	}
 	flagged, err := app.q.FlaggedOrders(ctx)
 	if err != nil {
 		app.serverError(w, r, err)

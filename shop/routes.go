@@ -20,6 +20,7 @@ func (app *App) Handler() http.Handler {
 	page("GET /checkout/{$}", app.checkoutPage)
 	page("POST /checkout/{$}", app.checkoutSubmit)
 	page("POST /checkout/cache_checkout_data/{$}", app.cacheCheckoutData)
+	page("GET /checkout/return/{$}", app.checkoutReturn)
 	page("POST /checkout/validate/{$}", app.validateField)
 	page("GET /checkout/checkout_success/{order_number}/{$}", app.checkoutSuccess)
 	page("GET /accounts/signup/{$}", app.signupPage)
@@ -52,6 +53,7 @@ func (app *App) Handler() http.Handler {
 	mux.Handle("GET /images/{id}/{$}", named("GET /images/{id}/{$}", app.image))
 	mux.Handle("GET /static/", named("GET /static/", app.static().ServeHTTP))
 	mux.Handle("GET /healthz", named("GET /healthz", app.healthz))
+	mux.Handle("GET "+applePayPath, named("GET "+applePayPath, app.applePayDomain))
 	mux.Handle("GET /readyz", named("GET /readyz", app.readyz))
 	// Stripe's webhook: no session and no CSRF token; the signature on the
 	// body proves where it comes from.

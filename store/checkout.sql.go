@@ -10,6 +10,49 @@ import (
 	"database/sql"
 )
 
+const awaitedPayments = `-- name: AwaitedPayments :many
+SELECT payment_intent_id, amount, currency, processing_since FROM checkouts
+WHERE processing_since IS NOT NULL AND completed_at IS NULL
+ORDER BY processing_since
+LIMIT 50
+`
+
+type AwaitedPaymentsRow struct {
+	PaymentIntentID string
+	Amount          int64
+	Currency        string
+	ProcessingSince sql.NullString
+}
+
+// Payments processing with no order yet, oldest first, for the owner.
+func (q *Queries) AwaitedPayments(ctx context.Context) ([]AwaitedPaymentsRow, error) {
+	rows, err := q.query(ctx, q.awaitedPaymentsStmt, awaitedPayments)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AwaitedPaymentsRow{}
+	for rows.Next() {
+		var i AwaitedPaymentsRow
+		if err := rows.Scan(
+			&i.PaymentIntentID,
+			&i.Amount,
+			&i.Currency,
+			&i.ProcessingSince,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const completeCheckout = `-- name: CompleteCheckout :exec
 UPDATE checkouts SET completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
 WHERE payment_intent_id = ?
@@ -84,6 +127,19 @@ func (q *Queries) CreateCheckout(ctx context.Context, arg CreateCheckoutParams) 
 		arg.Discount,
 	)
 	return err
+}
+
+const endCheckoutProcessing = `-- name: EndCheckoutProcessing :execrows
+UPDATE checkouts SET processing_since = NULL WHERE payment_intent_id = ? AND processing_since IS NOT NULL
+`
+
+// The processing payment failed: the checkout is no longer awaited.
+func (q *Queries) EndCheckoutProcessing(ctx context.Context, paymentIntentID string) (int64, error) {
+	result, err := q.exec(ctx, q.endCheckoutProcessingStmt, endCheckoutProcessing, paymentIntentID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const getCheckout = `-- name: GetCheckout :one
@@ -163,6 +219,25 @@ func (q *Queries) LatestCheckout(ctx context.Context, bagID string) (LatestCheck
 		&i.Discount,
 	)
 	return i, err
+}
+
+const markCheckoutProcessing = `-- name: MarkCheckoutProcessing :execrows
+UPDATE checkouts SET processing_since = ?1
+WHERE payment_intent_id = ?2 AND processing_since IS NULL AND completed_at IS NULL
+`
+
+type MarkCheckoutProcessingParams struct {
+	Now             sql.NullString
+	PaymentIntentID string
+}
+
+// The checkout's payment is processing (the first time it is heard of).
+func (q *Queries) MarkCheckoutProcessing(ctx context.Context, arg MarkCheckoutProcessingParams) (int64, error) {
+	result, err := q.exec(ctx, q.markCheckoutProcessingStmt, markCheckoutProcessing, arg.Now, arg.PaymentIntentID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const recentCheckouts = `-- name: RecentCheckouts :one

@@ -105,6 +105,20 @@ func (q *Queries) EndDiscountCode(ctx context.Context, arg EndDiscountCodeParams
 	return err
 }
 
+const extendDiscountHold = `-- name: ExtendDiscountHold :exec
+UPDATE discount_uses SET expires_at = ?1 WHERE payment_intent_id = ?2 AND order_id IS NULL
+`
+
+type ExtendDiscountHoldParams struct {
+	ExpiresAt       sql.NullString
+	PaymentIntentID string
+}
+
+func (q *Queries) ExtendDiscountHold(ctx context.Context, arg ExtendDiscountHoldParams) error {
+	_, err := q.exec(ctx, q.extendDiscountHoldStmt, extendDiscountHold, arg.ExpiresAt, arg.PaymentIntentID)
+	return err
+}
+
 const getDiscountCode = `-- name: GetDiscountCode :one
 SELECT id, code, percent, amount, min_spend, delivery, starts_at, ends_at, max_uses, max_per_customer, created_at FROM discount_codes WHERE code = ?
 `

@@ -46,6 +46,7 @@ type Checkout struct {
 	ConfirmingAt    sql.NullString
 	DiscountCode    sql.NullString
 	Discount        int64
+	ProcessingSince sql.NullString
 }
 
 type DiscountCode struct {

@@ -42,6 +42,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.archiveProductStmt, err = db.PrepareContext(ctx, archiveProduct); err != nil {
 		return nil, fmt.Errorf("error preparing query ArchiveProduct: %w", err)
 	}
+	if q.awaitedPaymentsStmt, err = db.PrepareContext(ctx, awaitedPayments); err != nil {
+		return nil, fmt.Errorf("error preparing query AwaitedPayments: %w", err)
+	}
 	if q.bagStockStmt, err = db.PrepareContext(ctx, bagStock); err != nil {
 		return nil, fmt.Errorf("error preparing query BagStock: %w", err)
 	}
@@ -174,6 +177,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.discountUsesStmt, err = db.PrepareContext(ctx, discountUses); err != nil {
 		return nil, fmt.Errorf("error preparing query DiscountUses: %w", err)
 	}
+	if q.endCheckoutProcessingStmt, err = db.PrepareContext(ctx, endCheckoutProcessing); err != nil {
+		return nil, fmt.Errorf("error preparing query EndCheckoutProcessing: %w", err)
+	}
 	if q.endDiscountCodeStmt, err = db.PrepareContext(ctx, endDiscountCode); err != nil {
 		return nil, fmt.Errorf("error preparing query EndDiscountCode: %w", err)
 	}
@@ -182,6 +188,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.eventSeenStmt, err = db.PrepareContext(ctx, eventSeen); err != nil {
 		return nil, fmt.Errorf("error preparing query EventSeen: %w", err)
+	}
+	if q.extendDiscountHoldStmt, err = db.PrepareContext(ctx, extendDiscountHold); err != nil {
+		return nil, fmt.Errorf("error preparing query ExtendDiscountHold: %w", err)
+	}
+	if q.extendStockHoldsStmt, err = db.PrepareContext(ctx, extendStockHolds); err != nil {
+		return nil, fmt.Errorf("error preparing query ExtendStockHolds: %w", err)
 	}
 	if q.findSessionStmt, err = db.PrepareContext(ctx, findSession); err != nil {
 		return nil, fmt.Errorf("error preparing query FindSession: %w", err)
@@ -308,6 +320,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.makeStaffStmt, err = db.PrepareContext(ctx, makeStaff); err != nil {
 		return nil, fmt.Errorf("error preparing query MakeStaff: %w", err)
+	}
+	if q.markCheckoutProcessingStmt, err = db.PrepareContext(ctx, markCheckoutProcessing); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkCheckoutProcessing: %w", err)
 	}
 	if q.markEmailFailedStmt, err = db.PrepareContext(ctx, markEmailFailed); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkEmailFailed: %w", err)
@@ -536,6 +551,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing archiveProductStmt: %w", cerr)
 		}
 	}
+	if q.awaitedPaymentsStmt != nil {
+		if cerr := q.awaitedPaymentsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing awaitedPaymentsStmt: %w", cerr)
+		}
+	}
 	if q.bagStockStmt != nil {
 		if cerr := q.bagStockStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing bagStockStmt: %w", cerr)
@@ -756,6 +776,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing discountUsesStmt: %w", cerr)
 		}
 	}
+	if q.endCheckoutProcessingStmt != nil {
+		if cerr := q.endCheckoutProcessingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing endCheckoutProcessingStmt: %w", cerr)
+		}
+	}
 	if q.endDiscountCodeStmt != nil {
 		if cerr := q.endDiscountCodeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing endDiscountCodeStmt: %w", cerr)
@@ -769,6 +794,16 @@ func (q *Queries) Close() error {
 	if q.eventSeenStmt != nil {
 		if cerr := q.eventSeenStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing eventSeenStmt: %w", cerr)
+		}
+	}
+	if q.extendDiscountHoldStmt != nil {
+		if cerr := q.extendDiscountHoldStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing extendDiscountHoldStmt: %w", cerr)
+		}
+	}
+	if q.extendStockHoldsStmt != nil {
+		if cerr := q.extendStockHoldsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing extendStockHoldsStmt: %w", cerr)
 		}
 	}
 	if q.findSessionStmt != nil {
@@ -979,6 +1014,11 @@ func (q *Queries) Close() error {
 	if q.makeStaffStmt != nil {
 		if cerr := q.makeStaffStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing makeStaffStmt: %w", cerr)
+		}
+	}
+	if q.markCheckoutProcessingStmt != nil {
+		if cerr := q.markCheckoutProcessingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markCheckoutProcessingStmt: %w", cerr)
 		}
 	}
 	if q.markEmailFailedStmt != nil {
@@ -1346,6 +1386,7 @@ type Queries struct {
 	addStockHistoryStmt             *sql.Stmt
 	addToBagLineStmt                *sql.Stmt
 	archiveProductStmt              *sql.Stmt
+	awaitedPaymentsStmt             *sql.Stmt
 	bagStockStmt                    *sql.Stmt
 	bestSellersStmt                 *sql.Stmt
 	checkoutsSinceStmt              *sql.Stmt
@@ -1390,9 +1431,12 @@ type Queries struct {
 	deleteSignupsForStmt            *sql.Stmt
 	deleteThrottleEventsBeforeStmt  *sql.Stmt
 	discountUsesStmt                *sql.Stmt
+	endCheckoutProcessingStmt       *sql.Stmt
 	endDiscountCodeStmt             *sql.Stmt
 	enqueueEmailStmt                *sql.Stmt
 	eventSeenStmt                   *sql.Stmt
+	extendDiscountHoldStmt          *sql.Stmt
+	extendStockHoldsStmt            *sql.Stmt
 	findSessionStmt                 *sql.Stmt
 	flaggedOrdersStmt               *sql.Stmt
 	getBagLineQuantityStmt          *sql.Stmt
@@ -1435,6 +1479,7 @@ type Queries struct {
 	listUserOrdersStmt              *sql.Stmt
 	lowStockStmt                    *sql.Stmt
 	makeStaffStmt                   *sql.Stmt
+	markCheckoutProcessingStmt      *sql.Stmt
 	markEmailFailedStmt             *sql.Stmt
 	markEmailSentStmt               *sql.Stmt
 	markRefundFailedStmt            *sql.Stmt
@@ -1511,6 +1556,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		addStockHistoryStmt:             q.addStockHistoryStmt,
 		addToBagLineStmt:                q.addToBagLineStmt,
 		archiveProductStmt:              q.archiveProductStmt,
+		awaitedPaymentsStmt:             q.awaitedPaymentsStmt,
 		bagStockStmt:                    q.bagStockStmt,
 		bestSellersStmt:                 q.bestSellersStmt,
 		checkoutsSinceStmt:              q.checkoutsSinceStmt,
@@ -1555,9 +1601,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteSignupsForStmt:            q.deleteSignupsForStmt,
 		deleteThrottleEventsBeforeStmt:  q.deleteThrottleEventsBeforeStmt,
 		discountUsesStmt:                q.discountUsesStmt,
+		endCheckoutProcessingStmt:       q.endCheckoutProcessingStmt,
 		endDiscountCodeStmt:             q.endDiscountCodeStmt,
 		enqueueEmailStmt:                q.enqueueEmailStmt,
 		eventSeenStmt:                   q.eventSeenStmt,
+		extendDiscountHoldStmt:          q.extendDiscountHoldStmt,
+		extendStockHoldsStmt:            q.extendStockHoldsStmt,
 		findSessionStmt:                 q.findSessionStmt,
 		flaggedOrdersStmt:               q.flaggedOrdersStmt,
 		getBagLineQuantityStmt:          q.getBagLineQuantityStmt,
@@ -1600,6 +1649,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listUserOrdersStmt:              q.listUserOrdersStmt,
 		lowStockStmt:                    q.lowStockStmt,
 		makeStaffStmt:                   q.makeStaffStmt,
+		markCheckoutProcessingStmt:      q.markCheckoutProcessingStmt,
 		markEmailFailedStmt:             q.markEmailFailedStmt,
 		markEmailSentStmt:               q.markEmailSentStmt,
 		markRefundFailedStmt:            q.markRefundFailedStmt,

@@ -104,6 +104,20 @@ func (q *Queries) DeleteExpiredStockHolds(ctx context.Context, expiresAt string)
 	return result.RowsAffected()
 }
 
+const extendStockHolds = `-- name: ExtendStockHolds :exec
+UPDATE stock_holds SET expires_at = ?1 WHERE payment_intent_id = ?2
+`
+
+type ExtendStockHoldsParams struct {
+	ExpiresAt       string
+	PaymentIntentID string
+}
+
+func (q *Queries) ExtendStockHolds(ctx context.Context, arg ExtendStockHoldsParams) error {
+	_, err := q.exec(ctx, q.extendStockHoldsStmt, extendStockHolds, arg.ExpiresAt, arg.PaymentIntentID)
+	return err
+}
+
 const getStock = `-- name: GetStock :one
 SELECT on_hand FROM stock WHERE product_id = ? AND size = ?
 `

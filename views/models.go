@@ -373,9 +373,13 @@ type Checkout struct {
 	// browser sends back before paying.
 	BagVersion      int64
 	StripePublicKey string
-	StripeJSURL     string
-	SignedIn        bool
-	SaveInfo        bool
+	// ReturnURL is where a payment method that redirects (a bank's page,
+	// a 3-D Secure challenge) sends the shopper back to: the shop's base
+	// URL's, or a path the page resolves against its own address.
+	ReturnURL   string
+	StripeJSURL string
+	SignedIn    bool
+	SaveInfo    bool
 }
 
 // FieldByName finds a field of the order form.

@@ -170,11 +170,16 @@ type StatusCount struct {
 
 // PaymentsHealth shows what went wrong with payments.
 type PaymentsHealth struct {
+	// Awaited are payments processing (direct debits) with no order yet.
+	Awaited     []AwaitedRow
 	Failures    []FailureRow
 	Flagged     []FlagRow
 	LastWebhook string
 	Warning     string
 }
+
+// AwaitedRow is a payment that settles later, not yet settled.
+type AwaitedRow struct{ PID, Amount, Since string }
 
 // FailureRow is a failed payment attempt.
 type FailureRow struct{ PID, Reason, Code, Amount, At string }

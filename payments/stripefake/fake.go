@@ -13,6 +13,7 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -31,6 +32,10 @@ import (
 // DeclinedCard is the card number the fake declines, as Stripe's test
 // mode does.
 const DeclinedCard = "4000000000000002"
+
+// FailedAuthenticationCard is a card whose 3-D Secure challenge the
+// shopper fails: the payment stays unpaid, with Stripe's message.
+const FailedAuthenticationCard = "4000000000003220"
 
 // Fake is a running fake Stripe.
 type Fake struct {
@@ -155,14 +160,33 @@ func (f *Fake) Pay(id string, billing payments.Party, shipping *payments.Party) 
 	return f.confirm(id, "4242424242424242", billing, shipping)
 }
 
+// PayLater confirms a PaymentIntent with a direct debit: it is processing
+// until Settle or FailSettlement.
+func (f *Fake) PayLater(id string, billing payments.Party, shipping *payments.Party) error {
+	return f.confirmWith(id, "sepa_debit", "", billing, shipping)
+}
+
 // Decline confirms a PaymentIntent with a card that is declined.
 func (f *Fake) Decline(id string, billing payments.Party, shipping *payments.Party) error {
 	return f.confirm(id, DeclinedCard, billing, shipping)
 }
 
-var errDeclined = fmt.Errorf("Your card was declined.")
+var (
+	errDeclined       = fmt.Errorf("Your card was declined.")
+	errAuthentication = fmt.Errorf("We are unable to authenticate your payment method. Please choose a different payment method and try again.")
+	errBankDeclined   = fmt.Errorf("The payment was declined at your bank.")
+	errSettlement     = fmt.Errorf("The direct debit was refused by the bank.")
+)
 
 func (f *Fake) confirm(id, card string, billing payments.Party, shipping *payments.Party) error {
+	return f.confirmWith(id, "card", card, billing, shipping)
+}
+
+// confirmWith confirms a PaymentIntent with a payment method type: a card
+// (number); ideal, which the bank approves; bancontact, which it
+// declines; sepa_debit, which is processing until Settle or
+// FailSettlement.
+func (f *Fake) confirmWith(id, method, card string, billing payments.Party, shipping *payments.Party) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	in, ok := f.intents[id]
@@ -172,16 +196,55 @@ func (f *Fake) confirm(id, card string, billing payments.Party, shipping *paymen
 	if in.Status != "requires_payment_method" {
 		return fmt.Errorf("payment_intent %s is %s and cannot be confirmed", id, in.Status)
 	}
+	if method != "card" {
+		card = method
+	}
 	in.ConfirmedBy = append(in.ConfirmedBy, card)
 	in.Billing = billing
 	in.Shipping = shipping
 	in.ChargeID = "ch_" + randomHex(12)
-	if card == DeclinedCard {
-		in.LastError = errDeclined.Error()
-		return errDeclined
+	var err error
+	switch {
+	case method == "card" && card == DeclinedCard:
+		err = errDeclined
+	case method == "card" && card == FailedAuthenticationCard:
+		err = errAuthentication
+	case method == "bancontact":
+		err = errBankDeclined
+	case method == "sepa_debit":
+		in.Status, in.LastError = "processing", ""
+		return nil
+	case method != "card" && method != "ideal":
+		err = fmt.Errorf("the test Stripe.js knows no payment method %q", method)
+	}
+	if err != nil {
+		in.LastError = err.Error()
+		return err
 	}
 	in.Status = "succeeded"
 	in.LastError = ""
+	return nil
+}
+
+// Settle ends a processing PaymentIntent (a direct debit) as paid.
+func (f *Fake) Settle(id string) error { return f.settle(id, nil) }
+
+// FailSettlement ends a processing PaymentIntent as failed, as a direct
+// debit the bank refuses days later.
+func (f *Fake) FailSettlement(id string) error { return f.settle(id, errSettlement) }
+
+func (f *Fake) settle(id string, failure error) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	in, ok := f.intents[id]
+	if !ok || in.Status != "processing" {
+		return fmt.Errorf("payment_intent %s is not processing", id)
+	}
+	if failure != nil {
+		in.Status, in.LastError = "requires_payment_method", failure.Error()
+		return nil
+	}
+	in.Status, in.LastError = "succeeded", ""
 	return nil
 }
 
@@ -218,8 +281,8 @@ func (f *Fake) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	currency := r.PostForm.Get("currency")
-	if currency == "" || r.PostForm.Get("payment_method_types[0]") != "card" {
-		stripeError(w, http.StatusBadRequest, "invalid_request_error", "parameter_missing", "currency and payment_method_types are required")
+	if currency == "" || (r.PostForm.Get("payment_method_types[0]") != "card" && r.PostForm.Get("automatic_payment_methods[enabled]") != "true") {
+		stripeError(w, http.StatusBadRequest, "invalid_request_error", "parameter_missing", "currency and payment_method_types or automatic_payment_methods are required")
 		return
 	}
 	f.mu.Lock()
@@ -438,6 +501,7 @@ func (f *Fake) browserConfirm(w http.ResponseWriter, r *http.Request) {
 	}
 	var req struct {
 		ClientSecret string   `json:"client_secret"`
+		Method       string   `json:"method"`
 		CardNumber   string   `json:"card_number"`
 		Billing      *jsParty `json:"billing_details"`
 		Shipping     *jsParty `json:"shipping"`
@@ -455,7 +519,10 @@ func (f *Fake) browserConfirm(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"error": map[string]any{"type": "invalid_request_error", "message": "No such payment_intent."}})
 		return
 	}
-	if len(req.CardNumber) < 16 {
+	if req.Method == "" {
+		req.Method = "card"
+	}
+	if req.Method == "card" && len(req.CardNumber) < 16 {
 		writeJSON(w, map[string]any{"error": map[string]any{"type": "validation_error", "code": "incomplete_number", "message": "Your card number is incomplete."}})
 		return
 	}
@@ -468,12 +535,26 @@ func (f *Fake) browserConfirm(w http.ResponseWriter, r *http.Request) {
 		p := req.Shipping.party()
 		shipping = &p
 	}
-	if err := f.confirm(id, req.CardNumber, billing, shipping); err != nil {
-		writeJSON(w, map[string]any{"error": map[string]any{"type": "card_error", "code": "card_declined", "message": err.Error()}})
+	err := f.confirmWith(id, req.Method, req.CardNumber, billing, shipping)
+	snap, _ := f.Get(id)
+	answer := map[string]any{"paymentIntent": map[string]any{"id": snap.ID, "status": snap.Status, "amount": snap.Amount, "currency": snap.Currency}}
+	if req.Method == "ideal" || req.Method == "bancontact" {
+		// The shopper went to their bank and comes back to the
+		// return_url; Stripe.js says how it went in the redirect.
+		answer["redirect_status"] = map[bool]string{true: "succeeded", false: "failed"}[err == nil]
+		writeJSON(w, answer)
 		return
 	}
-	snap, _ := f.Get(id)
-	writeJSON(w, map[string]any{"paymentIntent": map[string]any{"id": snap.ID, "status": snap.Status, "amount": snap.Amount, "currency": snap.Currency}})
+	if err != nil {
+		code := "card_declined"
+		if errors.Is(err, errAuthentication) {
+			code = "payment_intent_authentication_failure"
+		}
+		writeJSON(w, map[string]any{"error": map[string]any{"type": "card_error", "code": code, "message": err.Error(),
+			"payment_intent": answer["paymentIntent"]}})
+		return
+	}
+	writeJSON(w, answer)
 }
 
 type jsParty struct {
