@@ -13,8 +13,8 @@ import (
 
 	"boutique/payments"
 	"boutique/payments/stripefake"
-	"boutique/store"
 	"boutique/shop"
+	"boutique/store"
 )
 
 // checkoutRun is the shop with the fake Stripe and its test Stripe.js, and
