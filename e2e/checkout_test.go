@@ -44,8 +44,8 @@ func startCheckoutAt(t *testing.T, width int64) checkoutRun {
 	return run
 }
 
-func startCheckout(t *testing.T) checkoutRun {
-	base, pool, fake := startStripeShop(t)
+func startCheckout(t *testing.T, configure ...func(*shop.Config)) checkoutRun {
+	base, pool, fake := startStripeShop(t, configure...)
 	run := checkoutRun{base: base, pool: pool, fake: fake, ctx: newBrowser(t, 120*time.Second)}
 	tee := productID(t, pool, "Harbour Stripe Tee")
 	do(t, run.ctx, chromedp.EmulateViewport(1280, 1000), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", base, tee)))

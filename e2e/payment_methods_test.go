@@ -2,40 +2,24 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"boutique/payments/stripefake"
 	"boutique/shop"
-	"boutique/store"
 )
 
 const e2eWebhookSecret = "whsec_e2e_boutique"
 
-// methodRun is a shopper at the checkout with two tees in the bag, on a
-// shop whose webhook the test can deliver to.
-type methodRun struct {
-	base string
-	pool *store.Store
-	fake *stripefake.Fake
-	ctx  context.Context
-}
-
-func startMethodRun(t *testing.T) methodRun {
+// startMethodRun is a shopper at the checkout with two tees in the bag
+// and the order form filled, on a shop whose webhook the test can deliver
+// to.
+func startMethodRun(t *testing.T) checkoutRun {
 	t.Helper()
-	base, pool, fake := startStripeShop(t, func(cfg *shop.Config) { cfg.StripeWHSecret = e2eWebhookSecret })
-	run := methodRun{base: base, pool: pool, fake: fake, ctx: newBrowser(t, 120*time.Second)}
-	tee := productID(t, pool, "Harbour Stripe Tee")
-	do(t, run.ctx, chromedp.EmulateViewport(1280, 1000), chromedp.Navigate(fmt.Sprintf("%s/products/%d/", base, tee)))
-	waitTrue(t, run.ctx, "htmx", `typeof window.htmx === "object" && document.readyState === "complete"`)
-	addToBag(t, run.ctx, "L", "2")
-	waitTrue(t, run.ctx, "the mini bag", `document.querySelector("#toasts .bag-toast") !== null`)
-	do(t, run.ctx, chromedp.Navigate(base+"/checkout/"))
+	run := startCheckout(t, func(cfg *shop.Config) { cfg.StripeWHSecret = e2eWebhookSecret })
 	waitPayable(t, run.ctx)
 	fillOrderForm(t, run.ctx)
 	return run
@@ -52,15 +36,6 @@ func payWith(t *testing.T, ctx context.Context, method string) {
 	t.Helper()
 	do(t, ctx, chromedp.SetValue(chromedp.CSS("#payment-element select"), method))
 	do(t, ctx, chromedp.Click(chromedp.CSS("#submit-button")))
-}
-
-func (m methodRun) orders(t *testing.T) int {
-	t.Helper()
-	var n int
-	if err := m.pool.DB().QueryRow(`SELECT COUNT(*) FROM orders`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // A bank that approves: the shopper comes back to the return URL, and
