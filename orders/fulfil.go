@@ -220,7 +220,12 @@ func (o *Orders) record(ctx context.Context, tx *store.Tx, in payments.Intent, d
 	if err := tx.CompleteCheckout(ctx, in.ID); err != nil {
 		return order, false, 0, err
 	}
-	if err := redeemDiscount(ctx, tx, in.ID, codeID, d.Email, order.ID); err != nil {
+	if soldOut {
+		// Refunded in full: the code's use is not spent on it.
+		if err := tx.ReleaseDiscount(ctx, in.ID); err != nil {
+			return order, false, 0, err
+		}
+	} else if err := redeemDiscount(ctx, tx, in.ID, codeID, d.Email, order.ID); err != nil {
 		return order, false, 0, err
 	}
 	if soldOut && in.Amount > 0 {
