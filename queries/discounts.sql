@@ -6,7 +6,10 @@ SELECT d.*,
        CAST((SELECT COUNT(*) FROM discount_uses u WHERE u.code_id = d.id AND u.order_id IS NOT NULL) AS INTEGER) AS used
 FROM discount_codes d
 ORDER BY d.created_at DESC, d.id DESC
-LIMIT 200;
+LIMIT @lim OFFSET @off;
+
+-- name: CountDiscountCodes :one
+SELECT CAST(COUNT(*) AS INTEGER) FROM discount_codes;
 
 -- name: CreateDiscountCode :execresult
 INSERT INTO discount_codes (code, percent, amount, min_spend, delivery, starts_at, ends_at, max_uses, max_per_customer, created_at)

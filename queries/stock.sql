@@ -68,9 +68,12 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?);
 -- name: ListStockHistory :many
 SELECT id, product_id, size, change, on_hand, reason, order_id, changed_by, changed_at
 FROM stock_history
-WHERE product_id = ?
+WHERE product_id = @product_id
 ORDER BY id DESC
-LIMIT 50;
+LIMIT @lim OFFSET @off;
+
+-- name: CountStockHistory :one
+SELECT CAST(COUNT(*) AS INTEGER) FROM stock_history WHERE product_id = ?;
 
 -- name: LowStock :many
 -- Tracked sizes at or below a level, lowest first, for the dashboard.

@@ -1,7 +1,9 @@
 package shop_test
 
 import (
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -190,5 +192,47 @@ func TestDiscountCodePerCustomer(t *testing.T) {
 	req.Set("email", "grace@example.com")
 	if res := again.post("/checkout/cache_checkout_data/", req, false); res.status != http.StatusOK {
 		t.Fatalf("another email: %d %s", res.status, res.body)
+	}
+}
+
+// The owner's lists that grow (codes, a product's stock history, orders
+// found by a search of several words) are paged, and the pager keeps the
+// search.
+func TestOwnerListsThatGrowArePaged(t *testing.T) {
+	s := staffShop(t)
+	for i := range 60 {
+		s.exec(`INSERT INTO discount_codes (code, percent, created_at) VALUES (?, 10, ?)`,
+			"CODE"+strconv.Itoa(i), fmt.Sprintf("2026-11-01T00:00:%02d.000Z", i))
+		n := int64(i)
+		s.setStock(2, "", n)
+	}
+	codes := func(body string) int { return strings.Count(body, `<td class="mono">CODE`) }
+	if page := s.get("/owner/discounts/").body; codes(page) != 50 || !strings.Contains(page, `href="/owner/discounts/?page=2"`) {
+		t.Fatalf("page 1 of the codes: %d rows", codes(page))
+	}
+	if page := s.get("/owner/discounts/?page=2").body; codes(page) != 10 || !strings.Contains(page, "Page 2 of 2") {
+		t.Fatalf("page 2 of the codes: %d rows", codes(page))
+	}
+	rows := func(body string) int {
+		i := strings.Index(body, `id="stock-history"`)
+		if i < 0 {
+			return 0
+		}
+		return strings.Count(body[i:], "<tr>") - 1 // less the header
+	}
+	if page := s.get("/owner/products/2/stock/").body; rows(page) != 50 || !strings.Contains(page, `href="/owner/products/2/stock/?page=2"`) {
+		t.Fatalf("page 1 of the stock history: %d rows", rows(page))
+	}
+	if page := s.get("/owner/products/2/stock/?page=2").body; rows(page) != 10 { // 60 counts, each a change
+		t.Fatalf("page 2 of the stock history: %d rows", rows(page))
+	}
+	for i := range 30 {
+		s.exec(`INSERT INTO orders (order_number, stripe_pid, source, full_name, email, original_bag, order_total, delivery_cost,
+			grand_total, amount_paid, currency) VALUES (?, ?, 'webhook', 'Grace Hopper', 'grace@example.com', '[]', 100, 0, 100, 100, 'usd')`,
+			fmt.Sprintf("%032X", 0xF00+i), fmt.Sprintf("pi_paged%d", i))
+	}
+	page := s.get("/owner/orders/?q=grace+hopper").body
+	if !strings.Contains(page, "30 orders") || !strings.Contains(page, `href="/owner/orders/?page=2&amp;q=grace+hopper&amp;status="`) {
+		t.Fatalf("the search's pager:\n%s", page[strings.Index(page, "<main"):])
 	}
 }

@@ -3,6 +3,7 @@ package shop
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -239,4 +240,15 @@ func stripeDashboardURL(pid string, live bool) string {
 
 func isLiveKey(key string) bool {
 	return strings.HasPrefix(key, "sk_live_") || strings.HasPrefix(key, "rk_live_")
+}
+
+// listPage is the page of a list a request asks for (?page=, from 1, at
+// most the last) and how many pages total rows make, per to a page.
+func listPage(r *http.Request, total, per int64) (page, pages int) {
+	pages = max(1, int((total+per-1)/per))
+	page = 1
+	if p, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && p > 1 {
+		page = min(p, pages)
+	}
+	return page, pages
 }

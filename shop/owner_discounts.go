@@ -16,10 +16,18 @@ import (
 	"boutique/views"
 )
 
-// discountsPage is the owner's codes with their uses.
+// discountsPerPage is how many codes a page of the owner's list shows.
+const discountsPerPage = 50
+
+// discountsPage is a page of the owner's codes with their uses.
 func (app *App) discountsPage(r *http.Request, form, errs map[string]string) (views.DiscountsPage, error) {
 	d := views.DiscountsPage{Form: form, Errors: errs}
-	rows, err := app.q.ListDiscountCodes(r.Context())
+	total, err := app.q.CountDiscountCodes(r.Context())
+	if err != nil {
+		return d, err
+	}
+	d.Page, d.Pages = listPage(r, total, discountsPerPage)
+	rows, err := app.q.ListDiscountCodes(r.Context(), store.ListDiscountCodesParams{Lim: discountsPerPage, Off: int64(d.Page-1) * discountsPerPage})
 	if err != nil {
 		return d, err
 	}

@@ -17,6 +17,10 @@ import (
 	"boutique/views"
 )
 
+// stockHistoryPerPage is how many changes a page of a product's stock
+// history shows.
+const stockHistoryPerPage = 50
+
 // maxStock is the largest count the stock form takes.
 const maxStock = 1_000_000
 
@@ -31,7 +35,7 @@ func stockSizes(hasSizes bool) []string {
 
 // stockPage is a product's stock form as the database has it, and its
 // history.
-func (app *App) stockPage(ctx context.Context, p store.Product) (views.StockPage, error) {
+func (app *App) stockPage(ctx context.Context, r *http.Request, p store.Product) (views.StockPage, error) {
 	v := views.StockPage{ProductID: p.ID, Name: p.Name}
 	rows, err := app.q.ProductStock(ctx, store.ProductStockParams{Now: store.Time(time.Now()), ProductID: p.ID})
 	if err != nil {
@@ -46,7 +50,13 @@ func (app *App) stockPage(ctx context.Context, p store.Product) (views.StockPage
 		}
 		v.Sizes = append(v.Sizes, s)
 	}
-	history, err := app.q.ListStockHistory(ctx, p.ID)
+	n, err := app.q.CountStockHistory(ctx, p.ID)
+	if err != nil {
+		return v, err
+	}
+	v.Page, v.Pages = listPage(r, n, stockHistoryPerPage)
+	history, err := app.q.ListStockHistory(ctx, store.ListStockHistoryParams{ProductID: p.ID, Lim: stockHistoryPerPage,
+		Off: int64(v.Page-1) * stockHistoryPerPage})
 	if err != nil {
 		return v, err
 	}
@@ -69,7 +79,7 @@ func (app *App) ownerStock(w http.ResponseWriter, r *http.Request) {
 		app.fail(w, r, err)
 		return
 	}
-	v, err := app.stockPage(r.Context(), p)
+	v, err := app.stockPage(r.Context(), r, p)
 	if err != nil {
 		app.serverError(w, r, err)
 		return
@@ -91,7 +101,7 @@ func (app *App) ownerStockSave(w http.ResponseWriter, r *http.Request) {
 		app.fail(w, r, err)
 		return
 	}
-	v, err := app.stockPage(ctx, p)
+	v, err := app.stockPage(ctx, r, p)
 	if err != nil {
 		app.serverError(w, r, err)
 		return

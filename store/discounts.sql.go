@@ -10,6 +10,17 @@ import (
 	"database/sql"
 )
 
+const countDiscountCodes = `-- name: CountDiscountCodes :one
+SELECT CAST(COUNT(*) AS INTEGER) FROM discount_codes
+`
+
+func (q *Queries) CountDiscountCodes(ctx context.Context) (int64, error) {
+	row := q.queryRow(ctx, q.countDiscountCodesStmt, countDiscountCodes)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const createDiscountCode = `-- name: CreateDiscountCode :execresult
 INSERT INTO discount_codes (code, percent, amount, min_spend, delivery, starts_at, ends_at, max_uses, max_per_customer, created_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -170,8 +181,13 @@ SELECT d.id, d.code, d.percent, d.amount, d.min_spend, d.delivery, d.starts_at, 
        CAST((SELECT COUNT(*) FROM discount_uses u WHERE u.code_id = d.id AND u.order_id IS NOT NULL) AS INTEGER) AS used
 FROM discount_codes d
 ORDER BY d.created_at DESC, d.id DESC
-LIMIT 200
+LIMIT ?2 OFFSET ?1
 `
+
+type ListDiscountCodesParams struct {
+	Off int64
+	Lim int64
+}
 
 type ListDiscountCodesRow struct {
 	ID             int64
@@ -188,8 +204,8 @@ type ListDiscountCodesRow struct {
 	Used           int64
 }
 
-func (q *Queries) ListDiscountCodes(ctx context.Context) ([]ListDiscountCodesRow, error) {
-	rows, err := q.query(ctx, q.listDiscountCodesStmt, listDiscountCodes)
+func (q *Queries) ListDiscountCodes(ctx context.Context, arg ListDiscountCodesParams) ([]ListDiscountCodesRow, error) {
+	rows, err := q.query(ctx, q.listDiscountCodesStmt, listDiscountCodes, arg.Off, arg.Lim)
 	if err != nil {
 		return nil, err
 	}

@@ -75,6 +75,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countCheckoutsStmt, err = db.PrepareContext(ctx, countCheckouts); err != nil {
 		return nil, fmt.Errorf("error preparing query CountCheckouts: %w", err)
 	}
+	if q.countDiscountCodesStmt, err = db.PrepareContext(ctx, countDiscountCodes); err != nil {
+		return nil, fmt.Errorf("error preparing query CountDiscountCodes: %w", err)
+	}
 	if q.countLoginFailuresStmt, err = db.PrepareContext(ctx, countLoginFailures); err != nil {
 		return nil, fmt.Errorf("error preparing query CountLoginFailures: %w", err)
 	}
@@ -89,6 +92,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.countRecentResetsStmt, err = db.PrepareContext(ctx, countRecentResets); err != nil {
 		return nil, fmt.Errorf("error preparing query CountRecentResets: %w", err)
+	}
+	if q.countStockHistoryStmt, err = db.PrepareContext(ctx, countStockHistory); err != nil {
+		return nil, fmt.Errorf("error preparing query CountStockHistory: %w", err)
 	}
 	if q.countThrottleEventsStmt, err = db.PrepareContext(ctx, countThrottleEvents); err != nil {
 		return nil, fmt.Errorf("error preparing query CountThrottleEvents: %w", err)
@@ -606,6 +612,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countCheckoutsStmt: %w", cerr)
 		}
 	}
+	if q.countDiscountCodesStmt != nil {
+		if cerr := q.countDiscountCodesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countDiscountCodesStmt: %w", cerr)
+		}
+	}
 	if q.countLoginFailuresStmt != nil {
 		if cerr := q.countLoginFailuresStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countLoginFailuresStmt: %w", cerr)
@@ -629,6 +640,11 @@ func (q *Queries) Close() error {
 	if q.countRecentResetsStmt != nil {
 		if cerr := q.countRecentResetsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countRecentResetsStmt: %w", cerr)
+		}
+	}
+	if q.countStockHistoryStmt != nil {
+		if cerr := q.countStockHistoryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countStockHistoryStmt: %w", cerr)
 		}
 	}
 	if q.countThrottleEventsStmt != nil {
@@ -1397,11 +1413,13 @@ type Queries struct {
 	confirmingCheckoutStmt          *sql.Stmt
 	countCategoriesStmt             *sql.Stmt
 	countCheckoutsStmt              *sql.Stmt
+	countDiscountCodesStmt          *sql.Stmt
 	countLoginFailuresStmt          *sql.Stmt
 	countOrdersByEmailStmt          *sql.Stmt
 	countOrdersByNumberStmt         *sql.Stmt
 	countProductsStmt               *sql.Stmt
 	countRecentResetsStmt           *sql.Stmt
+	countStockHistoryStmt           *sql.Stmt
 	countThrottleEventsStmt         *sql.Stmt
 	createCategoryStmt              *sql.Stmt
 	createCheckoutStmt              *sql.Stmt
@@ -1567,11 +1585,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		confirmingCheckoutStmt:          q.confirmingCheckoutStmt,
 		countCategoriesStmt:             q.countCategoriesStmt,
 		countCheckoutsStmt:              q.countCheckoutsStmt,
+		countDiscountCodesStmt:          q.countDiscountCodesStmt,
 		countLoginFailuresStmt:          q.countLoginFailuresStmt,
 		countOrdersByEmailStmt:          q.countOrdersByEmailStmt,
 		countOrdersByNumberStmt:         q.countOrdersByNumberStmt,
 		countProductsStmt:               q.countProductsStmt,
 		countRecentResetsStmt:           q.countRecentResetsStmt,
+		countStockHistoryStmt:           q.countStockHistoryStmt,
 		countThrottleEventsStmt:         q.countThrottleEventsStmt,
 		createCategoryStmt:              q.createCategoryStmt,
 		createCheckoutStmt:              q.createCheckoutStmt,

@@ -92,6 +92,17 @@ func (q *Queries) BagStock(ctx context.Context, arg BagStockParams) ([]BagStockR
 	return items, nil
 }
 
+const countStockHistory = `-- name: CountStockHistory :one
+SELECT CAST(COUNT(*) AS INTEGER) FROM stock_history WHERE product_id = ?
+`
+
+func (q *Queries) CountStockHistory(ctx context.Context, productID int64) (int64, error) {
+	row := q.queryRow(ctx, q.countStockHistoryStmt, countStockHistory, productID)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const deleteExpiredStockHolds = `-- name: DeleteExpiredStockHolds :execrows
 DELETE FROM stock_holds WHERE expires_at < ?
 `
@@ -162,13 +173,19 @@ func (q *Queries) HoldStock(ctx context.Context, arg HoldStockParams) error {
 const listStockHistory = `-- name: ListStockHistory :many
 SELECT id, product_id, size, change, on_hand, reason, order_id, changed_by, changed_at
 FROM stock_history
-WHERE product_id = ?
+WHERE product_id = ?1
 ORDER BY id DESC
-LIMIT 50
+LIMIT ?3 OFFSET ?2
 `
 
-func (q *Queries) ListStockHistory(ctx context.Context, productID int64) ([]StockHistory, error) {
-	rows, err := q.query(ctx, q.listStockHistoryStmt, listStockHistory, productID)
+type ListStockHistoryParams struct {
+	ProductID int64
+	Off       int64
+	Lim       int64
+}
+
+func (q *Queries) ListStockHistory(ctx context.Context, arg ListStockHistoryParams) ([]StockHistory, error) {
+	rows, err := q.query(ctx, q.listStockHistoryStmt, listStockHistory, arg.ProductID, arg.Off, arg.Lim)
 	if err != nil {
 		return nil, err
 	}

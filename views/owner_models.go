@@ -128,11 +128,13 @@ type LowStockRow struct {
 // StockPage is a product's stock: each size's count (Value, as typed; ""
 // for not tracked), what checkouts hold, and the history of changes.
 type StockPage struct {
-	ProductID int64
-	Name      string
-	Sizes     []StockSize
-	History   []StockChange
-	Error     string
+	// Page and Pages page the history, newest first.
+	Page, Pages int
+	ProductID   int64
+	Name        string
+	Sizes       []StockSize
+	History     []StockChange
+	Error       string
 }
 
 // StockSize is one size's row of the stock form ("" for a product
@@ -209,10 +211,12 @@ type PageForm struct {
 // DiscountsPage is the owner's discount codes and the form for a new one,
 // as typed, with its errors.
 type DiscountsPage struct {
-	Codes  []DiscountRow
-	Form   map[string]string
-	Errors map[string]string
-	Error  string
+	// Page and Pages page the codes, newest first.
+	Page, Pages int
+	Codes       []DiscountRow
+	Form        map[string]string
+	Errors      map[string]string
+	Error       string
 }
 
 // DiscountRow is one code as the owner's list shows it.
