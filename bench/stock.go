@@ -36,11 +36,7 @@ func trackStock(dbPath string) error {
 		}
 		n := int64(1_000_000)
 		for _, p := range products {
-			sizes := []string{""}
-			if p.HasSizes == 1 {
-				sizes = cart.Sizes
-			}
-			for _, s := range sizes {
+			for _, s := range cart.SizesOf(p.HasSizes == 1) {
 				if err := orders.CountStock(ctx, tx, p.ID, s, &n, "bench", "bench"); err != nil {
 					return err
 				}

@@ -26,6 +26,15 @@ const maxAmount = math.MaxInt64 / 4
 // Sizes are the sizes clothing comes in, smallest first.
 var Sizes = []string{"XS", "S", "M", "L", "XL"}
 
+// SizesOf are the sizes a product is sold, and its stock counted, in:
+// Sizes, or the one size "" of a product without sizes.
+func SizesOf(hasSizes bool) []string {
+	if hasSizes {
+		return Sizes
+	}
+	return []string{""}
+}
+
 // Rules are the shop's delivery rules.
 type Rules struct {
 	// FreeDeliveryThreshold is the bag total, in cents, from which

@@ -24,15 +24,6 @@ const stockHistoryPerPage = 50
 // maxStock is the largest count the stock form takes.
 const maxStock = 1_000_000
 
-// stockSizes are the sizes a product's stock is counted in: "" for one
-// without sizes.
-func stockSizes(hasSizes bool) []string {
-	if hasSizes {
-		return cart.Sizes
-	}
-	return []string{""}
-}
-
 // stockPage is a product's stock form as the database has it, and its
 // history.
 func (app *App) stockPage(ctx context.Context, r *http.Request, p store.Product) (views.StockPage, error) {
@@ -41,7 +32,7 @@ func (app *App) stockPage(ctx context.Context, r *http.Request, p store.Product)
 	if err != nil {
 		return v, err
 	}
-	for _, size := range stockSizes(p.HasSizes == 1) {
+	for _, size := range cart.SizesOf(p.HasSizes == 1) {
 		s := views.StockSize{Size: size}
 		for _, r := range rows {
 			if r.Size == size {
@@ -134,7 +125,7 @@ func (app *App) ownerStockSave(w http.ResponseWriter, r *http.Request) {
 		reason = string([]rune(reason)[:200])
 	}
 	if err := app.st.Write(ctx, func(ctx context.Context, tx *store.Tx) error {
-		for _, size := range stockSizes(p.HasSizes == 1) {
+		for _, size := range cart.SizesOf(p.HasSizes == 1) {
 			if err := orders.CountStock(ctx, tx, p.ID, size, counts[size], reason, staff.Username); err != nil {
 				return err
 			}

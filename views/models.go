@@ -79,11 +79,7 @@ func (p Product) Left(size string) (int64, bool) {
 // SoldOut says whether nothing of the product can be added: every size
 // it comes in is tracked and none is left.
 func (p Product) SoldOut() bool {
-	sizes := []string{""}
-	if p.HasSizes {
-		sizes = cart.Sizes
-	}
-	for _, s := range sizes {
+	for _, s := range cart.SizesOf(p.HasSizes) {
 		if n, ok := p.Left(s); !ok || n > 0 {
 			return false
 		}
