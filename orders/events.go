@@ -38,10 +38,7 @@ func (o *Orders) HandleEvent(ctx context.Context, ev payments.Event) (string, er
 		}
 	case "payment_intent.canceled":
 		outcome, err = o.eventWrite(ctx, ev, func(ctx context.Context, tx *store.Tx) (string, error) {
-			if _, err := tx.ReleaseStock(ctx, ev.Intent.ID); err != nil {
-				return "", err
-			}
-			if err := tx.ReleaseDiscount(ctx, ev.Intent.ID); err != nil {
+			if err := releaseHolds(ctx, tx, ev.Intent.ID); err != nil {
 				return "", err
 			}
 			return "stock let go", recordEvent(ctx, tx, &Event{ev.ID, ev.Type}, ev.Intent.ID, "stock let go")
@@ -153,12 +150,7 @@ func (o *Orders) paymentFailed(ctx context.Context, ev payments.Event) (string, 
 		if err := o.settlementFailed(ctx, tx, full); err != nil {
 			return "", err
 		}
-		// The stock and code use its checkout held go back; a new try
-		// holds them again.
-		if _, err := tx.ReleaseStock(ctx, in.ID); err != nil {
-			return "", err
-		}
-		if err := tx.ReleaseDiscount(ctx, in.ID); err != nil {
+		if err := releaseHolds(ctx, tx, in.ID); err != nil {
 			return "", err
 		}
 		if err := tx.RecordPaymentFailure(ctx, store.RecordPaymentFailureParams{

@@ -225,7 +225,7 @@ func (o *Orders) refundSucceeded(ctx context.Context, tx *store.Tx, ref store.Re
 	if ref.Restock == 1 {
 		for _, l := range lines {
 			if l.ProductID.Valid {
-				if err := putBack(ctx, tx, ord.ID, l.ProductID.Int64, l.ProductSize.String, l.Quantity, "refund of order "+ord.OrderNumber); err != nil {
+				if err := moveStock(ctx, tx, l.ProductID.Int64, l.ProductSize.String, l.Quantity, "refund of order "+ord.OrderNumber, ord.ID); err != nil {
 					return err
 				}
 			}

@@ -139,27 +139,19 @@ func takeStock(ctx context.Context, tx *store.Tx, pid string, orderID int64, num
 	if _, err := tx.ReleaseStock(ctx, pid); err != nil {
 		return err
 	}
-	now := store.Time(time.Now())
 	for _, l := range tracked {
-		if _, err := tx.TakeStock(ctx, store.TakeStockParams{Quantity: l.Quantity, ProductID: l.ProductID, Size: l.Size}); err != nil {
-			return err
-		}
-		onHand, err := tx.GetStock(ctx, store.GetStockParams{ProductID: l.ProductID, Size: l.Size})
-		if err != nil {
-			return err
-		}
-		if err := tx.AddStockHistory(ctx, store.AddStockHistoryParams{ProductID: l.ProductID, Size: l.Size, Change: -l.Quantity,
-			OnHand: sql.NullInt64{Int64: onHand, Valid: true}, Reason: "order " + number,
-			OrderID: sql.NullInt64{Int64: orderID, Valid: true}, ChangedAt: now}); err != nil {
+		if err := moveStock(ctx, tx, l.ProductID, l.Size, -l.Quantity, "order "+number, orderID); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// putBack returns refunded units to stock, for the sizes still tracked.
-func putBack(ctx context.Context, tx *store.Tx, orderID int64, productID int64, size string, qty int64, reason string) error {
-	n, err := tx.PutBackStock(ctx, store.PutBackStockParams{Quantity: qty, ProductID: productID, Size: size})
+// moveStock changes what is on hand of a size by change (negative to
+// take, never below 0) for an order, and keeps the change in the
+// history. A size that is not tracked is left as it is.
+func moveStock(ctx context.Context, tx *store.Tx, productID int64, size string, change int64, reason string, orderID int64) error {
+	n, err := tx.MoveStock(ctx, store.MoveStockParams{Change: change, ProductID: productID, Size: size})
 	if err != nil || n == 0 {
 		return err
 	}
@@ -167,9 +159,19 @@ func putBack(ctx context.Context, tx *store.Tx, orderID int64, productID int64, 
 	if err != nil {
 		return err
 	}
-	return tx.AddStockHistory(ctx, store.AddStockHistoryParams{ProductID: productID, Size: size, Change: qty,
+	return tx.AddStockHistory(ctx, store.AddStockHistoryParams{ProductID: productID, Size: size, Change: change,
 		OnHand: sql.NullInt64{Int64: onHand, Valid: true}, Reason: reason,
 		OrderID: sql.NullInt64{Int64: orderID, Valid: true}, ChangedAt: store.Time(time.Now())})
+}
+
+// releaseHolds lets go of what a payment's checkout held, stock and a
+// code use, when the payment failed or was cancelled; a new try holds
+// them again.
+func releaseHolds(ctx context.Context, tx *store.Tx, pid string) error {
+	if _, err := tx.ReleaseStock(ctx, pid); err != nil {
+		return err
+	}
+	return tx.ReleaseDiscount(ctx, pid)
 }
 
 // CountStock is the owner's count of a size: on hand (nil: not tracked any

@@ -41,15 +41,11 @@ DELETE FROM stock_holds WHERE payment_intent_id = ?;
 -- name: DeleteExpiredStockHolds :execrows
 DELETE FROM stock_holds WHERE expires_at < ?;
 
--- name: TakeStock :execrows
--- Takes a quantity off what is on hand, only if that much is there.
-UPDATE stock SET on_hand = on_hand - @quantity
-WHERE product_id = @product_id AND size = @size AND on_hand >= @quantity;
-
--- name: PutBackStock :execrows
--- Puts a quantity back, if the size is still tracked.
-UPDATE stock SET on_hand = on_hand + @quantity
-WHERE product_id = @product_id AND size = @size;
+-- name: MoveStock :execrows
+-- Changes what is on hand of a tracked size by a quantity (negative to
+-- take), only if that leaves it at 0 or more.
+UPDATE stock SET on_hand = on_hand + @change
+WHERE product_id = @product_id AND size = @size AND on_hand + @change >= 0;
 
 -- name: SetStock :exec
 INSERT INTO stock (product_id, size, on_hand) VALUES (?, ?, ?)

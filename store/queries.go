@@ -345,6 +345,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.moveOrderStatusStmt, err = db.PrepareContext(ctx, moveOrderStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query MoveOrderStatus: %w", err)
 	}
+	if q.moveStockStmt, err = db.PrepareContext(ctx, moveStock); err != nil {
+		return nil, fmt.Errorf("error preparing query MoveStock: %w", err)
+	}
 	if q.orderCountsByStatusStmt, err = db.PrepareContext(ctx, orderCountsByStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query OrderCountsByStatus: %w", err)
 	}
@@ -377,9 +380,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.productStockStmt, err = db.PrepareContext(ctx, productStock); err != nil {
 		return nil, fmt.Errorf("error preparing query ProductStock: %w", err)
-	}
-	if q.putBackStockStmt, err = db.PrepareContext(ctx, putBackStock); err != nil {
-		return nil, fmt.Errorf("error preparing query PutBackStock: %w", err)
 	}
 	if q.putSettingStmt, err = db.PrepareContext(ctx, putSetting); err != nil {
 		return nil, fmt.Errorf("error preparing query PutSetting: %w", err)
@@ -485,9 +485,6 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.takePaidLineStmt, err = db.PrepareContext(ctx, takePaidLine); err != nil {
 		return nil, fmt.Errorf("error preparing query TakePaidLine: %w", err)
-	}
-	if q.takeStockStmt, err = db.PrepareContext(ctx, takeStock); err != nil {
-		return nil, fmt.Errorf("error preparing query TakeStock: %w", err)
 	}
 	if q.touchBagStmt, err = db.PrepareContext(ctx, touchBag); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchBag: %w", err)
@@ -1062,6 +1059,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing moveOrderStatusStmt: %w", cerr)
 		}
 	}
+	if q.moveStockStmt != nil {
+		if cerr := q.moveStockStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing moveStockStmt: %w", cerr)
+		}
+	}
 	if q.orderCountsByStatusStmt != nil {
 		if cerr := q.orderCountsByStatusStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing orderCountsByStatusStmt: %w", cerr)
@@ -1115,11 +1117,6 @@ func (q *Queries) Close() error {
 	if q.productStockStmt != nil {
 		if cerr := q.productStockStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing productStockStmt: %w", cerr)
-		}
-	}
-	if q.putBackStockStmt != nil {
-		if cerr := q.putBackStockStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing putBackStockStmt: %w", cerr)
 		}
 	}
 	if q.putSettingStmt != nil {
@@ -1295,11 +1292,6 @@ func (q *Queries) Close() error {
 	if q.takePaidLineStmt != nil {
 		if cerr := q.takePaidLineStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing takePaidLineStmt: %w", cerr)
-		}
-	}
-	if q.takeStockStmt != nil {
-		if cerr := q.takeStockStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing takeStockStmt: %w", cerr)
 		}
 	}
 	if q.touchBagStmt != nil {
@@ -1503,6 +1495,7 @@ type Queries struct {
 	markRefundFailedStmt            *sql.Stmt
 	markRefundSucceededStmt         *sql.Stmt
 	moveOrderStatusStmt             *sql.Stmt
+	moveStockStmt                   *sql.Stmt
 	orderCountsByStatusStmt         *sql.Stmt
 	ordersToShipStmt                *sql.Stmt
 	outboxBacklogStmt               *sql.Stmt
@@ -1514,7 +1507,6 @@ type Queries struct {
 	pendingRefundsStmt              *sql.Stmt
 	productOrderLinesStmt           *sql.Stmt
 	productStockStmt                *sql.Stmt
-	putBackStockStmt                *sql.Stmt
 	putSettingStmt                  *sql.Stmt
 	recentCheckoutsStmt             *sql.Stmt
 	recentPaidCheckoutStmt          *sql.Stmt
@@ -1550,7 +1542,6 @@ type Queries struct {
 	stockForStmt                    *sql.Stmt
 	succeededRefundsTotalStmt       *sql.Stmt
 	takePaidLineStmt                *sql.Stmt
-	takeStockStmt                   *sql.Stmt
 	touchBagStmt                    *sql.Stmt
 	trackedProductsStmt             *sql.Stmt
 	untrackStockStmt                *sql.Stmt
@@ -1675,6 +1666,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		markRefundFailedStmt:            q.markRefundFailedStmt,
 		markRefundSucceededStmt:         q.markRefundSucceededStmt,
 		moveOrderStatusStmt:             q.moveOrderStatusStmt,
+		moveStockStmt:                   q.moveStockStmt,
 		orderCountsByStatusStmt:         q.orderCountsByStatusStmt,
 		ordersToShipStmt:                q.ordersToShipStmt,
 		outboxBacklogStmt:               q.outboxBacklogStmt,
@@ -1686,7 +1678,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		pendingRefundsStmt:              q.pendingRefundsStmt,
 		productOrderLinesStmt:           q.productOrderLinesStmt,
 		productStockStmt:                q.productStockStmt,
-		putBackStockStmt:                q.putBackStockStmt,
 		putSettingStmt:                  q.putSettingStmt,
 		recentCheckoutsStmt:             q.recentCheckoutsStmt,
 		recentPaidCheckoutStmt:          q.recentPaidCheckoutStmt,
@@ -1722,7 +1713,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		stockForStmt:                    q.stockForStmt,
 		succeededRefundsTotalStmt:       q.succeededRefundsTotalStmt,
 		takePaidLineStmt:                q.takePaidLineStmt,
-		takeStockStmt:                   q.takeStockStmt,
 		touchBagStmt:                    q.touchBagStmt,
 		trackedProductsStmt:             q.trackedProductsStmt,
 		untrackStockStmt:                q.untrackStockStmt,

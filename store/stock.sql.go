@@ -264,6 +264,27 @@ func (q *Queries) LowStock(ctx context.Context, level int64) ([]LowStockRow, err
 	return items, nil
 }
 
+const moveStock = `-- name: MoveStock :execrows
+UPDATE stock SET on_hand = on_hand + ?1
+WHERE product_id = ?2 AND size = ?3 AND on_hand + ?1 >= 0
+`
+
+type MoveStockParams struct {
+	Change    int64
+	ProductID int64
+	Size      string
+}
+
+// Changes what is on hand of a tracked size by a quantity (negative to
+// take), only if that leaves it at 0 or more.
+func (q *Queries) MoveStock(ctx context.Context, arg MoveStockParams) (int64, error) {
+	result, err := q.exec(ctx, q.moveStockStmt, moveStock, arg.Change, arg.ProductID, arg.Size)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const productStock = `-- name: ProductStock :many
 SELECT s.size, s.on_hand,
        CAST(COALESCE((SELECT SUM(h.quantity) FROM stock_holds h
@@ -309,26 +330,6 @@ func (q *Queries) ProductStock(ctx context.Context, arg ProductStockParams) ([]P
 		return nil, err
 	}
 	return items, nil
-}
-
-const putBackStock = `-- name: PutBackStock :execrows
-UPDATE stock SET on_hand = on_hand + ?1
-WHERE product_id = ?2 AND size = ?3
-`
-
-type PutBackStockParams struct {
-	Quantity  int64
-	ProductID int64
-	Size      string
-}
-
-// Puts a quantity back, if the size is still tracked.
-func (q *Queries) PutBackStock(ctx context.Context, arg PutBackStockParams) (int64, error) {
-	result, err := q.exec(ctx, q.putBackStockStmt, putBackStock, arg.Quantity, arg.ProductID, arg.Size)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected()
 }
 
 const releaseStock = `-- name: ReleaseStock :execrows
@@ -392,26 +393,6 @@ func (q *Queries) StockFor(ctx context.Context, arg StockForParams) (StockForRow
 	var i StockForRow
 	err := row.Scan(&i.OnHand, &i.Held)
 	return i, err
-}
-
-const takeStock = `-- name: TakeStock :execrows
-UPDATE stock SET on_hand = on_hand - ?1
-WHERE product_id = ?2 AND size = ?3 AND on_hand >= ?1
-`
-
-type TakeStockParams struct {
-	Quantity  int64
-	ProductID int64
-	Size      string
-}
-
-// Takes a quantity off what is on hand, only if that much is there.
-func (q *Queries) TakeStock(ctx context.Context, arg TakeStockParams) (int64, error) {
-	result, err := q.exec(ctx, q.takeStockStmt, takeStock, arg.Quantity, arg.ProductID, arg.Size)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected()
 }
 
 const trackedProducts = `-- name: TrackedProducts :many
