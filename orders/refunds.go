@@ -34,6 +34,13 @@ type ErrRefund struct{ Msg string }
 
 func (e *ErrRefund) Error() string { return e.Msg }
 
+// RefundLeft is what is left to refund of an order's payment: what was
+// paid, less the larger of what the shop's refunds take (total) and what
+// Stripe says was refunded (refunds made in its Dashboard too).
+func RefundLeft(ord store.Order, total store.RefundsTotalRow) int64 {
+	return ord.AmountPaid - max(total.Amount, ord.AmountRefunded)
+}
+
 // RefundPlan is a refund worked out against what an order has left: the
 // amount, of which for delivery, and the quantity of each line.
 type RefundPlan struct {
@@ -48,7 +55,7 @@ type RefundPlan struct {
 // left of the payment, counting refunds made at Stripe itself.
 func PlanRefund(ord store.Order, lines []store.OrderLineItem, taken map[int64]int64, total store.RefundsTotalRow, req RefundRequest) (RefundPlan, error) {
 	p := RefundPlan{Lines: map[int64]int64{}}
-	left := ord.AmountPaid - max(total.Amount, ord.AmountRefunded)
+	left := RefundLeft(ord, total)
 	for _, l := range lines {
 		q := req.Lines[l.ID]
 		if req.All {

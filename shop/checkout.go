@@ -153,11 +153,7 @@ func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, userID i
 	if derr != nil {
 		return syncedIntent{}, nil, derr
 	}
-	total := t.GrandTotal
-	disc := paidDiscount{applied.Code, t.Discount}
-	if disc.off == 0 {
-		disc.code = ""
-	}
+	total, disc := t.GrandTotal, paidDiscountOf(t, applied)
 	if err == nil {
 		in, err := app.pay.Retrieve(ctx, ck.PaymentIntentID)
 		if err != nil {
@@ -206,10 +202,7 @@ func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, userID i
 		if t, applied, err = app.priceRows(ctx, rows, "", ""); err != nil {
 			return syncedIntent{}, nil, err
 		}
-		total, disc = t.GrandTotal, paidDiscount{applied.Code, t.Discount}
-		if disc.off == 0 {
-			disc.code = ""
-		}
+		total, disc = t.GrandTotal, paidDiscountOf(t, applied)
 	}
 	meta := map[string]string{"save_info": "false", "username": ""}
 	for k, v := range orders.DiscountMeta(disc.code, disc.off) {
@@ -241,6 +234,15 @@ func (app *App) checkoutIntent(ctx context.Context, bagID, addr string, userID i
 type paidDiscount struct {
 	code string
 	off  int64
+}
+
+// paidDiscountOf is what a PaymentIntent carries of a bag priced with its
+// code: nothing when the code takes nothing off.
+func paidDiscountOf(t cart.Totals, a orders.Applied) paidDiscount {
+	if t.Discount == 0 {
+		return paidDiscount{}
+	}
+	return paidDiscount{a.Code, t.Discount}
 }
 
 // confirming says whether a checkout's browser was told to confirm its

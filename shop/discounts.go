@@ -27,10 +27,19 @@ func (app *App) bagDiscount(w http.ResponseWriter, r *http.Request) {
 		back = views.BagURL
 	}
 	bagID := app.bagID(ctx)
-	answer := func(status int, level, msg string) {
-		if !isHTMX(r) {
-			app.flash(ctx, level, msg)
-			http.Redirect(w, r, back, http.StatusSeeOther)
+	refuse := func(msg string) {
+		if isHTMX(r) {
+			app.toastError(w, r, http.StatusUnprocessableEntity, msg)
+			return
+		}
+		app.flash(ctx, "error", msg)
+		http.Redirect(w, r, back, http.StatusSeeOther)
+	}
+	// done answers with the bag as the code left it, and a message the
+	// priced bag gives.
+	done := func(code string, msg func(views.Bag) string) {
+		if err := app.setBagDiscount(ctx, bagID, code); err != nil {
+			app.serverError(w, r, err)
 			return
 		}
 		bag, err := app.loadBag(ctx, bagID)
@@ -38,12 +47,13 @@ func (app *App) bagDiscount(w http.ResponseWriter, r *http.Request) {
 			app.serverError(w, r, err)
 			return
 		}
-		if status != http.StatusOK {
-			app.toastError(w, r, status, msg)
+		if !isHTMX(r) {
+			app.flash(ctx, "success", msg(bag))
+			http.Redirect(w, r, back, http.StatusSeeOther)
 			return
 		}
-		app.render(w, r, status, templ.Join(views.BagContents(bag, nosurf.Token(r)), views.BagBadge(bag, true),
-			views.ToastOOB(views.Message{Level: level, Text: msg})))
+		app.render(w, r, http.StatusOK, templ.Join(views.BagContents(bag, nosurf.Token(r)), views.BagBadge(bag, true),
+			views.ToastOOB(views.Message{Level: "success", Text: msg(bag)})))
 	}
 	rows, err := app.bagRows(ctx, bagID)
 	if err != nil {
@@ -51,20 +61,16 @@ func (app *App) bagDiscount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(rows) == 0 {
-		answer(http.StatusUnprocessableEntity, "error", "Your bag is empty: add something before entering a code.")
+		refuse("Your bag is empty: add something before entering a code.")
 		return
 	}
 	code := strings.TrimSpace(r.PostFormValue("code"))
 	if r.PostFormValue("remove") == "true" || code == "" {
-		if err := app.setBagDiscount(ctx, bagID, ""); err != nil {
-			app.serverError(w, r, err)
-			return
-		}
-		answer(http.StatusOK, "success", "Discount code removed.")
+		done("", func(views.Bag) string { return "Discount code removed." })
 		return
 	}
 	if len(code) > 40 {
-		answer(http.StatusUnprocessableEntity, "error", "A discount code is at most 40 characters.")
+		refuse("A discount code is at most 40 characters.")
 		return
 	}
 	a, err := orders.ApplyCode(ctx, app.q, code, "", "", time.Now())
@@ -73,27 +79,15 @@ func (app *App) bagDiscount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.Discount == nil {
-		answer(http.StatusUnprocessableEntity, "error", a.Note)
+		refuse(a.Note)
 		return
 	}
-	if err := app.setBagDiscount(ctx, bagID, a.Code); err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	if rows, err = app.bagRows(ctx, bagID); err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	t, _, err := app.priceRows(ctx, rows, "", "")
-	if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	msg := fmt.Sprintf("Code %s applied: %s off.", a.Code, app.money(t.Discount))
-	if note := a.MinSpendNote(t, app.cfg.Currency); note != "" {
-		msg = fmt.Sprintf("Code %s saved. %s", a.Code, note)
-	}
-	answer(http.StatusOK, "success", msg)
+	done(a.Code, func(bag views.Bag) string {
+		if bag.Discount == "" {
+			return fmt.Sprintf("Code %s saved. %s", a.Code, bag.DiscountNote)
+		}
+		return fmt.Sprintf("Code %s applied: %s off.", a.Code, bag.Discount)
+	})
 }
 
 // setBagDiscount keeps a code for a bag ("" for none).

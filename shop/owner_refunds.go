@@ -33,7 +33,7 @@ func (app *App) refundView(ctx context.Context, o store.Order, lines []store.Ord
 	if err != nil {
 		return v, err
 	}
-	left := o.AmountPaid - max(total.Amount, o.AmountRefunded)
+	left := orders.RefundLeft(o, total)
 	if left <= 0 {
 		return v, nil
 	}
