@@ -39,10 +39,8 @@ func (app *App) ownerProducts(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
-	v := views.OwnerProductList{Pages: max(1, int((total+ownerProductsPerPage-1)/ownerProductsPerPage)), Page: 1, Total: total}
-	if p, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && p > 1 {
-		v.Page = min(p, v.Pages)
-	}
+	v := views.OwnerProductList{Total: total}
+	v.Page, v.Pages = listPage(r, total, ownerProductsPerPage)
 	rows, err := app.q.OwnerListProducts(ctx, store.OwnerListProductsParams{Max: ownerProductsPerPage, Skip: int64((v.Page - 1) * ownerProductsPerPage)})
 	if err != nil {
 		app.serverError(w, r, err)
