@@ -792,7 +792,8 @@ func (f *Fake) createRefund(w http.ResponseWriter, r *http.Request) {
 		stripeError(w, http.StatusBadRequest, "invalid_request_error", "charge_not_refundable", "This PaymentIntent has no successful charge to refund.")
 		return
 	}
-	amount := in.Amount - f.refunded(in.ID)
+	left := in.Amount - f.refunded(in.ID)
+	amount := left
 	if s := r.PostForm.Get("amount"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 1 {
@@ -801,9 +802,9 @@ func (f *Fake) createRefund(w http.ResponseWriter, r *http.Request) {
 		}
 		amount = n
 	}
-	if amount > in.Amount-f.refunded(in.ID) || amount < 1 {
+	if amount > left || amount < 1 {
 		stripeError(w, http.StatusBadRequest, "invalid_request_error", "amount_too_large",
-			fmt.Sprintf("Refund amount (%d) is greater than unrefunded amount on charge (%d)", amount, in.Amount-f.refunded(in.ID)))
+			fmt.Sprintf("Refund amount (%d) is greater than unrefunded amount on charge (%d)", amount, left))
 		return
 	}
 	ref := &refund{ID: "re_" + randomHex(12), Intent: in.ID, Currency: in.Currency, Amount: amount, Metadata: metadata(r.PostForm, nil)}
