@@ -129,7 +129,14 @@ func (app *App) bagView(w http.ResponseWriter, r *http.Request) {
 
 // renderBag draws /bag/, with any message about the last change.
 func (app *App) renderBag(w http.ResponseWriter, r *http.Request, status int, msgs []views.Message) {
-	bag, err := app.loadBag(r.Context(), app.bagID(r.Context()))
+	ctx := r.Context()
+	bagID := app.bagID(ctx)
+	rows, err := app.st.BagLines(ctx, bagID)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	bag, err := app.discountedBag(ctx, rows, "")
 	if err != nil {
 		app.serverError(w, r, err)
 		return
@@ -141,10 +148,7 @@ func (app *App) renderBag(w http.ResponseWriter, r *http.Request, status int, ms
 	}
 	c.Messages = append(c.Messages, msgs...)
 	// Lines beyond what is left: said here, and the checkout refuses them.
-	if rows, err := app.st.BagLines(r.Context(), app.bagID(r.Context())); err != nil {
-		app.serverError(w, r, err)
-		return
-	} else if _, msg, err := app.bagShortages(r.Context(), app.bagID(r.Context()), rows); err != nil {
+	if _, msg, err := app.bagShortages(ctx, bagID, rows); err != nil {
 		app.serverError(w, r, err)
 		return
 	} else if msg != "" {
